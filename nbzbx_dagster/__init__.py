@@ -1,0 +1,1 @@
+"""Keeps NetBox and Zabbix consistent, as a Dagster project."""

@@ -1,0 +1,133 @@
+"""Where the lab's services live, how to start and stop them, and the environment that points at them.
+
+The heavy lifting (packages, the Debian 13 root, databases, processes) is in ``lab.sh``; this module
+knows the ports and files so that ``nbzbx lab env|status`` answer without running anything.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+LAB_SCRIPT = Path(__file__).with_name("lab.sh")
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+def cache_dir() -> Path:
+    return Path(os.environ.get("NBZBX_LAB_CACHE", "/var/cache/nbzbx-lab"))
+
+
+def _port(name: str, default: int) -> int:
+    return int(os.environ.get(f"NBZBX_LAB_{name}_PORT", default))
+
+
+PG_PORT = _port("PG", 54329)
+REDIS_PORT = _port("REDIS", 63799)
+NETBOX_PORT = _port("NETBOX", 18001)
+ZABBIX_PORTS = {"6.0": _port("ZBX60", 18060), "7.0": _port("ZBX70", 18070)}
+ZABBIX_VERSIONS = tuple(ZABBIX_PORTS)
+ZABBIX_USER = "Admin"
+ZABBIX_PASSWORD = "zabbix"  # the default of a fresh Zabbix database, not a secret of anyone's
+
+
+@dataclass(frozen=True)
+class Service:
+    name: str
+    port: int
+    url: str
+
+
+def services() -> list[Service]:
+    return [
+        Service("postgresql", PG_PORT, f"postgresql://postgres@127.0.0.1:{PG_PORT}"),
+        Service("redis", REDIS_PORT, f"redis://127.0.0.1:{REDIS_PORT}"),
+        *(
+            Service(f"zabbix-{v}", p, zabbix_url(v))
+            for v, p in ZABBIX_PORTS.items()
+        ),
+        Service("netbox", NETBOX_PORT, netbox_url()),
+    ]
+
+
+def zabbix_url(version: str) -> str:
+    if version not in ZABBIX_PORTS:
+        raise ValueError(f"the lab has Zabbix {' and '.join(ZABBIX_VERSIONS)}, not {version!r}")
+    return f"http://127.0.0.1:{ZABBIX_PORTS[version]}/api_jsonrpc.php"
+
+
+def netbox_url() -> str:
+    return f"http://127.0.0.1:{NETBOX_PORT}"
+
+
+def database_url(name: str = "nbzbx") -> str:
+    return f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}"
+
+
+def netbox_token_file() -> Path:
+    return cache_dir() / "netbox-token"
+
+
+def netbox_token() -> str:
+    """The lab's v2 NetBox token (created with the pristine NetBox database, kept in the cache)."""
+    path = netbox_token_file()
+    try:
+        return path.read_text().strip()
+    except OSError as exc:
+        raise RuntimeError(f"no lab NetBox token at {path}: run `nbzbx lab up`") from exc
+
+
+def dagster_home() -> Path:
+    return cache_dir() / "dagster-home"
+
+
+def listening(port: int, timeout: float = 0.5) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=timeout):
+            return True
+    except OSError:
+        return False
+
+
+def env(zabbix: str = "7.0") -> dict[str, str]:
+    """The environment that points the project at the lab; the NetBox token is read from its file."""
+    return {
+        "NBZBX_NETBOX_URL": netbox_url(),
+        "NBZBX_NETBOX_TOKEN": netbox_token(),
+        "NBZBX_ZABBIX_URL": zabbix_url(zabbix),
+        "NBZBX_ZABBIX_USER": ZABBIX_USER,
+        "NBZBX_ZABBIX_PASSWORD": ZABBIX_PASSWORD,
+        "NBZBX_DATABASE_URL": database_url("nbzbx"),
+        "NBZBX_DAGSTER_PG_URL": database_url("dagster"),
+        "DAGSTER_HOME": str(dagster_home()),
+    }
+
+
+def export_lines(zabbix: str = "7.0") -> list[str]:
+    """Shell export lines; the token stays in its file (the line reads it), so it is never printed."""
+    lines = []
+    for key, value in env(zabbix).items():
+        if key == "NBZBX_NETBOX_TOKEN":
+            lines.append(f'export {key}="$(cat {netbox_token_file()})"')
+        else:
+            lines.append(f"export {key}={value}")
+    return lines
+
+
+def prepare_dagster_home() -> Path:
+    """A DAGSTER_HOME outside the repository whose dagster.yaml is the repository's."""
+    home = dagster_home()
+    home.mkdir(parents=True, exist_ok=True)
+    target = home / "dagster.yaml"
+    source = REPO_ROOT / "dagster.yaml"
+    if source.exists() and (target.is_symlink() or not target.exists()):
+        target.unlink(missing_ok=True)
+        target.symlink_to(source)
+    return home
+
+
+def run_script(command: str) -> int:
+    """Run ``lab.sh <command>``; its progress lines go straight to the terminal."""
+    return subprocess.call(["bash", str(LAB_SCRIPT), command])
