@@ -1,0 +1,228 @@
+"""The state store's tables (SQLAlchemy Core), portable between SQLite and PostgreSQL.
+
+Alembic migrations (`store/migrations/versions`) create exactly these; a test compares them.
+Zabbix ids are strings, as the Zabbix API returns them. Datetimes are timezone-aware UTC on the
+way in and on the way out, whatever the database keeps.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    Dialect,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.dialects.postgresql import JSONB
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+# JSONB on PostgreSQL: comparable and indexable; plain JSON text on SQLite.
+JSONType = JSON().with_variant(JSONB(), "postgresql")
+ZabbixId = String(32)
+Name = String(255)
+
+SYNC_STATUSES = ("in_sync", "out_of_sync", "missing", "error")
+MAINTENANCE_STATUSES = ("pending", "active", "expired", "failed")
+EVENT_STATUSES = ("success", "failure")
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timestamp that refuses naive datetimes and always reads back as aware UTC.
+
+    SQLite keeps no time zone and PostgreSQL answers in the session's; both come back as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} (give a timezone-aware one)")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+# --- cache of Zabbix settings, keyed by Zabbix id ----------------------------------------------
+
+zabbix_template = Table(
+    "zabbix_template",
+    metadata,
+    Column("templateid", ZabbixId, primary_key=True),
+    Column("host", Name, nullable=False, doc="technical name"),
+    Column("name", Name, nullable=False, doc="visible name"),
+    Column("parents", JSONType, nullable=False, default=list, doc="parent templateids"),
+    Column("template_groups", JSONType, nullable=False, default=list, doc="group names"),
+    Column("interface_type", String(8), nullable=False, default="any"),
+    Column("last_synced", UTCDateTime, nullable=False, default=utc_now),
+    CheckConstraint(_in("interface_type", ("agent", "snmp", "any")), name="interface_type"),
+    Index(None, "host"),
+    Index(None, "name"),
+)
+
+zabbix_template_group = Table(
+    "zabbix_template_group",
+    metadata,
+    Column("groupid", ZabbixId, primary_key=True),
+    Column("name", Name, nullable=False, index=True),
+    Column("last_synced", UTCDateTime, nullable=False, default=utc_now),
+)
+
+zabbix_host_group = Table(
+    "zabbix_host_group",
+    metadata,
+    Column("groupid", ZabbixId, primary_key=True),
+    Column("name", Name, nullable=False, index=True),
+    Column("last_synced", UTCDateTime, nullable=False, default=utc_now),
+)
+
+zabbix_proxy = Table(
+    "zabbix_proxy",
+    metadata,
+    Column("proxyid", ZabbixId, primary_key=True),
+    Column("name", Name, nullable=False, index=True),
+    Column("mode", String(8), nullable=False),
+    Column("address", Name, nullable=True, doc="passive proxies: IP or DNS name"),
+    Column("port", String(64), nullable=True, doc="a number or a user macro"),
+    Column("allowed_addresses", Text, nullable=True, doc="active proxies"),
+    Column("description", Text, nullable=False, default=""),
+    # No foreign key: the import upserts groups and proxies in any order, and a dangling link
+    # is reported rather than cascaded.
+    Column("proxy_groupid", ZabbixId, nullable=True),
+    Column("last_synced", UTCDateTime, nullable=False, default=utc_now),
+    CheckConstraint(_in("mode", ("active", "passive")), name="mode"),
+)
+
+zabbix_proxy_group = Table(
+    "zabbix_proxy_group",
+    metadata,
+    Column("proxy_groupid", ZabbixId, primary_key=True),
+    Column("name", Name, nullable=False, index=True),
+    Column("description", Text, nullable=False, default=""),
+    Column("failover_delay", String(32), nullable=False, doc="e.g. 1m, as Zabbix gives it"),
+    Column("min_online", String(32), nullable=False, doc="a number or a user macro"),
+    Column("last_synced", UTCDateTime, nullable=False, default=utc_now),
+)
+
+# --- host config sync status ---------------------------------------------------------------------
+
+host_config_status = Table(
+    "host_config_status",
+    metadata,
+    Column("partition_key", String(64), primary_key=True, doc="device-<id> or vm-<id>"),
+    Column("object_type", String(16), nullable=False),
+    Column("object_id", Integer, nullable=False),
+    Column("name", Name, nullable=False),
+    Column("zabbix_hostid", ZabbixId, nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("last_good_status", String(16), nullable=True, doc="kept beside an error"),
+    Column("diff", JSONType, nullable=False, default=dict),
+    Column("error", Text, nullable=True),
+    Column("checked_at", UTCDateTime, nullable=False, default=utc_now),
+    Column("desired", JSONType, nullable=True),
+    CheckConstraint(_in("object_type", ("device", "vm")), name="object_type"),
+    CheckConstraint(_in("status", SYNC_STATUSES), name="status"),
+    CheckConstraint(
+        "last_good_status IS NULL OR " + _in("last_good_status", SYNC_STATUSES[:3]),
+        name="last_good_status",
+    ),
+    UniqueConstraint("object_type", "object_id"),
+    Index(None, "checked_at"),
+)
+
+# --- maintenance registry ------------------------------------------------------------------------
+
+maintenance_window = Table(
+    "maintenance_window",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", Name, nullable=False, unique=True),
+    Column("start", UTCDateTime, nullable=False),
+    Column("end", UTCDateTime, nullable=False),
+    Column("description", Text, nullable=False, default=""),
+    Column("with_data_collection", Boolean, nullable=False, default=True),
+    Column(
+        "targets",
+        JSONType,
+        nullable=False,
+        doc="host_configs, sites, host_groups, proxies, proxy_groups, clusters: lists",
+    ),
+    Column("zabbix_maintenance_id", ZabbixId, nullable=True),
+    Column("status", String(16), nullable=False, default="pending"),
+    Column("created_by", Name, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, default=utc_now),
+    CheckConstraint(_in("status", MAINTENANCE_STATUSES), name="status"),
+    CheckConstraint('"end" > start', name="end_after_start"),
+    Index(None, "end"),
+)
+
+# --- settings overrides and event log ------------------------------------------------------------
+
+settings_override = Table(
+    "settings_override",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", JSONType, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False, default=utc_now),
+    Column("updated_by", Name, nullable=False),
+)
+
+event_log = Table(
+    "event_log",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("job", Name, nullable=False),
+    Column("run_id", String(64), nullable=True, doc="Dagster run id"),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("summary", JSONType, nullable=False, default=dict),
+    Column("error", Text, nullable=True),
+    CheckConstraint(_in("status", EVENT_STATUSES), name="status"),
+    Index(None, "job", "finished_at"),
+    Index(None, "finished_at"),
+)

@@ -1,0 +1,425 @@
+"""The settings model, its layers and its one-line errors; Connections never shows secrets."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from nbzbx_dagster.settings import (
+    SETTING_NAMES,
+    Connections,
+    MappingRule,
+    Settings,
+    SettingsError,
+    describe_layers,
+    effective_settings,
+    load_settings,
+    validate_override,
+)
+
+TOKEN = "nb-token-0123456789abcdef"
+ZBX_TOKEN = "zbx-token-fedcba9876543210"
+PASSWORD = "pa55-w0rd-never-shown"
+DB_PASSWORD = "db-pa55-never-shown"
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests see only the NBZBX_* variables they set themselves."""
+    for name in list(os.environ):
+        if name.startswith("NBZBX_"):
+            monkeypatch.delenv(name)
+
+
+def write_yaml(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "nbzbx.yaml"
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.setenv("NBZBX_CONFIG", str(path))
+    return path
+
+
+def assert_one_line(exc: pytest.ExceptionInfo[SettingsError], *parts: str) -> None:
+    message = str(exc.value)
+    assert "\n" not in message
+    assert "pydantic" not in message
+    for part in parts:
+        assert part in message, f"{part!r} not in {message!r}"
+
+
+# --- defaults ----------------------------------------------------------------------------------
+
+
+def test_defaults() -> None:
+    settings = load_settings(env={})
+    assert settings == Settings()
+    assert settings.zabbix_import_interval == 1440
+    assert settings.host_config_sync_interval == 1440
+    assert settings.cutoff_host_config_sync == 60
+    assert settings.maintenance_cleanup_interval == 1440
+    assert settings.max_deletions == 3
+    assert settings.event_log_enabled is True
+    assert settings.event_log_retention_days == 90
+    assert settings.compare_mode == "strict"
+    assert settings.sync_vms is True
+    assert settings.device_filters == {} and settings.vm_filters == {}
+    assert settings.mapping_rules == []
+    assert settings.default_mapping.host_groups == ["NetBox"]
+    assert settings.managed_tags == ["site", "role", "platform"]
+    assert settings.tag_prefix == "netbox"
+    assert settings.netbox_writeback is True and settings.journal_enabled is True
+    assert settings.cleanup_unmanaged_maintenances is False
+    assert settings.unmanaged_maintenance_pattern == "^nbzbx-"
+
+
+def test_every_setting_is_documented() -> None:
+    for name in SETTING_NAMES:
+        assert Settings.model_fields[name].description, name
+
+
+def test_max_deletions_allows_exactly_the_limit() -> None:
+    """Unlike the reference's `>=`, the default 3 allows pruning 3."""
+    settings = Settings()
+    assert settings.deletion_allowed(3)
+    assert not settings.deletion_allowed(4)
+    assert Settings(max_deletions=0).deletion_allowed(0)
+    assert not Settings(max_deletions=0).deletion_allowed(1)
+
+
+# --- layers ------------------------------------------------------------------------------------
+
+
+def test_yaml_overrides_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_yaml(
+        tmp_path,
+        "max_deletions: 4\ncompare_mode: relaxed\ndevice_filters: {site: [a, b], tag: x}\n",
+        monkeypatch,
+    )
+    settings = load_settings()
+    assert settings.max_deletions == 4
+    assert settings.compare_mode == "relaxed"
+    assert settings.device_filters == {"site": ["a", "b"], "tag": "x"}
+    layers = {s.name: s for s in describe_layers()}
+    assert (layers["max_deletions"].layer, layers["max_deletions"].origin) == ("file", str(path))
+    assert layers["zabbix_import_interval"].layer == "default"
+
+
+def test_empty_yaml_file_means_defaults(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_yaml(tmp_path, "# nothing set\n", monkeypatch)
+    assert load_settings() == Settings()
+
+
+def test_env_overrides_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_yaml(tmp_path, "max_deletions: 4\nsync_vms: true\n", monkeypatch)
+    monkeypatch.setenv("NBZBX_MAX_DELETIONS", " 5 ")
+    monkeypatch.setenv("NBZBX_SYNC_VMS", "off")
+    monkeypatch.setenv("NBZBX_EVENT_LOG_ENABLED", "No")
+    monkeypatch.setenv("NBZBX_VM_FILTERS", '{"cluster_id": [1, 2]}')
+    settings = load_settings()
+    assert settings.max_deletions == 5
+    assert settings.sync_vms is False
+    assert settings.event_log_enabled is False
+    assert settings.vm_filters == {"cluster_id": [1, 2]}
+    layers = {s.name: s for s in describe_layers()}
+    assert (layers["max_deletions"].layer, layers["max_deletions"].origin) == (
+        "env",
+        "NBZBX_MAX_DELETIONS",
+    )
+
+
+def test_overrides_win_over_env_and_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_yaml(tmp_path, "max_deletions: 4\ncutoff_host_config_sync: 30\n", monkeypatch)
+    monkeypatch.setenv("NBZBX_MAX_DELETIONS", "5")
+    settings = load_settings({"max_deletions": 7})
+    assert settings.max_deletions == 7
+    assert settings.cutoff_host_config_sync == 30
+    layers = {s.name: s for s in describe_layers({"max_deletions": 7})}
+    assert (layers["max_deletions"].layer, layers["max_deletions"].value) == ("override", 7)
+    assert layers["cutoff_host_config_sync"].layer == "file"
+
+
+def test_effective_settings_reads_the_store_overrides() -> None:
+    class FakeStore:
+        def get_overrides(self) -> dict[str, object]:
+            return {"zabbix_import_interval": 0}
+
+    assert effective_settings(FakeStore(), env={}).zabbix_import_interval == 0
+
+
+def test_describe_layers_values_are_json() -> None:
+    described = describe_layers({"mapping_rules": [{"host_groups": ["A"], "sites": ["s1"]}]}, {})
+    assert [s.name for s in described] == list(SETTING_NAMES)
+    json.dumps([s.value for s in described])
+
+
+# --- invalid values ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("var", "raw", "parts"),
+    [
+        ("NBZBX_ZABBIX_IMPORT_INTERVAL", "-5", ["zabbix_import_interval", "-5", "0..43200"]),
+        ("NBZBX_MAX_DELETIONS", "10001", ["max_deletions", "10001", "0..10000"]),
+        ("NBZBX_MAX_DELETIONS", "three", ["max_deletions", "'three'", "0..10000"]),
+        ("NBZBX_SYNC_VMS", "maybe", ["sync_vms", "'maybe'", "true or false"]),
+        ("NBZBX_COMPARE_MODE", "loose", ["compare_mode", "'loose'", "strict or relaxed"]),
+    ],
+)
+def test_invalid_env_value(
+    monkeypatch: pytest.MonkeyPatch, var: str, raw: str, parts: list[str]
+) -> None:
+    monkeypatch.setenv(var, raw)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert_one_line(exc, *parts, var)
+
+
+def test_negative_interval_refused_with_range() -> None:
+    with pytest.raises(SettingsError) as exc:
+        load_settings({"host_config_sync_interval": -1}, env={})
+    assert str(exc.value) == (
+        "host_config_sync_interval: -1 is not allowed (allowed: 0..43200)"
+        " [from state store override]"
+    )
+
+
+def test_max_deletions_too_large_in_yaml(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_yaml(tmp_path, "max_deletions: 20000\n", monkeypatch)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert_one_line(exc, "max_deletions: 20000 is not allowed (allowed: 0..10000)", str(path))
+
+
+def test_bad_compare_mode() -> None:
+    with pytest.raises(SettingsError) as exc:
+        validate_override("compare_mode", "fuzzy")
+    assert str(exc.value) == "compare_mode: 'fuzzy' is not allowed (allowed: strict or relaxed)"
+
+
+def test_bad_regex() -> None:
+    with pytest.raises(SettingsError) as exc:
+        validate_override("unmanaged_maintenance_pattern", "^nbzbx-(")
+    assert_one_line(
+        exc, "unmanaged_maintenance_pattern", "'^nbzbx-('", "a regular expression", "missing )"
+    )
+
+
+def test_bool_is_not_an_int() -> None:
+    with pytest.raises(SettingsError) as exc:
+        load_settings({"max_deletions": True}, env={})
+    assert_one_line(exc, "max_deletions: True is not allowed")
+
+
+def test_unknown_yaml_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_yaml(tmp_path, "max_deletion: 5\n", monkeypatch)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert_one_line(exc, "max_deletion: unknown setting", "did you mean max_deletions?", str(path))
+
+
+def test_yaml_not_a_mapping(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_yaml(tmp_path, "- max_deletions\n- 5\n", monkeypatch)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert_one_line(exc, f"settings file {path}", "must be a mapping", "not list")
+
+
+def test_yaml_missing(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "absent.yaml"
+    monkeypatch.setenv("NBZBX_CONFIG", str(path))
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert_one_line(exc, f"settings file {path}", "NBZBX_CONFIG", "not found")
+
+
+def test_yaml_invalid_syntax(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = write_yaml(tmp_path, "max_deletions: [1,\n", monkeypatch)
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert_one_line(exc, f"settings file {path}", "not valid YAML")
+
+
+def test_yaml_unreadable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NBZBX_CONFIG", str(tmp_path))  # a directory
+    with pytest.raises(SettingsError) as exc:
+        load_settings()
+    assert_one_line(exc, f"settings file {tmp_path}", "unreadable")
+
+
+def test_nested_error_names_the_path() -> None:
+    rules = [{"host_groups": ["A"]}, {"host_groups": ["B"], "proxy": "p1", "proxy_group": "g1"}]
+    with pytest.raises(SettingsError) as exc:
+        load_settings({"mapping_rules": rules}, env={})
+    assert_one_line(exc, "mapping_rules", "mapping_rules[1]", "proxy and proxy_group are exclusive")
+
+
+def test_managed_tags_choices() -> None:
+    with pytest.raises(SettingsError) as exc:
+        validate_override("managed_tags", '["site", "colour"]')
+    assert_one_line(exc, "managed_tags", "'colour'", "'site'")
+
+
+def test_assignment_is_validated() -> None:
+    settings = Settings()
+    with pytest.raises(SettingsError) as exc:
+        settings.cutoff_host_config_sync = 600000
+    assert_one_line(exc, "cutoff_host_config_sync: 600000", "0..525600")
+    assert settings.cutoff_host_config_sync == 60
+
+
+# --- validate_override (nbzbx settings set) ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "raw", "expected"),
+    [
+        ("max_deletions", "0", 0),
+        ("zabbix_import_interval", 60, 60),
+        ("event_log_enabled", "TRUE", True),
+        ("compare_mode", "relaxed", "relaxed"),
+        ("unmanaged_maintenance_pattern", "^ops-", "^ops-"),
+        ("device_filters", '{"site": ["dc1"], "has_primary_ip": true}', None),
+        (
+            "mapping_rules",
+            '[{"sites": ["dc1"], "host_groups": ["DC1"], "templates": ["ICMP Ping"]}]',
+            None,
+        ),
+    ],
+)
+def test_validate_override_parses(name: str, raw: object, expected: object) -> None:
+    value = validate_override(name, raw)
+    if expected is not None:
+        assert value == expected
+    json.dumps(value)  # storable as JSON
+    assert load_settings({name: value}, env={}).model_dump(mode="json")[name] == value
+
+
+def test_validate_override_mapping_rules_round_trip() -> None:
+    value = validate_override("mapping_rules", '[{"sites": ["dc1"], "host_groups": ["DC1"]}]')
+    assert value[0]["sites"] == ["dc1"] and value[0]["host_groups"] == ["DC1"]
+    settings = load_settings({"mapping_rules": value}, env={})
+    assert settings.mapping_for("dc1", None, None).host_groups == ["DC1"]
+
+
+def test_validate_override_bad_json() -> None:
+    with pytest.raises(SettingsError) as exc:
+        validate_override("vm_filters", "{site: dc1}")
+    assert_one_line(exc, "vm_filters", "JSON")
+
+
+def test_validate_override_unknown_name() -> None:
+    with pytest.raises(SettingsError) as exc:
+        validate_override("max_delitions", "5")
+    assert str(exc.value) == "max_delitions: unknown setting (did you mean max_deletions?)"
+
+
+# --- mapping rules -----------------------------------------------------------------------------
+
+
+def test_first_matching_rule_wins_and_default_applies() -> None:
+    settings = Settings(
+        mapping_rules=[
+            MappingRule(sites=["dc1"], roles=["router"], host_groups=["DC1 routers"]),
+            MappingRule(tags=["snmp", "core"], host_groups=["Core"], proxy="proxy-1"),
+            MappingRule(sites=["dc1"], host_groups=["DC1"]),
+        ]
+    )
+    assert settings.mapping_for("dc1", "router", "ios").host_groups == ["DC1 routers"]
+    assert settings.mapping_for("dc2", "switch", None, ["core"]).proxy == "proxy-1"
+    assert settings.mapping_for("dc1", "switch", None).host_groups == ["DC1"]
+    assert settings.mapping_for("dc9", None, None, ["other"]).host_groups == ["NetBox"]
+
+
+def test_empty_criterion_list_refused() -> None:
+    with pytest.raises(SettingsError) as exc:
+        validate_override("mapping_rules", '[{"sites": [], "host_groups": ["A"]}]')
+    assert_one_line(exc, "mapping_rules[0].sites", "at least 1")
+
+
+# --- connections -------------------------------------------------------------------------------
+
+
+def full_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    env = {
+        "NBZBX_NETBOX_URL": "https://netbox.example.com/",
+        "NBZBX_NETBOX_TOKEN": TOKEN,
+        "NBZBX_ZABBIX_URL": "https://zabbix.example.com",
+        "NBZBX_ZABBIX_TOKEN": ZBX_TOKEN,
+        "NBZBX_ZABBIX_USER": "Admin",
+        "NBZBX_ZABBIX_PASSWORD": PASSWORD,
+        "NBZBX_DATABASE_URL": f"postgresql://nbzbx:{DB_PASSWORD}@db.example.com/nbzbx",
+        "NBZBX_HOME": str(tmp_path),
+    }
+    env.update(extra)
+    return env
+
+
+def test_connections_from_env(tmp_path: Path) -> None:
+    bundle = tmp_path / "ca.pem"
+    bundle.write_text("-----BEGIN CERTIFICATE-----\n", encoding="utf-8")
+    conn = Connections.from_env(
+        full_env(tmp_path, NBZBX_CA_BUNDLE=str(bundle), NBZBX_TIMEOUT="12.5")
+    )
+    assert conn.netbox_url == "https://netbox.example.com"
+    assert conn.netbox_token.get_secret_value() == TOKEN
+    assert conn.zabbix_auth == "token"
+    assert conn.timeout_seconds == 12.5
+    assert conn.tls_verify == str(bundle)
+    assert conn.database_url.endswith("@db.example.com/nbzbx")
+
+
+def test_connections_never_show_secrets(tmp_path: Path) -> None:
+    conn = Connections.from_env(full_env(tmp_path))
+    for shown in (repr(conn), str(conn), conn.model_dump_json(), str(conn.model_dump())):
+        for secret in (TOKEN, ZBX_TOKEN, PASSWORD, DB_PASSWORD):
+            assert secret not in shown
+    assert "db.example.com" in conn.model_dump_json()  # masked, not dropped
+
+
+def test_connections_default_database_is_sqlite_under_home(tmp_path: Path) -> None:
+    env = full_env(tmp_path)
+    del env["NBZBX_DATABASE_URL"]
+    conn = Connections.from_env(env)
+    assert conn.database_url == f"sqlite:///{tmp_path.resolve()}/state.db"
+
+
+def test_connections_user_and_password(tmp_path: Path) -> None:
+    env = full_env(tmp_path, NBZBX_VERIFY_TLS="false")
+    del env["NBZBX_ZABBIX_TOKEN"]
+    conn = Connections.from_env(env)
+    assert conn.zabbix_auth == "password"
+    assert conn.tls_verify is False
+
+
+def test_connections_missing_variables_listed(tmp_path: Path) -> None:
+    with pytest.raises(SettingsError) as exc:
+        Connections.from_env({"NBZBX_ZABBIX_URL": "http://z"})
+    assert str(exc.value) == "not set: NBZBX_NETBOX_URL, NBZBX_NETBOX_TOKEN"
+
+
+def test_connections_need_zabbix_credentials(tmp_path: Path) -> None:
+    env = full_env(tmp_path)
+    del env["NBZBX_ZABBIX_TOKEN"], env["NBZBX_ZABBIX_PASSWORD"]
+    with pytest.raises(SettingsError) as exc:
+        Connections.from_env(env)
+    assert_one_line(exc, "NBZBX_ZABBIX_TOKEN", "NBZBX_ZABBIX_USER and NBZBX_ZABBIX_PASSWORD")
+
+
+@pytest.mark.parametrize(
+    ("extra", "parts"),
+    [
+        ({"NBZBX_NETBOX_URL": "netbox.example.com"}, ["NBZBX_NETBOX_URL", "http://"]),
+        ({"NBZBX_TIMEOUT": "0"}, ["NBZBX_TIMEOUT", "greater than 0"]),
+        ({"NBZBX_TIMEOUT": "soon"}, ["NBZBX_TIMEOUT", "'soon'"]),
+        ({"NBZBX_VERIFY_TLS": "perhaps"}, ["NBZBX_VERIFY_TLS", "true or false"]),
+        ({"NBZBX_CA_BUNDLE": "/nonexistent/ca.pem"}, ["NBZBX_CA_BUNDLE", "existing"]),
+    ],
+)
+def test_connections_bad_values(tmp_path: Path, extra: dict[str, str], parts: list[str]) -> None:
+    with pytest.raises(SettingsError) as exc:
+        Connections.from_env(full_env(tmp_path, **extra))
+    assert_one_line(exc, *parts)
+    for secret in (TOKEN, ZBX_TOKEN, PASSWORD, DB_PASSWORD):
+        assert secret not in str(exc.value)
