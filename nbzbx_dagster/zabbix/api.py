@@ -1,0 +1,85 @@
+"""The Zabbix API functions of the project, in one namespace: ``from nbzbx_dagster.zabbix import
+api as zapi``.
+
+They take a connected :class:`ZabbixClient` and return normalised plain dicts with string ids,
+the same on Zabbix 6.0 LTS to 7.4. Nothing outside ``nbzbx_dagster.zabbix`` branches on versions.
+"""
+
+from nbzbx_dagster.zabbix.capabilities import ZabbixVersion
+from nbzbx_dagster.zabbix.catalog import (
+    Group,
+    Proxy,
+    ProxyGroup,
+    Template,
+    create_host_group,
+    create_proxy,
+    create_proxy_group,
+    create_template,
+    create_template_group,
+    create_template_item,
+    delete_objects,
+    ensure_template_group,
+    host_groups,
+    proxies,
+    proxy_groups,
+    template_groups,
+    template_interface_types,
+    templates,
+)
+from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.hosts_api import (
+    Host,
+    Interface,
+    create_host,
+    create_hosts,
+    delete_hosts,
+    hosts,
+    update_host,
+)
+from nbzbx_dagster.zabbix.maintenance_api import (
+    Maintenance,
+    MaintenanceDeletion,
+    create_maintenance,
+    delete_maintenances,
+    maintenances,
+)
+
+
+def capabilities(client: ZabbixClient) -> ZabbixVersion:
+    """What the connected Zabbix can do (template groups, proxy groups, field names)."""
+    return client.zabbix_version
+
+
+__all__ = [
+    "Group",
+    "Host",
+    "Interface",
+    "Maintenance",
+    "MaintenanceDeletion",
+    "Proxy",
+    "ProxyGroup",
+    "Template",
+    "capabilities",
+    "create_host",
+    "create_host_group",
+    "create_hosts",
+    "create_maintenance",
+    "create_proxy",
+    "create_proxy_group",
+    "create_template",
+    "create_template_group",
+    "create_template_item",
+    "delete_hosts",
+    "delete_maintenances",
+    "delete_objects",
+    "ensure_template_group",
+    "host_groups",
+    "hosts",
+    "maintenances",
+    "proxies",
+    "proxy_groups",
+    "template_groups",
+    "template_interface_types",
+    "templates",
+    "update_host",
+]

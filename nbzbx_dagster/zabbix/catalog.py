@@ -1,0 +1,470 @@
+"""The Zabbix settings catalog: templates, template groups, host groups, proxies, proxy groups.
+
+Reads return normalised plain dicts with string ids, the same on every Zabbix version; writes take
+the normalised vocabulary and send the version's own fields. Zabbix 6.0 ignores unknown keys
+silently, so answers are checked for the keys we asked for.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Literal, TypedDict
+
+from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.errors import ZabbixError
+
+InterfaceKind = Literal["agent", "snmp", "any"]
+ProxyMode = Literal["active", "passive"]
+
+ITEM_TYPE_AGENT = 0
+ITEM_TYPE_SNMP = 20
+
+
+class Template(TypedDict):
+    templateid: str
+    host: str
+    name: str
+    parents: list[str]
+    template_groups: list[str]
+
+
+class Group(TypedDict):
+    groupid: str
+    name: str
+
+
+class Proxy(TypedDict):
+    proxyid: str
+    name: str
+    mode: ProxyMode
+    address: str | None
+    port: str | None
+    allowed_addresses: str
+    description: str
+    proxy_groupid: str | None
+
+
+class ProxyGroup(TypedDict):
+    proxy_groupid: str
+    name: str
+    description: str
+    failover_delay: str
+    min_online: str
+
+
+def require_keys(client: ZabbixClient, method: str, rows: Any, keys: Iterable[str]) -> list[dict]:
+    """Fail loudly when an answer lacks keys we asked for (6.0 ignores unknown selects)."""
+    if not isinstance(rows, list):
+        raise ZabbixError(client.url, f"unexpected answer to {method}: not a list", kind="protocol")
+    keys = tuple(keys)
+    for row in rows:
+        missing = list(keys) if not isinstance(row, dict) else [k for k in keys if k not in row]
+        if missing:
+            raise ZabbixError(
+                client.url,
+                f"unexpected answer to {method}: no {', '.join(missing)}",
+                kind="protocol",
+            )
+    return rows
+
+
+def created_ids(client: ZabbixClient, method: str, result: Any, key: str, count: int) -> list[str]:
+    """The ids a create answered with, checked: one per object sent."""
+    ids = result.get(key) if isinstance(result, dict) else None
+    if not isinstance(ids, list) or len(ids) != count:
+        raise ZabbixError(client.url, f"unexpected answer to {method}: no {key}", kind="protocol")
+    return [str(i) for i in ids]
+
+
+def _none_if_zero(value: Any) -> str | None:
+    return None if value in (None, "", "0", 0) else str(value)
+
+
+# -- reads -----------------------------------------------------------------------------------
+
+
+def templates(client: ZabbixClient) -> list[Template]:
+    """All templates with their parent template ids and template group names."""
+    params: dict[str, Any] = {
+        "output": ["templateid", "host", "name"],
+        "selectParentTemplates": ["templateid"],
+    }
+    keys = ["templateid", "host", "name", "parentTemplates"]
+    groups_select = client.zabbix_version.template_groups_select
+    if groups_select:
+        params[groups_select[0]] = ["name"]
+        keys.append(groups_select[1])
+    rows = require_keys(client, "template.get", client.call("template.get", params), keys)
+    return [
+        Template(
+            templateid=str(row["templateid"]),
+            host=row["host"],
+            name=row["name"],
+            parents=sorted(str(p["templateid"]) for p in row["parentTemplates"]),
+            template_groups=sorted(g["name"] for g in row[groups_select[1]])
+            if groups_select
+            else [],
+        )
+        for row in rows
+    ]
+
+
+def template_interface_types(
+    client: ZabbixClient,
+    templates: Iterable[str | Mapping[str, Any]],
+    parents: Mapping[str, Sequence[str]] | None = None,
+) -> dict[str, InterfaceKind]:
+    """Which interface each template needs: agent, snmp, or any (both or neither).
+
+    ``templates`` are template ids, or normalised templates from :func:`templates` (whose
+    ``parents`` then give the inheritance). One ``item.get`` covers the templates and all their
+    ancestors; a template counts the item types of its ancestors too. Without ``parents`` (and
+    given only ids), one ``template.get`` reads the inheritance graph first.
+    """
+    wanted: list[str] = []
+    known: dict[str, Sequence[str]] = dict(parents or {})
+    for template in templates:
+        if isinstance(template, Mapping):
+            wanted.append(str(template["templateid"]))
+            known.setdefault(str(template["templateid"]), template.get("parents", []))
+        else:
+            wanted.append(str(template))
+    if not wanted:
+        return {}
+    if parents is None and not all(t in known for t in wanted):
+        rows = client.call(
+            "template.get", {"output": ["templateid"], "selectParentTemplates": ["templateid"]}
+        )
+        rows = require_keys(client, "template.get", rows, ["templateid", "parentTemplates"])
+        known = {
+            str(r["templateid"]): [str(p["templateid"]) for p in r["parentTemplates"]] for r in rows
+        }
+    parents = known
+
+    def lineage(templateid: str) -> set[str]:
+        seen: set[str] = set()
+        todo = [templateid]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo.extend(parents.get(current, ()))
+        return seen
+
+    lineages = {t: lineage(t) for t in wanted}
+    all_ids = sorted(set().union(*lineages.values()))
+    items = client.call(
+        "item.get",
+        {
+            "output": ["itemid", "type", "hostid"],
+            "hostids": all_ids,
+            "templated": True,
+            "filter": {"type": [ITEM_TYPE_AGENT, ITEM_TYPE_SNMP]},
+        },
+    )
+    items = require_keys(client, "item.get", items, ["type", "hostid"])
+    kinds: dict[str, set[int]] = {}
+    for item in items:
+        kinds.setdefault(str(item["hostid"]), set()).add(int(item["type"]))
+
+    result: dict[str, InterfaceKind] = {}
+    for templateid, ids in lineages.items():
+        types = set().union(*(kinds.get(i, set()) for i in ids))
+        if types == {ITEM_TYPE_AGENT}:
+            result[templateid] = "agent"
+        elif types == {ITEM_TYPE_SNMP}:
+            result[templateid] = "snmp"
+        else:
+            result[templateid] = "any"
+    return result
+
+
+def template_groups(client: ZabbixClient) -> list[Group]:
+    """Template groups (6.2+). On 6.0 they do not exist: ``[]`` without asking the API."""
+    if not client.zabbix_version.has_template_groups:
+        return []
+    rows = client.call("templategroup.get", {"output": ["groupid", "name"]})
+    rows = require_keys(client, "templategroup.get", rows, ["groupid", "name"])
+    return [Group(groupid=str(r["groupid"]), name=r["name"]) for r in rows]
+
+
+def host_groups(client: ZabbixClient) -> list[Group]:
+    """Host groups; on 6.0 including the ``Templates/...`` groups (host groups there)."""
+    rows = client.call("hostgroup.get", {"output": ["groupid", "name"]})
+    rows = require_keys(client, "hostgroup.get", rows, ["groupid", "name"])
+    return [Group(groupid=str(r["groupid"]), name=r["name"]) for r in rows]
+
+
+def proxies(client: ZabbixClient, proxyids: Iterable[str] | None = None) -> list[Proxy]:
+    """All proxies (or the given ones), in one shape for every version.
+
+    ``address``/``port`` say where the server connects to a passive proxy (None for active ones);
+    ``allowed_addresses`` are the sources an active proxy may connect from ("" for passive ones).
+    """
+    ids = None if proxyids is None else [str(i) for i in proxyids]
+    if client.zabbix_version.proxy_fields == "7.0":
+        params: dict[str, Any] = {
+            "output": [
+                "proxyid",
+                "name",
+                "operating_mode",
+                "address",
+                "port",
+                "allowed_addresses",
+                "description",
+                "proxy_groupid",
+            ],
+        }
+        if ids is not None:
+            params["proxyids"] = ids
+        rows = require_keys(
+            client,
+            "proxy.get",
+            client.call("proxy.get", params),
+            ["proxyid", "name", "operating_mode", "address", "port", "allowed_addresses"],
+        )
+        return [_proxy_from_7(row) for row in rows]
+    params = {
+        "output": ["proxyid", "host", "status", "proxy_address", "description"],
+        "selectInterface": ["useip", "ip", "dns", "port"],
+    }
+    if ids is not None:
+        params["proxyids"] = ids
+    rows = require_keys(
+        client,
+        "proxy.get",
+        client.call("proxy.get", params),
+        ["proxyid", "host", "status", "proxy_address", "interface"],
+    )
+    return [_proxy_from_6(row) for row in rows]
+
+
+def _proxy_from_7(row: Mapping[str, Any]) -> Proxy:
+    active = str(row["operating_mode"]) == "0"
+    return Proxy(
+        proxyid=str(row["proxyid"]),
+        name=row["name"],
+        mode="active" if active else "passive",
+        address=None if active else row["address"],
+        port=None if active else str(row["port"]),
+        allowed_addresses=row["allowed_addresses"] if active else "",
+        description=row.get("description", ""),
+        proxy_groupid=_none_if_zero(row.get("proxy_groupid")),
+    )
+
+
+def _proxy_from_6(row: Mapping[str, Any]) -> Proxy:
+    active = str(row["status"]) == "5"
+    interface = row["interface"] if isinstance(row["interface"], dict) else {}
+    address = port = None
+    if not active and interface:
+        address = interface["ip"] if str(interface.get("useip", "1")) == "1" else interface["dns"]
+        port = str(interface["port"])
+    return Proxy(
+        proxyid=str(row["proxyid"]),
+        name=row["host"],
+        mode="active" if active else "passive",
+        address=address,
+        port=port,
+        allowed_addresses=row["proxy_address"] if active else "",
+        description=row.get("description", ""),
+        proxy_groupid=None,
+    )
+
+
+def proxy_groups(client: ZabbixClient) -> list[ProxyGroup]:
+    """Proxy groups (7.0+). Older versions have none: ``[]`` without asking the API."""
+    if not client.zabbix_version.has_proxy_groups:
+        return []
+    fields = ["proxy_groupid", "name", "description", "failover_delay", "min_online"]
+    rows = client.call("proxygroup.get", {"output": fields})
+    rows = require_keys(client, "proxygroup.get", rows, ["proxy_groupid", "name"])
+    return [
+        ProxyGroup(
+            proxy_groupid=str(r["proxy_groupid"]),
+            name=r["name"],
+            description=r.get("description", ""),
+            failover_delay=str(r.get("failover_delay", "")),
+            min_online=str(r.get("min_online", "")),
+        )
+        for r in rows
+    ]
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def create_host_group(client: ZabbixClient, name: str) -> str:
+    result = client.call("hostgroup.create", {"name": name})
+    return created_ids(client, "hostgroup.create", result, "groupids", 1)[0]
+
+
+def create_template_group(client: ZabbixClient, name: str) -> str:
+    """A group for templates: a template group on 6.2+, a host group on 6.0 (where they are)."""
+    if not client.zabbix_version.has_template_groups:
+        return create_host_group(client, name)
+    result = client.call("templategroup.create", {"name": name})
+    return created_ids(client, "templategroup.create", result, "groupids", 1)[0]
+
+
+def ensure_template_group(client: ZabbixClient, name: str) -> str:
+    """The id of the group for templates called ``name``, created when missing (a template
+    group on 6.2+, a host group on 6.0)."""
+    method = "templategroup" if client.zabbix_version.has_template_groups else "hostgroup"
+    rows = client.call(f"{method}.get", {"output": ["groupid"], "filter": {"name": [name]}})
+    rows = require_keys(client, f"{method}.get", rows, ["groupid"])
+    return str(rows[0]["groupid"]) if rows else create_template_group(client, name)
+
+
+def create_template(
+    client: ZabbixClient,
+    host: str,
+    groups: Sequence[str],
+    name: str | None = None,
+    templates: Sequence[str] | None = None,
+) -> str:
+    """Create a template in ``groups`` and linked to the parent ``templates`` (ids).
+
+    A group is an id (digits) or a name; names are resolved, and created when missing, with
+    :func:`ensure_template_group`.
+    """
+    if not groups:
+        raise ZabbixError(client.url, f"template {host!r} needs at least one group")
+    groupids = [g if str(g).isdigit() else ensure_template_group(client, g) for g in groups]
+    params: dict[str, Any] = {"host": host, "groups": [{"groupid": str(g)} for g in groupids]}
+    if name:
+        params["name"] = name
+    if templates:
+        params["templates"] = [{"templateid": str(t)} for t in templates]
+    result = client.call("template.create", params)
+    return created_ids(client, "template.create", result, "templateids", 1)[0]
+
+
+def create_template_item(
+    client: ZabbixClient, templateid: str, item_type: int | str, key: str, name: str | None = None
+) -> str:
+    """Add a numeric item of ``item_type`` (0/"agent" or 20/"snmp") to a template; the lab uses
+    it to give templates an interface type."""
+    codes = {"agent": ITEM_TYPE_AGENT, "snmp": ITEM_TYPE_SNMP}
+    code = codes.get(item_type, item_type) if isinstance(item_type, str) else item_type
+    if code not in (ITEM_TYPE_AGENT, ITEM_TYPE_SNMP):
+        raise ZabbixError(client.url, f"item type must be agent (0) or snmp (20): {item_type!r}")
+    params: dict[str, Any] = {
+        "hostid": str(templateid),
+        "name": name or key,
+        "key_": key,
+        "type": code,
+        "value_type": 3,
+        "delay": "1m",
+    }
+    if code == ITEM_TYPE_SNMP:
+        params["snmp_oid"] = "1.3.6.1.2.1.1.3.0"
+    result = client.call("item.create", params)
+    return created_ids(client, "item.create", result, "itemids", 1)[0]
+
+
+def _is_ip(address: str) -> bool:
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return True
+
+
+def create_proxy(
+    client: ZabbixClient,
+    name: str,
+    mode: ProxyMode,
+    address: str | None = None,
+    port: str | int | None = None,
+    proxy_groupid: str | None = None,
+    *,
+    allowed_addresses: str = "",
+    local_address: str | None = None,
+    local_port: str | int = "10051",
+    description: str = "",
+) -> str:
+    """Create a proxy. Passive proxies need ``address`` (IP or DNS name) and take ``port``.
+
+    ``allowed_addresses`` (active proxies) lists the sources they may connect from.
+    ``proxy_groupid`` (7.0+) also sets ``local_address`` (defaults to ``address``, or
+    ``127.0.0.1`` for an active proxy) and ``local_port``.
+    """
+    if mode not in ("active", "passive"):
+        raise ZabbixError(client.url, f"proxy mode must be active or passive, not {mode!r}")
+    if mode == "passive" and not address:
+        raise ZabbixError(client.url, f"passive proxy {name!r} needs an address")
+    port = str(port or "10051")
+    if client.zabbix_version.proxy_fields == "7.0":
+        params: dict[str, Any] = {
+            "name": name,
+            "operating_mode": 0 if mode == "active" else 1,
+            "description": description,
+        }
+        if mode == "active":
+            params["allowed_addresses"] = allowed_addresses
+        else:
+            params.update(address=address, port=port)
+        if proxy_groupid:
+            params.update(
+                proxy_groupid=str(proxy_groupid),
+                local_address=local_address or address or "127.0.0.1",
+                local_port=str(local_port),
+            )
+    else:
+        if proxy_groupid:
+            raise ZabbixError(
+                client.url, f"proxy groups need Zabbix 7.0 or later (this is {client.version_str})"
+            )
+        params = {"host": name, "status": 5 if mode == "active" else 6, "description": description}
+        if mode == "active":
+            params["proxy_address"] = allowed_addresses
+        else:
+            use_ip = _is_ip(address or "")
+            params["interface"] = {
+                "useip": 1 if use_ip else 0,
+                "ip": address if use_ip else "",
+                "dns": "" if use_ip else address,
+                "port": port,
+            }
+    result = client.call("proxy.create", params)
+    return created_ids(client, "proxy.create", result, "proxyids", 1)[0]
+
+
+def create_proxy_group(
+    client: ZabbixClient,
+    name: str,
+    *,
+    failover_delay: str = "1m",
+    min_online: str | int = "1",
+    description: str = "",
+) -> str:
+    """Create a proxy group (7.0+; a ZabbixError on older versions)."""
+    if not client.zabbix_version.has_proxy_groups:
+        raise ZabbixError(
+            client.url, f"proxy groups need Zabbix 7.0 or later (this is {client.version_str})"
+        )
+    params = {
+        "name": name,
+        "failover_delay": failover_delay,
+        "min_online": str(min_online),
+        "description": description,
+    }
+    result = client.call("proxygroup.create", params)
+    return created_ids(client, "proxygroup.create", result, "proxy_groupids", 1)[0]
+
+
+def delete_objects(client: ZabbixClient, kind: str, ids: Iterable[str]) -> list[str]:
+    """Delete objects by id (``kind``: host, template, hostgroup, templategroup, proxy,
+    proxygroup, ...); returns the ids Zabbix reports deleted."""
+    ids = [str(i) for i in ids]
+    if not ids:
+        return []
+    key = {
+        "proxygroup": "proxy_groupids",
+        "hostgroup": "groupids",
+        "templategroup": "groupids",
+    }.get(kind, f"{kind}ids")
+    result = client.call(f"{kind}.delete", ids)
+    return created_ids(client, f"{kind}.delete", result, key, len(ids))

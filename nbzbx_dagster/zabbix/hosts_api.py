@@ -1,0 +1,300 @@
+"""Zabbix hosts in one shape for every version, read in batches.
+
+A normalised host::
+
+    {hostid, host, name, status: "enabled"|"disabled", description,
+     groups: [{groupid, name}], templates: [{templateid, name}],
+     interfaces: [{interfaceid, type: "agent"|"snmp"|"ipmi"|"jmx", main, useip, ip, dns, port,
+                   details}],
+     tags: [{tag, value}],
+     monitored_by: "server"|"proxy"|"proxy_group", proxyid, proxy_groupid}
+
+Write-only secrets (PSK, SNMPv3 passphrases) are never read back, so they are not in the shape.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, Literal, TypedDict
+
+from nbzbx_dagster.zabbix.catalog import created_ids, require_keys
+from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.errors import ZabbixError
+
+BATCH = 500
+
+MonitoredBy = Literal["server", "proxy", "proxy_group"]
+INTERFACE_TYPES = {"1": "agent", "2": "snmp", "3": "ipmi", "4": "jmx"}
+INTERFACE_CODES = {name: int(code) for code, name in INTERFACE_TYPES.items()}
+MONITORED_BY = {"0": "server", "1": "proxy", "2": "proxy_group"}
+MONITORED_BY_CODES = {name: int(code) for code, name in MONITORED_BY.items()}
+# SNMP interface details that are secrets (write-only in spirit): never part of the shape.
+SECRET_DETAILS = frozenset({"authpassphrase", "privpassphrase"})
+
+
+class Interface(TypedDict):
+    interfaceid: str
+    type: str
+    main: bool
+    useip: bool
+    ip: str
+    dns: str
+    port: str
+    details: dict[str, str]
+
+
+class Host(TypedDict):
+    hostid: str
+    host: str
+    name: str
+    status: Literal["enabled", "disabled"]
+    description: str
+    groups: list[dict[str, str]]
+    templates: list[dict[str, str]]
+    interfaces: list[Interface]
+    tags: list[dict[str, str]]
+    monitored_by: MonitoredBy
+    proxyid: str | None
+    proxy_groupid: str | None
+
+
+def chunks(values: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:
+    for start in range(0, len(values), size):
+        yield list(values[start : start + size])
+
+
+def hosts(
+    client: ZabbixClient,
+    hostids: Iterable[str] | None = None,
+    names: Iterable[str] | None = None,
+) -> list[Host]:
+    """Hosts by id and/or by exact technical name (``host``), at most 500 per ``host.get``.
+
+    With neither, all hosts: their ids first (one light call), then the same batches.
+    """
+    caps = client.zabbix_version
+    groups_param, groups_key = caps.host_groups_select
+    proxy_fields = (
+        ["monitored_by", "proxyid", "proxy_groupid"]
+        if caps.host_proxy_fields == "monitored_by"
+        else ["proxy_hostid"]
+    )
+    base: dict[str, Any] = {
+        "output": ["hostid", "host", "name", "status", "description", *proxy_fields],
+        groups_param: ["groupid", "name"],
+        "selectParentTemplates": ["templateid", "name"],
+        "selectInterfaces": [
+            "interfaceid",
+            "type",
+            "main",
+            "useip",
+            "ip",
+            "dns",
+            "port",
+            "details",
+        ],
+        "selectTags": ["tag", "value"],
+    }
+    keys = ["hostid", "host", groups_key, "parentTemplates", "interfaces", "tags", *proxy_fields]
+
+    if hostids is None and names is None:
+        everything = client.call("host.get", {"output": ["hostid"]})
+        hostids = [
+            str(r["hostid"]) for r in require_keys(client, "host.get", everything, ["hostid"])
+        ]
+    found: dict[str, Host] = {}
+    for field, values in (("hostids", hostids), ("host", names)):
+        for chunk in chunks(sorted({str(v) for v in values or ()})):
+            params = dict(base)
+            if field == "hostids":
+                params["hostids"] = chunk
+            else:
+                params["filter"] = {"host": chunk}
+            rows = require_keys(client, "host.get", client.call("host.get", params), keys)
+            for row in rows:
+                found[str(row["hostid"])] = _host(row, groups_key)
+    return list(found.values())
+
+
+def _host(row: Mapping[str, Any], groups_key: str) -> Host:
+    if "monitored_by" in row:
+        monitored_by = MONITORED_BY.get(str(row["monitored_by"]), "server")
+        proxyid = str(row["proxyid"]) if monitored_by == "proxy" else None
+        proxy_groupid = str(row["proxy_groupid"]) if monitored_by == "proxy_group" else None
+    else:
+        proxy = str(row.get("proxy_hostid") or "0")
+        monitored_by = "server" if proxy == "0" else "proxy"
+        proxyid = None if proxy == "0" else proxy
+        proxy_groupid = None
+    return Host(
+        hostid=str(row["hostid"]),
+        host=row["host"],
+        name=row.get("name", row["host"]),
+        status="enabled" if str(row.get("status", "0")) == "0" else "disabled",
+        description=row.get("description", ""),
+        groups=sorted(
+            ({"groupid": str(g["groupid"]), "name": g["name"]} for g in row[groups_key]),
+            key=lambda g: g["name"],
+        ),
+        templates=sorted(
+            (
+                {"templateid": str(t["templateid"]), "name": t["name"]}
+                for t in row["parentTemplates"]
+            ),
+            key=lambda t: t["name"],
+        ),
+        interfaces=[_interface(i) for i in row["interfaces"]],
+        tags=sorted(
+            ({"tag": t["tag"], "value": t["value"]} for t in row["tags"]),
+            key=lambda t: (t["tag"], t["value"]),
+        ),
+        monitored_by=monitored_by,  # type: ignore[typeddict-item]
+        proxyid=proxyid,
+        proxy_groupid=proxy_groupid,
+    )
+
+
+def _interface(row: Mapping[str, Any]) -> Interface:
+    details = row.get("details") if isinstance(row.get("details"), dict) else {}
+    return Interface(
+        interfaceid=str(row.get("interfaceid", "")),
+        type=INTERFACE_TYPES.get(str(row["type"]), str(row["type"])),
+        main=str(row.get("main", "1")) == "1",
+        useip=str(row.get("useip", "1")) == "1",
+        ip=row.get("ip", ""),
+        dns=row.get("dns", ""),
+        port=str(row.get("port", "")),
+        details={k: str(v) for k, v in details.items() if k not in SECRET_DETAILS},
+    )
+
+
+# -- writes ----------------------------------------------------------------------------------
+
+
+def _write_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """Translate the normalised vocabulary in ``spec`` to this version's host fields.
+
+    Only keys present in ``spec`` are sent, so the same function serves create and update.
+    """
+    params: dict[str, Any] = {}
+    for key in ("host", "name", "description"):
+        if key in spec:
+            params[key] = spec[key]
+    if "status" in spec:
+        if spec["status"] not in ("enabled", "disabled"):
+            raise ZabbixError(
+                client.url, f"host status must be enabled or disabled: {spec['status']!r}"
+            )
+        params["status"] = 0 if spec["status"] == "enabled" else 1
+    if "groups" in spec:
+        params["groups"] = [{"groupid": str(_id(g, "groupid"))} for g in spec["groups"]]
+    if "templates" in spec:
+        # Template links carry only the id: 7.0 rejects extra keys.
+        params["templates"] = [{"templateid": str(_id(t, "templateid"))} for t in spec["templates"]]
+    if "interfaces" in spec:
+        params["interfaces"] = [_interface_params(client, i) for i in spec["interfaces"]]
+    if "tags" in spec:
+        params["tags"] = [{"tag": t["tag"], "value": t.get("value", "")} for t in spec["tags"]]
+    if "monitored_by" in spec:
+        params.update(_proxy_params(client, spec))
+    return params
+
+
+def _id(value: Any, key: str) -> str:
+    return value[key] if isinstance(value, Mapping) else value
+
+
+def _interface_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+    kind = spec.get("type", "agent")
+    if kind not in INTERFACE_CODES:
+        raise ZabbixError(client.url, f"unknown interface type {kind!r}")
+    params: dict[str, Any] = {
+        "type": INTERFACE_CODES[kind],
+        "main": 1 if spec.get("main", True) else 0,
+        "useip": 1 if spec.get("useip", True) else 0,
+        "ip": spec.get("ip", ""),
+        "dns": spec.get("dns", ""),
+        "port": str(
+            spec.get("port") or {"agent": 10050, "snmp": 161, "ipmi": 623, "jmx": 12345}[kind]
+        ),
+    }
+    if spec.get("interfaceid"):
+        params["interfaceid"] = str(spec["interfaceid"])
+    if kind == "snmp":
+        params["details"] = dict(
+            spec.get("details") or {"version": "2", "community": "{$SNMP_COMMUNITY}"}
+        )
+    return params
+
+
+def _proxy_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+    monitored_by = spec["monitored_by"]
+    if monitored_by not in MONITORED_BY_CODES:
+        raise ZabbixError(
+            client.url, f"monitored_by must be server, proxy or proxy_group: {monitored_by!r}"
+        )
+    proxyid = spec.get("proxyid")
+    proxy_groupid = spec.get("proxy_groupid")
+    if monitored_by == "proxy" and not proxyid:
+        raise ZabbixError(client.url, "a host monitored by a proxy needs a proxyid")
+    if monitored_by == "proxy_group" and not proxy_groupid:
+        raise ZabbixError(client.url, "a host monitored by a proxy group needs a proxy_groupid")
+    if client.zabbix_version.host_proxy_fields == "monitored_by":
+        params: dict[str, Any] = {"monitored_by": MONITORED_BY_CODES[monitored_by]}
+        if monitored_by == "proxy":
+            params["proxyid"] = str(proxyid)
+        elif monitored_by == "proxy_group":
+            params["proxy_groupid"] = str(proxy_groupid)
+        return params
+    if monitored_by == "proxy_group":
+        raise ZabbixError(
+            client.url, f"proxy groups need Zabbix 7.0 or later (this is {client.version_str})"
+        )
+    return {"proxy_hostid": str(proxyid) if monitored_by == "proxy" else "0"}
+
+
+def _create_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+    if not spec.get("groups"):
+        raise ZabbixError(client.url, f"host {spec.get('host')!r} needs at least one host group")
+    clean = {k: v for k, v in spec.items() if k != "hostid"}
+    if "interfaces" in clean:
+        clean["interfaces"] = [
+            {k: v for k, v in i.items() if k != "interfaceid"} for i in clean["interfaces"]
+        ]
+    return _write_params(client, clean)
+
+
+def create_host(client: ZabbixClient, spec: Mapping[str, Any]) -> str:
+    """Create a host from the normalised shape (``hostid`` and ``interfaceid`` are ignored)."""
+    return create_hosts(client, [spec])[0]
+
+
+def create_hosts(
+    client: ZabbixClient, specs: Sequence[Mapping[str, Any]], batch: int = 100
+) -> list[str]:
+    """Create hosts, ``batch`` per call: Zabbix's PHP memory grows with hosts x template items,
+    so keep batches of templated hosts at 100 or less."""
+    ids: list[str] = []
+    for start in range(0, len(specs), batch):
+        params = [_create_params(client, spec) for spec in specs[start : start + batch]]
+        result = client.call("host.create", params if len(params) > 1 else params[0])
+        ids.extend(created_ids(client, "host.create", result, "hostids", len(params)))
+    return ids
+
+
+def update_host(client: ZabbixClient, hostid: str, changes: Mapping[str, Any]) -> None:
+    """Change the given normalised fields of one host (``templates`` replaces the links)."""
+    params = _write_params(client, changes)
+    params["hostid"] = str(hostid)
+    result = client.call("host.update", params)
+    if created_ids(client, "host.update", result, "hostids", 1) != [str(hostid)]:
+        raise ZabbixError(client.url, f"unexpected answer to host.update for host {hostid}")
+
+
+def delete_hosts(client: ZabbixClient, hostids: Iterable[str]) -> list[str]:
+    """Delete hosts, 500 per call; returns the deleted ids."""
+    deleted: list[str] = []
+    for chunk in chunks(sorted({str(h) for h in hostids})):
+        result = client.call("host.delete", chunk)
+        deleted.extend(created_ids(client, "host.delete", result, "hostids", len(chunk)))
+    return deleted
