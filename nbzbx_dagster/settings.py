@@ -467,6 +467,11 @@ def default_database_url(env: MappingABC[str, str] = os.environ) -> str:
     return f"sqlite:///{home / 'state.db'}"
 
 
+def state_store_url(env: MappingABC[str, str] = os.environ) -> str:
+    """`NBZBX_DATABASE_URL`, else the default SQLite file; needs no NetBox or Zabbix variable."""
+    return env.get("NBZBX_DATABASE_URL", "").strip() or default_database_url(env)
+
+
 CONNECTION_ENV: dict[str, str] = {
     "netbox_url": "NBZBX_NETBOX_URL",
     "netbox_token": "NBZBX_NETBOX_TOKEN",

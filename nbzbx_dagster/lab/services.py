@@ -1,4 +1,4 @@
-"""Where the lab's services live, how to start and stop them, and the environment that points at them.
+"""Where the lab's services live, how to start and stop them, and the environment for them.
 
 The heavy lifting (packages, the Debian 13 root, databases, processes) is in ``lab.sh``; this module
 knows the ports and files so that ``nbzbx lab env|status`` answer without running anything.
@@ -44,10 +44,7 @@ def services() -> list[Service]:
     return [
         Service("postgresql", PG_PORT, f"postgresql://postgres@127.0.0.1:{PG_PORT}"),
         Service("redis", REDIS_PORT, f"redis://127.0.0.1:{REDIS_PORT}"),
-        *(
-            Service(f"zabbix-{v}", p, zabbix_url(v))
-            for v, p in ZABBIX_PORTS.items()
-        ),
+        *(Service(f"zabbix-{v}", p, zabbix_url(v)) for v, p in ZABBIX_PORTS.items()),
         Service("netbox", NETBOX_PORT, netbox_url()),
     ]
 
@@ -92,7 +89,7 @@ def listening(port: int, timeout: float = 0.5) -> bool:
 
 
 def env(zabbix: str = "7.0") -> dict[str, str]:
-    """The environment that points the project at the lab; the NetBox token is read from its file."""
+    """The environment that points the project at the lab; the NetBox token is read from a file."""
     return {
         "NBZBX_NETBOX_URL": netbox_url(),
         "NBZBX_NETBOX_TOKEN": netbox_token(),
@@ -106,7 +103,7 @@ def env(zabbix: str = "7.0") -> dict[str, str]:
 
 
 def export_lines(zabbix: str = "7.0") -> list[str]:
-    """Shell export lines; the token stays in its file (the line reads it), so it is never printed."""
+    """Shell export lines; the token stays in its file (the line reads it): never printed."""
     lines = []
     for key, value in env(zabbix).items():
         if key == "NBZBX_NETBOX_TOKEN":

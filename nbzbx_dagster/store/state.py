@@ -247,11 +247,15 @@ class StateStore:
             result = connection.execute(delete(event_log).where(event_log.c.finished_at < cutoff))
             return result.rowcount
 
-    def list_events(self, job: str | None = None, limit: int = 100) -> list[dict[str, Any]]:
-        """The newest event-log rows first, optionally of one job."""
+    def list_events(
+        self, job: str | None = None, limit: int = 100, run_id: str | None = None
+    ) -> list[dict[str, Any]]:
+        """The newest event-log rows first, optionally of one job or one run."""
         query = select(event_log).order_by(event_log.c.finished_at.desc(), event_log.c.id.desc())
         if job is not None:
             query = query.where(event_log.c.job == job)
+        if run_id is not None:
+            query = query.where(event_log.c.run_id == run_id)
         with self.connect() as connection:
             return [dict(row) for row in connection.execute(query.limit(limit)).mappings()]
 

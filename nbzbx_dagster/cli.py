@@ -1,0 +1,204 @@
+"""The ``nbzbx`` command: lab, health checks, settings, runs and maintenance windows.
+
+Every command that reports something takes ``--json``. Failures print one line naming the system,
+the URL and the cause, and exit non-zero; no traceback and no secret reaches the terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from nbzbx_dagster.commands.settings import settings as settings_group
+from nbzbx_dagster.commands.system_jobs import system_jobs_group
+from nbzbx_dagster.lab import services as lab_services
+
+
+def _emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    else:
+        human(data)
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+@click.group()
+def main() -> None:
+    """nbzbx: keep NetBox and Zabbix consistent (a Dagster project)."""
+
+
+# ---------------------------------------------------------------------------------- doctor
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
+def doctor(as_json: bool) -> None:
+    """Check NetBox, Zabbix, the state store and the Dagster instance."""
+    from nbzbx_dagster.doctor import run_checks
+
+    checks = run_checks()
+
+    def human(rows: list[dict[str, Any]]) -> None:
+        for row in rows:
+            mark = "ok  " if row["ok"] else "FAIL"
+            detail = row.get("version") or row.get("detail") or ""
+            line = f"{mark} {row['name']:<16} {detail}"
+            if not row["ok"]:
+                line = f"{mark} {row['name']:<16} {row['error']}"
+            click.echo(line)
+
+    _emit(checks, as_json, human)
+    if not all(row["ok"] for row in checks):
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------- db
+@main.group()
+def db() -> None:
+    """The state store."""
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the state store's schema migrations (runs also happen to apply them)."""
+    from nbzbx_dagster.settings import Connections
+    from nbzbx_dagster.store import StateStore, StoreError
+
+    try:
+        store = StateStore(Connections.from_env().database_url)
+        store.upgrade()
+    except StoreError as exc:
+        _fail(str(exc))
+    click.echo("state store schema is up to date")
+
+
+# ---------------------------------------------------------------------------------- run
+@main.command("run")
+@click.argument("job")
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome and summary as JSON.")
+def run_command(job: str, as_json: bool) -> None:
+    """Run a job once, now, and exit non-zero if it fails."""
+    from dagster._core.errors import DagsterInvariantViolationError
+
+    from nbzbx_dagster.runner import run_job
+
+    try:
+        outcome = run_job(job)
+    except DagsterInvariantViolationError:
+        _fail(f"no job named {job!r}")
+
+    def human(data: dict[str, Any]) -> None:
+        state = "succeeded" if data["success"] else "FAILED"
+        click.echo(f"{data['job']} {state} (run {data['run_id']})")
+        if data["summary"]:
+            click.echo(json.dumps(data["summary"], indent=2, ensure_ascii=False, default=str))
+        if data["error"]:
+            click.echo(f"error: {data['error']}", err=True)
+
+    _emit(outcome.as_dict(), as_json, human)
+    if not outcome.success:
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------------- lab
+@main.group()
+def lab() -> None:
+    """The local lab: real PostgreSQL, Redis, Zabbix 6.0 and 7.0, and NetBox 4.7.3 on loopback."""
+
+
+def _zabbix_option(func: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--zabbix",
+        type=click.Choice(lab_services.ZABBIX_VERSIONS),
+        default="7.0",
+        show_default=True,
+        help="Which lab Zabbix to point at.",
+    )(func)
+
+
+@lab.command("up")
+def lab_up() -> None:
+    """Start the lab (idempotent; the first run builds and caches what is slow)."""
+    rc = lab_services.run_script("up")
+    if rc:
+        sys.exit(rc)
+    lab_services.prepare_dagster_home()
+
+
+@lab.command("down")
+def lab_down() -> None:
+    """Stop what the lab started (the caches stay)."""
+    sys.exit(lab_services.run_script("down"))
+
+
+@lab.command("reset")
+def lab_reset() -> None:
+    """Give Zabbix, NetBox, the Dagster instance and the state store fresh, empty databases."""
+    sys.exit(lab_services.run_script("reset"))
+
+
+@lab.command("status")
+@click.option("--json", "as_json", is_flag=True)
+def lab_status(as_json: bool) -> None:
+    """Say what runs where."""
+    rows = [
+        {"service": s.name, "port": s.port, "url": s.url, "up": lab_services.listening(s.port)}
+        for s in lab_services.services()
+    ]
+
+    def human(data: list[dict[str, Any]]) -> None:
+        for row in data:
+            click.echo(f"{'up  ' if row['up'] else 'down'} {row['service']:<12} {row['url']}")
+
+    _emit(rows, as_json, human)
+
+
+@lab.command("env")
+@_zabbix_option
+@click.option("--json", "as_json", is_flag=True, help="Variable names and values, token masked.")
+def lab_env(zabbix: str, as_json: bool) -> None:
+    """Print export lines pointing the project at the lab: eval "$(nbzbx lab env)"."""
+    try:
+        lines = lab_services.export_lines(zabbix)
+        values = lab_services.env(zabbix)
+    except RuntimeError as exc:
+        _fail(str(exc))
+    if as_json:
+        values["NBZBX_NETBOX_TOKEN"] = "<in " + str(lab_services.netbox_token_file()) + ">"
+        click.echo(json.dumps(values, indent=2))
+    else:
+        click.echo("\n".join(lines))
+
+
+@lab.command("seed")
+@_zabbix_option
+@click.option("--all-zabbix", is_flag=True, help="Seed both lab Zabbix servers.")
+@click.option("--json", "as_json", is_flag=True)
+def lab_seed(zabbix: str, all_zabbix: bool, as_json: bool) -> None:
+    """Load the demo data set into NetBox and the lab Zabbix."""
+    from nbzbx_dagster.lab.seed import seed_lab
+
+    versions = list(lab_services.ZABBIX_VERSIONS) if all_zabbix else [zabbix]
+    try:
+        result = seed_lab(versions)
+    except Exception as exc:  # one line, whatever failed
+        _fail(f"seeding the lab failed: {exc}")
+
+    def human(data: dict[str, Any]) -> None:
+        for system, counts in data.items():
+            click.echo(f"{system}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
+
+    _emit(result, as_json, human)
+
+
+main.add_command(settings_group)
+main.add_command(system_jobs_group)
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,114 @@
+"""``nbzbx doctor``: one check per system, each answering with a version or one line of cause."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.errors import NetBoxError
+from nbzbx_dagster.settings import Connections, SettingsError, load_settings, state_store_url
+from nbzbx_dagster.store import StateStore, StoreError
+from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.errors import ZabbixError
+
+Env = Mapping[str, str]
+
+
+class CheckFailed(Exception):
+    """A check's one-line cause."""
+
+
+def _settings(env: Env) -> dict[str, Any]:
+    load_settings(env=env)
+    return {"detail": env.get("NBZBX_CONFIG") or "built-in defaults"}
+
+
+def _netbox(env: Env) -> dict[str, Any]:
+    conns = Connections.from_env(env)
+    client = NetBoxClient.connect(
+        conns.netbox_url,
+        conns.netbox_token.get_secret_value(),
+        timeout=conns.timeout_seconds,
+        verify=conns.verify_tls,
+        ca_bundle=conns.ca_bundle,
+    )
+    status = client.status()
+    return {"url": conns.netbox_url, "version": status.get("netbox-version")}
+
+
+def _zabbix(env: Env) -> dict[str, Any]:
+    conns = Connections.from_env(env)
+    client = ZabbixClient.connect(
+        conns.zabbix_url,
+        token=conns.zabbix_token.get_secret_value() if conns.zabbix_token else None,
+        user=conns.zabbix_user,
+        password=conns.zabbix_password.get_secret_value() if conns.zabbix_password else None,
+        timeout=conns.timeout_seconds,
+        verify=conns.verify_tls,
+        ca_bundle=conns.ca_bundle,
+    )
+    try:
+        return {
+            "url": conns.zabbix_url,
+            "version": client.version_str,
+            "auth": "token" if conns.zabbix_token else "password",
+        }
+    finally:
+        client.close()
+
+
+def _store(env: Env) -> dict[str, Any]:
+    store = StateStore(state_store_url(env))
+    try:
+        return {"url": store.display_url, "version": store.ping()}
+    finally:
+        store.dispose()
+
+
+def _dagster(env: Env) -> dict[str, Any]:
+    from dagster import DagsterInstance
+
+    home = env.get("DAGSTER_HOME")
+    if not home:
+        raise CheckFailed("Dagster: DAGSTER_HOME is not set (`nbzbx lab env` sets it for the lab)")
+    try:
+        instance = DagsterInstance.get()
+        instance.get_runs(limit=1)
+        storage = type(instance.run_storage).__name__
+    except Exception as exc:
+        raise CheckFailed(f"Dagster instance at {home}: {_first_line(exc)}") from None
+    return {"detail": f"{home} ({storage})", "version": f"dagster {_dagster_version()}"}
+
+
+def _dagster_version() -> str:
+    from dagster.version import __version__
+
+    return __version__
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+CHECKS: list[tuple[str, Callable[[Env], dict[str, Any]]]] = [
+    ("settings", _settings),
+    ("netbox", _netbox),
+    ("zabbix", _zabbix),
+    ("state_store", _store),
+    ("dagster_instance", _dagster),
+]
+
+
+def run_checks(env: Env | None = None) -> list[dict[str, Any]]:
+    """Run every check; a failing one does not stop the others."""
+    env = os.environ if env is None else env
+    results = []
+    for name, check in CHECKS:
+        try:
+            results.append({"name": name, "ok": True, **check(env)})
+        except (CheckFailed, NetBoxError, ZabbixError, StoreError, SettingsError) as exc:
+            results.append({"name": name, "ok": False, "error": str(exc)})
+    return results
