@@ -81,15 +81,26 @@ def db_upgrade() -> None:
 # ---------------------------------------------------------------------------------- run
 @main.command("run")
 @click.argument("job")
+@click.option(
+    "--cutoff",
+    type=click.IntRange(min=0),
+    help="host_config_sync_refresh: re-check host configs last checked more than N minutes ago "
+    "(0: all).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome and summary as JSON.")
-def run_command(job: str, as_json: bool) -> None:
+def run_command(job: str, cutoff: int | None, as_json: bool) -> None:
     """Run a job once, now, and exit non-zero if it fails."""
     from dagster._core.errors import DagsterInvariantViolationError
 
     from nbzbx_dagster.runner import run_job
 
+    run_config: dict[str, Any] = {}
+    if cutoff is not None:
+        if job != "host_config_sync_refresh":
+            _fail("--cutoff applies to host_config_sync_refresh only")
+        run_config = {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": cutoff}}}}
     try:
-        outcome = run_job(job)
+        outcome = run_job(job, run_config)
     except DagsterInvariantViolationError:
         _fail(f"no job named {job!r}")
 

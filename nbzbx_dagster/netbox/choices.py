@@ -1,0 +1,152 @@
+"""The NetBox custom fields and choice sets the project owns (all named ``zabbix_*``).
+
+They let NetBox users pick Zabbix templates, host groups, a proxy or proxy group per device or
+VM, and show each one's Zabbix host id and sync status. Choices follow the cache of Zabbix
+settings; a choice still used by NetBox objects is kept and reported, never forced out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from nbzbx_dagster.netbox.client import NetBoxClient
+
+OBJECT_TYPES = ["dcim.device", "virtualization.virtualmachine"]
+SYNC_STATUSES = ["in_sync", "out_of_sync", "missing", "error"]
+FIELD_GROUP = "Zabbix"
+
+
+@dataclass(frozen=True)
+class OwnedField:
+    name: str
+    type: str  # NetBox custom field type
+    label: str
+    source: str | None  # which cached names feed the choices (None: not a choice field)
+    description: str
+
+
+FIELDS = [
+    OwnedField(
+        "zabbix_templates",
+        "multiselect",
+        "Zabbix templates",
+        "templates",
+        "Templates to link, overriding the mapping rules.",
+    ),
+    OwnedField(
+        "zabbix_host_groups",
+        "multiselect",
+        "Zabbix host groups",
+        "host_groups",
+        "Host groups, overriding the mapping rules.",
+    ),
+    OwnedField(
+        "zabbix_proxy",
+        "select",
+        "Zabbix proxy",
+        "proxies",
+        "Proxy that monitors this host, overriding the mapping rules.",
+    ),
+    OwnedField(
+        "zabbix_proxy_group",
+        "select",
+        "Zabbix proxy group",
+        "proxy_groups",
+        "Proxy group that monitors this host (Zabbix 7.0+), overriding the mapping rules.",
+    ),
+    OwnedField(
+        "zabbix_sync_status",
+        "select",
+        "Zabbix sync status",
+        "sync_status",
+        "Whether Zabbix matches NetBox, written by nbzbx.",
+    ),
+    OwnedField(
+        "zabbix_hostid",
+        "integer",
+        "Zabbix host id",
+        None,
+        "The linked Zabbix host, written by nbzbx.",
+    ),
+]
+
+
+def _in_use(client: NetBoxClient, field: str, value: str) -> int:
+    api = client.api
+    return sum(
+        endpoint.count(**{f"cf_{field}": value})
+        for endpoint in (api.dcim.devices, api.virtualization.virtual_machines)
+    )
+
+
+def _sync_choice_set(client: NetBoxClient, field: OwnedField, names: list[str]) -> dict[str, Any]:
+    """Make the choice set hold ``names`` (plus values still in use); report what changed."""
+    sets = client.api.extras.custom_field_choice_sets
+    current = sets.get(name=field.name)
+    have = [c[0] for c in (current.extra_choices or [])] if current else []
+    wanted = list(dict.fromkeys(names))
+    kept = [v for v in have if v not in wanted and _in_use(client, field.name, v)]
+    final = wanted + kept
+    report = {
+        "added": [v for v in wanted if v not in have],
+        "removed": [v for v in have if v not in final],
+        "kept_in_use": kept,
+        "choices": len(final),
+    }
+    if not final:
+        # NetBox refuses a choice set without choices: leave the field out until there is one
+        report["skipped"] = "no choices (NetBox needs at least one)"
+        return report
+    choices = [[v, v] for v in final]
+    if current is None:
+        current = sets.create(
+            name=field.name,
+            description=f"Managed by nbzbx: {field.label}",
+            extra_choices=choices,
+            order_alphabetically=True,
+        )
+    elif have != final:
+        current.extra_choices = choices
+        current.save()
+    report["choice_set_id"] = current.id
+    return report
+
+
+def _ensure_field(client: NetBoxClient, field: OwnedField, choice_set_id: int | None) -> bool:
+    """Create the custom field if it is missing; True when it was created."""
+    fields = client.api.extras.custom_fields
+    if fields.get(name=field.name) is not None:
+        return False
+    data: dict[str, Any] = {
+        "name": field.name,
+        "label": field.label,
+        "type": field.type,
+        "object_types": OBJECT_TYPES,
+        "group_name": FIELD_GROUP,
+        "description": field.description,
+        "required": False,
+        "filter_logic": "exact",
+    }
+    if choice_set_id is not None:
+        data["choice_set"] = choice_set_id
+    fields.create(data)
+    return True
+
+
+def publish_choices(client: NetBoxClient, names: dict[str, list[str]]) -> dict[str, Any]:
+    """Bring the owned fields and their choices in line with ``names`` (cache names by kind)."""
+    names = {**names, "sync_status": SYNC_STATUSES}
+    report: dict[str, Any] = {}
+    for field in FIELDS:
+        entry: dict[str, Any] = {}
+        choice_set_id = None
+        if field.source is not None:
+            entry = _sync_choice_set(client, field, names.get(field.source, []))
+            choice_set_id = entry.pop("choice_set_id", None)
+            if choice_set_id is None:
+                report[field.name] = entry
+                continue
+        entry["field_created"] = _ensure_field(client, field, choice_set_id)
+        report[field.name] = entry
+    return report

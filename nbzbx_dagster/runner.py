@@ -1,0 +1,92 @@
+"""Run a job of the project once, in this process, on the configured Dagster instance.
+
+``nbzbx run <job>`` and the tests use this: the run is recorded in the instance like any other
+(visible in the UI), its summary comes back from the event log (or, with the event log off, the
+run's compact ``nbzbx/summary`` tag), and a failure comes back as the first line of its cause.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import dagster as dg
+
+from nbzbx_dagster.runs import SUMMARY_TAG, SYSTEM_JOB_TAG
+from nbzbx_dagster.settings import state_store_url
+from nbzbx_dagster.store import StateStore
+
+
+@dataclass
+class RunOutcome:
+    job: str
+    run_id: str
+    success: bool
+    summary: dict[str, Any]
+    error: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "job": self.job,
+            "run_id": self.run_id,
+            "success": self.success,
+            "summary": self.summary,
+            "error": self.error,
+        }
+
+
+def _instance() -> dg.DagsterInstance:
+    if os.environ.get("DAGSTER_HOME"):
+        return dg.DagsterInstance.get()
+    return dg.DagsterInstance.ephemeral()
+
+
+# Dagster's wrapper around the op's own exception, whose message only names the op
+DAGSTER_WRAPPERS = frozenset({"DagsterExecutionStepExecutionError"})
+
+
+def failure_cause(result: dg.ExecuteInProcessResult) -> str | None:
+    """The first failed step's error, reduced to its own message (the last ``raise`` wins)."""
+    for event in result.get_step_failure_events():
+        error = event.step_failure_data.error
+        while error is not None and error.cause is not None and (
+            not error.message.strip() or error.cls_name in DAGSTER_WRAPPERS
+        ):
+            error = error.cause
+        if error is not None:
+            return (
+                error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
+            )
+    return None
+
+
+def run_job(
+    job: str,
+    run_config: dict[str, Any] | None = None,
+    instance: dg.DagsterInstance | None = None,
+    log_level: str = "WARNING",
+) -> RunOutcome:
+    from nbzbx_dagster.definitions import defs
+
+    job_def = defs.resolve_job_def(job)
+    instance = instance or _instance()
+    config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **(run_config or {})}
+    result = job_def.execute_in_process(
+        run_config=config,
+        instance=instance,
+        raise_on_error=False,
+        tags={SYSTEM_JOB_TAG: job},
+    )
+    return RunOutcome(
+        job, result.run_id, result.success, _summary(result.run_id, instance), failure_cause(result)
+    )
+
+
+def _summary(run_id: str, instance: dg.DagsterInstance) -> dict[str, Any]:
+    events = StateStore(state_store_url()).list_events(run_id=run_id, limit=1)
+    if events and events[0]["summary"]:
+        return events[0]["summary"]
+    run = instance.get_run_by_id(run_id)
+    return json.loads(run.tags.get(SUMMARY_TAG, "{}")) if run else {}

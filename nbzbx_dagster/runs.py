@@ -1,0 +1,112 @@
+"""Run semantics shared by the system jobs: one transaction, fail loudly, summary, event log.
+
+The reference plugin's AtomicJobRunner, translated to Dagster: the state-store writes of a run
+are one transaction, rolled back on any failure; the failure propagates, so the Dagster run (and
+``dagster job execute`` / ``nbzbx run``) fails with the cause; the summary is attached to the run
+as the ``nbzbx/summary`` tag (without long name lists); an event-log row is written once
+the outcome is known, in its own transaction, also on failure.
+
+A body whose writes are all valid but whose run must still fail (some items failed and are kept
+for the next run) sets ``scope.failure``: the writes are committed, then the run fails with it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+from sqlalchemy import Connection
+
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.store import StateStore
+
+SUMMARY_TAG = "nbzbx/summary"
+SYSTEM_JOB_TAG = "nbzbx/system_job"
+
+
+@dataclass
+class RunScope:
+    """What a system job's body sees: the open transaction, and the summary it fills in."""
+
+    conn: Connection
+    summary: dict[str, Any] = field(default_factory=dict)
+    failure: str | None = None
+    """Set to fail the run after committing its writes (a partial success)."""
+
+
+class SystemJobFailed(RuntimeError):
+    """A system job run that committed its writes but reported failures (``scope.failure``)."""
+
+
+def compact(summary: dict[str, Any]) -> dict[str, Any]:
+    """The summary without name lists, small enough for a run tag; the event log has it all."""
+    if isinstance(summary, dict):
+        return {
+            k: compact(v) for k, v in summary.items() if not (k.endswith("_names") and len(v) > 5)
+        }
+    return summary
+
+
+def one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
+
+
+@contextmanager
+def system_job_run(
+    context: dg.OpExecutionContext | dg.AssetExecutionContext,
+    store: StateStore,
+    settings: Settings,
+    job: str,
+) -> Iterator[RunScope]:
+    """Open the run's transaction; on exit commit or roll back, then record the outcome."""
+    started = datetime.now(UTC)
+    scope: RunScope | None = None
+    try:
+        with store.transaction() as conn:
+            scope = RunScope(conn)
+            yield scope
+    except Exception as exc:
+        _record(context, store, settings, job, started, "failure", scope, one_line(exc))
+        raise
+    if scope is not None and scope.failure:
+        _record(context, store, settings, job, started, "failure", scope, scope.failure, True)
+        raise SystemJobFailed(scope.failure)
+    _record(context, store, settings, job, started, "success", scope, None)
+
+
+def _record(
+    context: dg.OpExecutionContext | dg.AssetExecutionContext,
+    store: StateStore,
+    settings: Settings,
+    job: str,
+    started: datetime,
+    status: str,
+    scope: RunScope | None,
+    error: str | None,
+    committed: bool = False,
+) -> None:
+    summary = scope.summary if scope else {}
+    if settings.event_log_enabled:
+        store.write_event(
+            job=job,
+            run_id=context.run_id,
+            started_at=started,
+            finished_at=datetime.now(UTC),
+            status=status,
+            summary=summary,
+            error=error,
+        )
+        store.prune_events(settings.event_log_retention_days)
+    tag = json.dumps(compact(summary), default=str, ensure_ascii=False)
+    context.instance.add_run_tags(context.run_id, {SUMMARY_TAG: tag})
+    if error:
+        outcome = "committed" if committed else "rolled back"
+        context.log.error(f"{job} failed; state-store changes {outcome}: {error}")
+    else:
+        context.log.info(f"{job} summary: {tag}")
