@@ -1,0 +1,114 @@
+"""Reading the host configs from NetBox: the devices and VMs that should be monitored.
+
+Only the fields the desired state needs are fetched, 1,000 per page; decommissioning objects are
+never host configs. Custom-field values are flattened (NetBox 4.7 returns a select value as
+``{"value", "label"}``).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass, field
+from typing import Any
+
+from nbzbx_dagster.netbox.client import NetBoxClient
+
+DEVICE_FIELDS = [
+    "id",
+    "name",
+    "status",
+    "site",
+    "role",
+    "platform",
+    "primary_ip4",
+    "tags",
+    "custom_fields",
+]
+VM_FIELDS = [*DEVICE_FIELDS, "cluster"]
+EXCLUDED_STATUS = "decommissioning"
+OBJECT_TYPES = {"device": "dcim.device", "vm": "virtualization.virtualmachine"}
+
+
+@dataclass(frozen=True)
+class HostConfig:
+    """A NetBox device or VM as the desired-state rules see it (slugs, names, flat values)."""
+
+    object_type: str  # "device" | "vm"
+    object_id: int
+    name: str
+    status: str
+    site: str | None = None  # slug
+    site_name: str | None = None
+    role: str | None = None
+    role_name: str | None = None
+    platform: str | None = None
+    platform_name: str | None = None
+    cluster: str | None = None
+    tags: tuple[str, ...] = ()  # slugs
+    tag_names: tuple[str, ...] = ()
+    primary_ip: str | None = None  # address without prefix length
+    custom_fields: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        """The partition key: stable across renames."""
+        return f"{self.object_type}-{self.object_id}"
+
+    @property
+    def netbox_type(self) -> str:
+        return OBJECT_TYPES[self.object_type]
+
+
+def _slug(obj: Any, key: str = "slug") -> str | None:
+    return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _flat(value: Any) -> Any:
+    if isinstance(value, dict) and "value" in value:
+        return value["value"]
+    if isinstance(value, list):
+        return [_flat(v) for v in value]
+    return value
+
+
+def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
+    status = raw.get("status")
+    ip = raw.get("primary_ip4")
+    tags = raw.get("tags") or []
+    return HostConfig(
+        object_type=object_type,
+        object_id=int(raw["id"]),
+        name=str(raw["name"]),
+        status=str(status.get("value") if isinstance(status, dict) else status),
+        site=_slug(raw.get("site")),
+        site_name=_slug(raw.get("site"), "name"),
+        role=_slug(raw.get("role")),
+        role_name=_slug(raw.get("role"), "name"),
+        platform=_slug(raw.get("platform")),
+        platform_name=_slug(raw.get("platform"), "name"),
+        cluster=_slug(raw.get("cluster"), "name"),
+        tags=tuple(t["slug"] for t in tags),
+        tag_names=tuple(t["name"] for t in tags),
+        primary_ip=str(ipaddress.ip_interface(ip["address"]).ip) if isinstance(ip, dict) else None,
+        custom_fields={k: _flat(v) for k, v in (raw.get("custom_fields") or {}).items()},
+    )
+
+
+def read_host_configs(
+    client: NetBoxClient,
+    device_filters: dict[str, Any],
+    vm_filters: dict[str, Any],
+    with_vms: bool,
+) -> list[HostConfig]:
+    """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order."""
+    exclude = {"status__n": EXCLUDED_STATUS}
+    configs = [
+        host_config_from("device", raw)
+        for raw in client.devices({**device_filters, **exclude}, DEVICE_FIELDS)
+    ]
+    if with_vms:
+        configs += [
+            host_config_from("vm", raw)
+            for raw in client.virtual_machines({**vm_filters, **exclude}, VM_FIELDS)
+        ]
+    return [c for c in configs if c.status != EXCLUDED_STATUS]

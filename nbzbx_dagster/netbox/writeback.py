@@ -1,0 +1,48 @@
+"""Writing ``zabbix_hostid`` and ``zabbix_sync_status`` back to NetBox, only where they changed.
+
+NetBox writes are slow (about 48 objects per second) and each lands in its change log, so only
+changed values are sent, in bulk PATCH batches per object type.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.host_configs import HostConfig
+
+ENDPOINTS = {"device": "dcim.devices", "vm": "virtualization.virtual_machines"}
+FIELDS = ("zabbix_hostid", "zabbix_sync_status")
+
+
+def changed_values(
+    configs: Sequence[HostConfig], outcome: dict[str, tuple[str | None, str]]
+) -> dict[str, list[dict[str, Any]]]:
+    """Per object type, the PATCH rows for configs whose NetBox values differ from ``outcome``
+    (key -> (zabbix hostid, sync status))."""
+    rows: dict[str, list[dict[str, Any]]] = {t: [] for t in ENDPOINTS}
+    for config in configs:
+        if config.key not in outcome:
+            continue
+        hostid, status = outcome[config.key]
+        want = {"zabbix_hostid": int(hostid) if hostid else None, "zabbix_sync_status": status}
+        have = {f: config.custom_fields.get(f) for f in FIELDS}
+        if want != have:
+            rows[config.object_type].append({"id": config.object_id, "custom_fields": want})
+    return rows
+
+
+def missing_fields(client: NetBoxClient) -> list[str]:
+    names = {f["name"] for f in client.objects("extras.custom_fields", {"name": list(FIELDS)})}
+    return [f for f in FIELDS if f not in names]
+
+
+def write_back(
+    client: NetBoxClient,
+    configs: Sequence[HostConfig],
+    outcome: dict[str, tuple[str | None, str]],
+) -> dict[str, int]:
+    """PATCH the changed values; returns how many objects of each type were written."""
+    rows = changed_values(configs, outcome)
+    return {t: client.bulk_update(ENDPOINTS[t], r) if r else 0 for t, r in rows.items()}

@@ -1,0 +1,69 @@
+"""Checking host configs against Zabbix: batched reads, one status per host config.
+
+Zabbix hosts are read in batches (by host id where one is known, else by technical name), never
+one call per host. A host config that cannot be evaluated gets ``error`` with its cause; a Zabbix
+failure as a whole raises, so the caller stores nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nbzbx_dagster.netbox.host_configs import HostConfig
+from nbzbx_dagster.sync.compare import compare_hosts
+from nbzbx_dagster.zabbix import api as zapi
+from nbzbx_dagster.zabbix.client import ZabbixClient
+
+SYNC_STATUSES = ("in_sync", "out_of_sync", "missing", "error")
+
+
+@dataclass
+class HostCheck:
+    """The outcome for one host config, as stored and reported."""
+
+    config: HostConfig
+    status: str
+    zabbix_hostid: str | None = None
+    diff: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+    desired: dict[str, Any] | None = None
+
+
+def check_hosts(
+    client: ZabbixClient,
+    configs: Sequence[HostConfig],
+    desired: Mapping[str, dict[str, Any] | Exception],
+    known_hostids: Mapping[str, str | None],
+    mode: str,
+) -> list[HostCheck]:
+    """Compare every config with its Zabbix host; ``desired`` holds a ConfigError on failure."""
+    wanted_ids = sorted({h for c in configs if (h := known_hostids.get(c.key))})
+    by_id = {h["hostid"]: h for h in zapi.hosts(client, hostids=wanted_ids)} if wanted_ids else {}
+    unresolved = [
+        d["host"]
+        for c in configs
+        if isinstance(d := desired[c.key], dict) and known_hostids.get(c.key) not in by_id
+    ]
+    by_name = (
+        {h["host"]: h for h in zapi.hosts(client, names=sorted(set(unresolved)))}
+        if unresolved
+        else {}
+    )
+    results = []
+    for config in configs:
+        want = desired[config.key]
+        if isinstance(want, Exception):
+            results.append(
+                HostCheck(config, "error", known_hostids.get(config.key), error=str(want))
+            )
+            continue
+        actual = by_id.get(known_hostids.get(config.key) or "") or by_name.get(want["host"])
+        if actual is None:
+            results.append(HostCheck(config, "missing", None, desired=want))
+            continue
+        diff = compare_hosts(want, actual, mode)
+        status = "out_of_sync" if diff["differences"] else "in_sync"
+        results.append(HostCheck(config, status, actual["hostid"], diff, desired=want))
+    return results

@@ -1,0 +1,129 @@
+"""The desired Zabbix host of a host config: NetBox data, mapping rules, per-object overrides.
+
+Names from the rules and the ``zabbix_*`` custom fields are resolved to Zabbix ids through the
+cache of Zabbix settings; an unknown name is a :class:`ConfigError` for that host only. The
+result uses the Zabbix layer's normalised host vocabulary, so it can be compared with a host read
+from Zabbix, or created there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nbzbx_dagster.netbox.host_configs import HostConfig
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.sync.names import technical_name
+
+PORTS = {"agent": "10050", "snmp": "161"}
+
+
+class ConfigError(ValueError):
+    """A host config cannot be turned into a Zabbix host (unknown name, impossible choice)."""
+
+
+@dataclass(frozen=True)
+class ZabbixIndex:
+    """Zabbix names to ids, built from the cache (or, in the lab seed, from Zabbix itself)."""
+
+    templates: Mapping[str, str]  # technical or visible name -> templateid
+    template_types: Mapping[str, str]  # templateid -> "agent" | "snmp" | "any"
+    host_groups: Mapping[str, str]
+    proxies: Mapping[str, str]
+    proxy_groups: Mapping[str, str]
+
+    @classmethod
+    def from_rows(
+        cls,
+        templates: Iterable[Mapping[str, Any]],
+        host_groups: Iterable[Mapping[str, Any]],
+        proxies: Iterable[Mapping[str, Any]],
+        proxy_groups: Iterable[Mapping[str, Any]],
+    ) -> ZabbixIndex:
+        templates = list(templates)
+        by_name = {t["name"]: str(t["templateid"]) for t in templates}
+        by_name.update({t["host"]: str(t["templateid"]) for t in templates})
+        return cls(
+            templates=by_name,
+            template_types={
+                str(t["templateid"]): t.get("interface_type") or "any" for t in templates
+            },
+            host_groups={g["name"]: str(g["groupid"]) for g in host_groups},
+            proxies={p["name"]: str(p["proxyid"]) for p in proxies},
+            proxy_groups={g["name"]: str(g["proxy_groupid"]) for g in proxy_groups},
+        )
+
+
+def _resolve(kind: str, names: Iterable[str], table: Mapping[str, str]) -> list[str]:
+    unknown = [n for n in names if n not in table]
+    if unknown:
+        raise ConfigError(f"unknown Zabbix {kind}: {', '.join(repr(n) for n in unknown)}")
+    return sorted({table[n] for n in names}, key=lambda i: (len(i), i))
+
+
+def _names(value: Any) -> list[str]:
+    if value in (None, "", []):
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def desired_tags(hc: HostConfig, settings: Settings) -> list[dict[str, str]]:
+    """Managed tags: ``<prefix>.<field>`` per managed NetBox field, ``<prefix>.tag`` per tag."""
+    values = {
+        "site": hc.site_name,
+        "role": hc.role_name,
+        "platform": hc.platform_name,
+        "cluster": hc.cluster,
+    }
+    tags = [
+        {"tag": f"{settings.tag_prefix}.{f}", "value": str(values[f])}
+        for f in settings.managed_tags
+        if values.get(f)
+    ]
+    if settings.netbox_tags:
+        tags += [{"tag": f"{settings.tag_prefix}.tag", "value": name} for name in hc.tag_names]
+    return sorted(tags, key=lambda t: (t["tag"], t["value"]))
+
+
+def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict[str, Any]:
+    """The Zabbix host this host config should be; raises ConfigError for this host only."""
+    rule = settings.mapping_for(hc.site, hc.role, hc.platform, hc.tags)
+    cf = hc.custom_fields
+    group_names = _names(cf.get("zabbix_host_groups")) or rule.host_groups
+    template_names = _names(cf.get("zabbix_templates")) or rule.templates
+    proxy, proxy_group = cf.get("zabbix_proxy") or None, cf.get("zabbix_proxy_group") or None
+    if proxy is None and proxy_group is None:
+        proxy, proxy_group = rule.proxy, rule.proxy_group
+    if proxy and proxy_group:
+        raise ConfigError("both zabbix_proxy and zabbix_proxy_group are set; choose one")
+    templates = _resolve("template", template_names, index.templates)
+    types = {index.template_types.get(t, "any") for t in templates}
+    iface_type = "snmp" if "snmp" in types else "agent"
+    technical = technical_name(hc.name)
+    interface = {
+        "type": iface_type,
+        "main": True,
+        "useip": hc.primary_ip is not None,
+        "ip": hc.primary_ip or "",
+        "dns": "" if hc.primary_ip else technical,
+        "port": PORTS[iface_type],
+    }
+    monitored_by, proxyid, proxy_groupid = "server", None, None
+    if proxy:
+        monitored_by, proxyid = "proxy", _resolve("proxy", [proxy], index.proxies)[0]
+    elif proxy_group:
+        monitored_by = "proxy_group"
+        proxy_groupid = _resolve("proxy group", [proxy_group], index.proxy_groups)[0]
+    return {
+        "host": technical,
+        "name": hc.name,
+        "status": "enabled" if hc.status == "active" else "disabled",
+        "groups": _resolve("host group", group_names, index.host_groups),
+        "templates": templates,
+        "interfaces": [interface],
+        "tags": desired_tags(hc, settings),
+        "monitored_by": monitored_by,
+        "proxyid": proxyid,
+        "proxy_groupid": proxy_groupid,
+    }
