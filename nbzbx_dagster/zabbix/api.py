@@ -33,6 +33,7 @@ from nbzbx_dagster.zabbix.hosts_api import (
     create_host,
     create_hosts,
     delete_hosts,
+    host_refs,
     hosts,
     update_host,
 )
@@ -74,6 +75,7 @@ __all__ = [
     "delete_objects",
     "ensure_template_group",
     "host_groups",
+    "host_refs",
     "hosts",
     "maintenances",
     "proxies",

@@ -298,3 +298,46 @@ def delete_hosts(client: ZabbixClient, hostids: Iterable[str]) -> list[str]:
         result = client.call("host.delete", chunk)
         deleted.extend(created_ids(client, "host.delete", result, "hostids", len(chunk)))
     return deleted
+
+
+def host_refs(
+    client: ZabbixClient,
+    *,
+    hostids: Iterable[str] = (),
+    names: Iterable[str] = (),
+    groupids: Iterable[str] = (),
+    proxyids: Iterable[str] = (),
+    proxy_groupids: Iterable[str] = (),
+) -> list[dict[str, str]]:
+    """``{hostid, host, name}`` of the hosts selected by any selector: ids, exact technical
+    names, host groups, monitoring proxies or proxy groups (7.0+). Light ``host.get`` calls, one
+    per selector and 500 values."""
+    selectors = {
+        "hostids": hostids,
+        "host": names,
+        "groupids": groupids,
+        "proxyids": proxyids,
+        "proxy_groupids": proxy_groupids,
+    }
+    values = {key: sorted({str(v) for v in ids}) for key, ids in selectors.items()}
+    # 6.0 ignores an unknown parameter and would answer with every host
+    if values["proxy_groupids"] and not client.zabbix_version.has_proxy_groups:
+        raise ZabbixError(
+            client.url, f"proxy groups need Zabbix 7.0 or later (this is {client.version_str})"
+        )
+    found: dict[str, dict[str, str]] = {}
+    for key, ids in values.items():
+        for chunk in chunks(ids):
+            params: dict[str, Any] = {"output": ["hostid", "host", "name"]}
+            if key == "host":
+                params["filter"] = {"host": chunk}
+            else:
+                params[key] = chunk
+            rows = client.call("host.get", params)
+            for row in require_keys(client, "host.get", rows, ["hostid", "host", "name"]):
+                found[str(row["hostid"])] = {
+                    "hostid": str(row["hostid"]),
+                    "host": row["host"],
+                    "name": row["name"],
+                }
+    return sorted(found.values(), key=lambda h: h["host"])

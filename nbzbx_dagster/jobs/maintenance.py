@@ -1,0 +1,176 @@
+"""Maintenance op jobs: ``create_maintenance`` (launchpad), ``maintenance_cleanup`` (system job).
+
+The cleanup's registry writes are the run's one transaction. Windows whose Zabbix delete failed
+stay in the registry (marked failed); the deletions that succeeded are committed, and then the
+run fails, so the failure is seen and the next run retries what is left.
+"""
+
+from datetime import UTC, datetime
+
+import dagster as dg
+from pydantic import Field
+
+from nbzbx_dagster.maintenance.cleanup import cleanup_maintenances
+from nbzbx_dagster.maintenance.create import WindowRequest, create_window, window_times
+from nbzbx_dagster.maintenance.journal import Journal
+from nbzbx_dagster.maintenance.targets import MaintenanceTargets
+from nbzbx_dagster.registry import register_system_job
+from nbzbx_dagster.resources.netbox import NetBoxResource
+from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.runs import SYSTEM_JOB_TAG, system_job_run
+
+CREATE_JOB = "create_maintenance"
+CLEANUP_JOB = "maintenance_cleanup"
+
+
+class CreateMaintenanceConfig(dg.Config):
+    """A one-time maintenance window over NetBox and Zabbix targets (at least one target)."""
+
+    name: str = Field(description="Unique name, in the registry and in Zabbix (<= 128 chars).")
+    start: str | None = Field(
+        default=None,
+        description="ISO 8601 start, e.g. 2025-06-01T22:00+02:00 (no zone: UTC). Default: now.",
+    )
+    end: str | None = Field(
+        default=None, description="ISO 8601 end (no zone: UTC). Give this or duration_minutes."
+    )
+    duration_minutes: int | None = Field(
+        default=None, description="Length in minutes from the start, instead of end."
+    )
+    description: str = Field(default="", description="Shown in Zabbix and in the registry.")
+    with_data_collection: bool = Field(
+        default=True, description="false: Zabbix collects no data during the window."
+    )
+    host_configs: list[str] = Field(
+        default_factory=list, description="Host config keys: device-<netbox id>, vm-<netbox id>."
+    )
+    sites: list[str] = Field(
+        default_factory=list, description="NetBox site slugs: their devices and VMs."
+    )
+    host_groups: list[str] = Field(default_factory=list, description="Zabbix host group names.")
+    proxies: list[str] = Field(
+        default_factory=list, description="Zabbix proxy names: the hosts they monitor."
+    )
+    proxy_groups: list[str] = Field(
+        default_factory=list,
+        description="Zabbix proxy group names (7.0+): the hosts they monitor.",
+    )
+    clusters: list[str] = Field(
+        default_factory=list, description="NetBox cluster names: their VMs."
+    )
+
+
+@dg.op(
+    name="create_maintenance_window",
+    description="Resolve the targets, create the Zabbix maintenance, record it in the registry.",
+    out=dg.Out(dg.Nothing),
+)
+def create_maintenance_window(
+    context: dg.OpExecutionContext,
+    config: CreateMaintenanceConfig,
+    zabbix: ZabbixResource,
+    netbox: NetBoxResource,
+    state_store: StateStoreResource,
+    settings: SettingsResource,
+) -> dg.Output:
+    now = datetime.now(UTC)
+    start, end = window_times(config.start, config.end, config.duration_minutes, now)
+    targets = MaintenanceTargets.from_mapping(
+        {
+            "host_configs": config.host_configs,
+            "sites": config.sites,
+            "host_groups": config.host_groups,
+            "proxies": config.proxies,
+            "proxy_groups": config.proxy_groups,
+            "clusters": config.clusters,
+        }
+    )
+    request = WindowRequest(
+        name=config.name,
+        start=start,
+        end=end,
+        targets=targets,
+        description=config.description,
+        with_data_collection=config.with_data_collection,
+        created_by=f"{CREATE_JOB} run {context.run_id}",
+    )
+    result = create_window(
+        request,
+        store=state_store.open(),
+        zabbix=zabbix.client(),
+        netbox=netbox.client,
+        journal_enabled=settings.effective().journal_enabled,
+        now=now,
+    )
+    window = result["window"]
+    context.log.info(
+        f"maintenance {window['name']!r} created: Zabbix maintenance "
+        f"{window['zabbix_maintenance_id']}, {len(result['resolved']['hostids'])} hosts, "
+        f"{len(result['resolved']['groupids'])} host groups"
+    )
+    if result["journal"] and result["journal"]["failed"]:
+        context.log.warning(f"journal entries not written: {result['journal']['errors']}")
+    return dg.Output(
+        None, metadata={key: dg.MetadataValue.json(value) for key, value in result.items() if value}
+    )
+
+
+@dg.job(
+    name=CREATE_JOB,
+    description="Create a one-time maintenance window in Zabbix over host configs, sites, "
+    "clusters, host groups, proxies or proxy groups, and record it in the registry.",
+)
+def create_maintenance() -> None:
+    create_maintenance_window()
+
+
+@dg.op(
+    name="cleanup_expired_maintenances",
+    description="Delete expired windows in Zabbix, then from the registry.",
+    out=dg.Out(dg.Nothing),
+)
+def cleanup_expired_maintenances(
+    context: dg.OpExecutionContext,
+    zabbix: ZabbixResource,
+    netbox: NetBoxResource,
+    state_store: StateStoreResource,
+    settings: SettingsResource,
+) -> dg.Output:
+    effective = settings.effective()
+    store = state_store.open()
+    journal = Journal(netbox.client) if effective.journal_enabled else None
+    with system_job_run(context, store, effective, CLEANUP_JOB) as run:
+        run.summary = cleanup_maintenances(
+            run.conn,
+            zabbix=zabbix.client,
+            settings=effective,
+            now=datetime.now(UTC),
+            journal=journal,
+            run_label=f"{CLEANUP_JOB} run {context.run_id}",
+        )
+        if run.summary["failed"]:
+            first = next(iter({**run.summary["errors"], **_unmanaged_errors(run.summary)}.items()))
+            run.failure = (
+                f"{run.summary['failed']} maintenance(s) could not be deleted and are kept for the "
+                f"next run; first: {first[0]}: {first[1]}"
+            )
+    context.log.info(run.summary["message"])
+    if journal is not None and journal.errors:
+        context.log.warning(f"journal entries not written: {journal.summary()['errors']}")
+    return dg.Output(None, metadata={"summary": dg.MetadataValue.json(run.summary)})
+
+
+def _unmanaged_errors(summary: dict) -> dict[str, str]:
+    return summary.get("unmanaged", {}).get("errors", {})
+
+
+@register_system_job("maintenance_cleanup_interval")
+@dg.job(
+    name=CLEANUP_JOB,
+    description="Delete maintenance windows whose end is past, in Zabbix and then in the "
+    "registry; failures are kept for the next run and fail the run.",
+    tags={SYSTEM_JOB_TAG: CLEANUP_JOB},
+)
+def maintenance_cleanup() -> None:
+    cleanup_expired_maintenances()

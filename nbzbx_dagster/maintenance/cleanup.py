@@ -1,0 +1,174 @@
+"""The maintenance cleanup: expired windows leave Zabbix first, then the registry.
+
+A window whose end is at or before now is deleted in Zabbix (one that is already gone there
+counts as deleted) and then its registry row is deleted. When Zabbix cannot delete it (or cannot
+be reached) the row stays, marked ``failed``, and the next run retries it. Windows not yet ended
+are never read for deletion. Optionally, expired Zabbix maintenances that the registry does not
+know are deleted too when their name matches a pattern.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from nbzbx_dagster.maintenance import registry
+from nbzbx_dagster.maintenance.journal import Journal
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.zabbix import api as zapi
+from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.errors import ZabbixError
+
+
+@dataclass
+class Outcome:
+    """What happened to the expired windows (registry) and maintenances (unmanaged)."""
+
+    deleted: list[str] = field(default_factory=list)
+    failed: dict[str, str] = field(default_factory=dict)
+    checked: int = 0
+
+
+def deletion_outcomes(
+    ids_by_name: Mapping[str, str | None],
+    delete: Callable[[list[str]], zapi.MaintenanceDeletion],
+) -> Outcome:
+    """Delete the maintenances of the named windows in one batch; sort them into deleted (gone
+    counts too) and failed. A window without a Zabbix id has nothing to delete there."""
+    outcome = Outcome(checked=len(ids_by_name))
+    ids = sorted({i for i in ids_by_name.values() if i})
+    done: set[str] = set()
+    errors: dict[str, str] = {}
+    if ids:
+        try:
+            result = delete(ids)
+            done = {*result.deleted, *result.already_gone}
+            errors = dict(result.failed)
+        except ZabbixError as error:
+            errors = dict.fromkeys(ids, str(error))
+    for name, maintenanceid in ids_by_name.items():
+        if not maintenanceid or maintenanceid in done:
+            outcome.deleted.append(name)
+        else:
+            outcome.failed[name] = errors.get(maintenanceid, "Zabbix did not confirm the deletion")
+    return outcome
+
+
+def unmanaged_candidates(
+    maintenances: Iterable[Mapping[str, Any]],
+    registered: set[str],
+    pattern: str,
+    now: datetime,
+) -> dict[str, str]:
+    """Name -> id of the expired Zabbix maintenances the registry does not know whose name
+    matches ``pattern`` (``re.search``)."""
+    regex = re.compile(pattern)
+    return {
+        m["name"]: m["maintenanceid"]
+        for m in maintenances
+        if m["till"] <= now.timestamp()
+        and m["maintenanceid"] not in registered
+        and regex.search(m["name"])
+    }
+
+
+def summarise(registered: Outcome, unmanaged: Outcome | None, now: datetime) -> dict[str, Any]:
+    """The contract summary {deleted, checked, failed, timestamp} plus the names and errors."""
+    parts = [registered, *([unmanaged] if unmanaged else [])]
+    deleted = sum(len(p.deleted) for p in parts)
+    failed = sum(len(p.failed) for p in parts)
+    summary: dict[str, Any] = {
+        "message": f"maintenance cleanup: {deleted} deleted, {failed} failed",
+        "deleted": deleted,
+        "checked": sum(p.checked for p in parts),
+        "failed": failed,
+        "timestamp": now.isoformat(timespec="seconds"),
+        "deleted_names": registered.deleted,
+        "failed_names": sorted(registered.failed),
+        "errors": dict(sorted(registered.failed.items())),
+    }
+    if unmanaged is not None:
+        summary["unmanaged"] = {
+            "deleted": len(unmanaged.deleted),
+            "checked": unmanaged.checked,
+            "failed": len(unmanaged.failed),
+            "deleted_names": unmanaged.deleted,
+            "errors": dict(sorted(unmanaged.failed.items())),
+        }
+    return summary
+
+
+class _LazyZabbix:
+    """Connect only when there is something to delete; a failed connection is kept as error."""
+
+    def __init__(self, factory: Callable[[], ZabbixClient]) -> None:
+        self._factory = factory
+        self._client: ZabbixClient | None = None
+
+    def client(self) -> ZabbixClient:
+        if self._client is None:
+            self._client = self._factory()
+        return self._client
+
+    def delete(self, ids: list[str]) -> zapi.MaintenanceDeletion:
+        return zapi.delete_maintenances(self.client(), ids)
+
+
+def cleanup_maintenances(
+    conn: Connection,
+    *,
+    zabbix: Callable[[], ZabbixClient],
+    settings: Settings,
+    now: datetime,
+    journal: Journal | None = None,
+    run_label: str = "maintenance_cleanup",
+) -> dict[str, Any]:
+    """Clean the expired windows (writes through ``conn``); the summary."""
+    lazy = _LazyZabbix(zabbix)
+    windows = registry.expired_windows(conn, now)
+    by_name = {w["name"]: w for w in windows}
+    outcome = deletion_outcomes(
+        {w["name"]: w["zabbix_maintenance_id"] for w in windows}, lazy.delete
+    )
+    for name in outcome.deleted:
+        registry.delete_window(conn, by_name[name]["id"])
+    for name in outcome.failed:
+        registry.mark_failed(conn, by_name[name]["id"])
+
+    unmanaged: Outcome | None = None
+    if settings.cleanup_unmanaged_maintenances:
+        unmanaged = _cleanup_unmanaged(conn, lazy, settings.unmanaged_maintenance_pattern, now)
+
+    if journal is not None:
+        for name in outcome.deleted:
+            window = by_name[name]
+            objects = window["targets"].get("resolved", {}).get("objects", [])
+            journal.write(objects, cleanup_note(window, run_label))
+    summary = summarise(outcome, unmanaged, now)
+    if journal is not None:
+        summary["journal"] = journal.summary()
+    return summary
+
+
+def _cleanup_unmanaged(conn: Connection, lazy: _LazyZabbix, pattern: str, now: datetime) -> Outcome:
+    try:
+        existing = zapi.maintenances(lazy.client())
+    except ZabbixError as error:
+        # the run must show that this part was not done
+        return Outcome(failed={"(listing Zabbix maintenances)": str(error)}, checked=0)
+    candidates = unmanaged_candidates(
+        existing, registry.registered_maintenance_ids(conn), pattern, now
+    )
+    return deletion_outcomes(candidates, lazy.delete)
+
+
+def cleanup_note(window: Mapping[str, Any], run_label: str) -> str:
+    return (
+        f"Maintenance window **{window['name']}** ended {window['end'].isoformat()}; removed "
+        f"from Zabbix (maintenance {window['zabbix_maintenance_id']}) by {run_label}."
+    )

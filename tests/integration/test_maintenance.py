@@ -1,0 +1,755 @@
+"""Maintenance windows against the lab: NetBox 4.7.3, Zabbix 6.0.14 and 7.0.
+
+NetBox gets a throwaway site (two devices, one with an accented name), a cluster scoped to the
+site (one VM) and an unscoped cluster (one VM); each Zabbix gets their hosts, a host group, a
+proxy monitoring one extra host (and on 7.0 a proxy group monitoring another), all named with a
+unique ``it-<uuid8>`` prefix and deleted afterwards. Each test has its own SQLite state store and
+Dagster instance.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+import pytest
+import requests
+from click.testing import CliRunner
+
+from nbzbx_dagster.cli import main
+from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
+from nbzbx_dagster.lab import services
+from nbzbx_dagster.maintenance import registry
+from nbzbx_dagster.netbox import NetBoxClient
+from nbzbx_dagster.resources import NetBoxResource, SettingsResource, StateStoreResource
+from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.sync.names import technical_name
+from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
+from nbzbx_dagster.zabbix import api as zapi
+
+pytestmark = pytest.mark.integration
+
+PREFIX = f"it-{uuid.uuid4().hex[:8]}"
+ADMIN = (services.ZABBIX_USER, services.ZABBIX_PASSWORD)
+REFUSED_URL = "http://127.0.0.1:9/api_jsonrpc.php"  # nothing listens on the discard port
+
+
+# -- NetBox objects, shared by both Zabbix versions ---------------------------------------------
+
+
+@dataclass
+class NetBoxLab:
+    client: NetBoxClient
+    site: str
+    cluster: str
+    other_cluster: str
+    keys: dict[str, str] = field(default_factory=dict)  # short name -> host config key
+    names: dict[str, str] = field(default_factory=dict)  # short name -> NetBox name
+
+
+@pytest.fixture(scope="module")
+def netbox() -> Iterator[NetBoxLab]:
+    try:
+        requests.get(services.netbox_url() + "/api/", timeout=5)
+        token = services.netbox_token()
+    except (requests.RequestException, RuntimeError) as error:
+        pytest.fail(f"the lab NetBox is not answering ({error}); run `nbzbx lab up`")
+    client = NetBoxClient.connect(services.netbox_url(), token)
+    api = client.api
+    made: list[Any] = []
+
+    def make(endpoint: Any, **fields: Any) -> Any:
+        obj = endpoint.create(fields)
+        made.append(obj)
+        return obj
+
+    try:
+        site = make(api.dcim.sites, name=PREFIX, slug=PREFIX)
+        maker = make(api.dcim.manufacturers, name=PREFIX, slug=PREFIX)
+        dtype = make(api.dcim.device_types, model=PREFIX, slug=PREFIX, manufacturer=maker.id)
+        role = make(api.dcim.device_roles, name=PREFIX, slug=PREFIX, vm_role=True)
+        ctype = make(api.virtualization.cluster_types, name=PREFIX, slug=PREFIX)
+        cluster = make(
+            api.virtualization.clusters,
+            name=f"{PREFIX}-cl",
+            type=ctype.id,
+            scope_type="dcim.site",
+            scope_id=site.id,
+        )
+        other = make(api.virtualization.clusters, name=f"{PREFIX}-cl2", type=ctype.id)
+        lab = NetBoxLab(client, PREFIX, cluster.name, other.name)
+        for short, name in (("d1", f"{PREFIX}-srv-01"), ("d2", f"{PREFIX}-sw-zürich")):
+            dev = make(
+                api.dcim.devices,
+                name=name,
+                site=site.id,
+                device_type=dtype.id,
+                role=role.id,
+                status="active",
+            )
+            lab.keys[short], lab.names[short] = f"device-{dev.id}", name
+        for short, name, cl in (
+            ("v1", f"{PREFIX}-vm-01", cluster),
+            ("v2", f"{PREFIX}-vm-02", other),
+        ):
+            vm = make(api.virtualization.virtual_machines, name=name, cluster=cl.id, role=role.id)
+            lab.keys[short], lab.names[short] = f"vm-{vm.id}", name
+        yield lab
+    finally:
+        for obj in reversed(made):
+            obj.delete()
+
+
+# -- Zabbix objects, per version ----------------------------------------------------------------
+
+
+@dataclass
+class ZabbixLab:
+    version: str
+    url: str
+    client: ZabbixClient
+    group: str
+    groupid: str
+    proxy: str
+    hostids: dict[str, str]  # short name -> hostid (d1, d2, v1, v2, other, by_proxy, by_group)
+    proxy_group: str | None = None
+
+
+@pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=lambda v: f"zabbix-{v}")
+def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[ZabbixLab]:
+    version = request.param
+    url = services.zabbix_url(version)
+    try:
+        client = ZabbixClient.connect(url, user=ADMIN[0], password=ADMIN[1])
+    except ZabbixError as error:
+        pytest.fail(f"the lab Zabbix {version} is not answering ({error}); run `nbzbx lab up`")
+    todo: list[tuple[str, list[str]]] = []
+    try:
+        group = f"{PREFIX}-group"
+        groupid = zapi.create_host_group(client, group)
+        todo.append(("hostgroup", [groupid]))
+        proxy = f"{PREFIX}-proxy"
+        proxyid = zapi.create_proxy(client, proxy, "active")
+        todo.append(("proxy", [proxyid]))
+        proxy_groupid = None
+        if client.zabbix_version.has_proxy_groups:
+            proxy_groupid = zapi.create_proxy_group(client, f"{PREFIX}-pg")
+            todo.append(("proxygroup", [proxy_groupid]))
+        hosts: dict[str, dict[str, Any]] = {
+            short: {"host": technical_name(name), "name": name}
+            for short, name in netbox.names.items()
+        }
+        hosts["other"] = {"host": f"{PREFIX}-not-in-netbox", "name": f"{PREFIX}-not-in-netbox"}
+        hosts["by_proxy"] = {
+            "host": f"{PREFIX}-by-proxy",
+            "name": f"{PREFIX}-by-proxy",
+            "monitored_by": "proxy",
+            "proxyid": proxyid,
+        }
+        if proxy_groupid:
+            hosts["by_group"] = {
+                "host": f"{PREFIX}-by-pg",
+                "name": f"{PREFIX}-by-pg",
+                "monitored_by": "proxy_group",
+                "proxy_groupid": proxy_groupid,
+            }
+        hostids: dict[str, str] = {}
+        for short, spec in hosts.items():
+            hostids[short] = zapi.create_host(client, {**spec, "groups": [groupid]})
+            todo.append(("host", [hostids[short]]))
+        yield ZabbixLab(
+            version,
+            url,
+            client,
+            group,
+            groupid,
+            proxy,
+            hostids,
+            f"{PREFIX}-pg" if proxy_groupid else None,
+        )
+    finally:
+        for maintenance in zapi.maintenances(client):
+            if maintenance["name"].startswith(PREFIX):
+                zapi.delete_maintenances(client, [maintenance["maintenanceid"]])
+        for kind, ids in reversed(todo):
+            client.call(f"{kind}.delete", ids)
+        client.close()
+
+
+# -- helpers ------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[StateStore]:
+    state = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
+    state.upgrade()
+    yield state
+    state.dispose()
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    with dg.instance_for_test() as temp:
+        yield temp
+
+
+def resources(store: StateStore, zabbix_url: str) -> dict[str, Any]:
+    state = StateStoreResource(database_url=store.url)
+    return {
+        "zabbix": ZabbixResource(url=zabbix_url, user=ADMIN[0], password=ADMIN[1]),
+        "netbox": NetBoxResource(url=services.netbox_url(), token=services.netbox_token()),
+        "state_store": state,
+        "settings": SettingsResource(store=state),
+    }
+
+
+def unique(label: str) -> str:
+    return f"{PREFIX}-{label}-{uuid.uuid4().hex[:6]}"
+
+
+def create(
+    instance: dg.DagsterInstance, store: StateStore, zabbix: ZabbixLab, **config: Any
+) -> dg.ExecuteInProcessResult:
+    config.setdefault("duration_minutes", 60)
+    return create_maintenance.execute_in_process(
+        run_config={"ops": {"create_maintenance_window": {"config": config}}},
+        resources=resources(store, zabbix.url),
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def cleanup(
+    instance: dg.DagsterInstance, store: StateStore, zabbix_url: str
+) -> dg.ExecuteInProcessResult:
+    return maintenance_cleanup.execute_in_process(
+        resources=resources(store, zabbix_url), instance=instance, raise_on_error=False
+    )
+
+
+def failure(result: dg.ExecuteInProcessResult) -> str:
+    assert not result.success
+    event = result.get_step_failure_events()[0]
+    error = event.step_failure_data.error
+    texts = []
+    while error is not None:
+        texts.append(error.message)
+        error = error.cause
+    return " | ".join(texts)
+
+
+def in_zabbix(zabbix: ZabbixLab, name: str) -> list[zapi.Maintenance]:
+    return zapi.maintenances(zabbix.client, names=[name])
+
+
+def registry_names(store: StateStore) -> set[str]:
+    with store.connect() as conn:
+        return {w["name"] for w in registry.list_windows(conn)}
+
+
+def window(store: StateStore, name: str) -> dict[str, Any]:
+    with store.connect() as conn:
+        found = registry.get_window(conn, name)
+    assert found is not None, f"{name} not in the registry"
+    return found
+
+
+def add_window(
+    store: StateStore,
+    zabbix: ZabbixLab,
+    name: str,
+    start: datetime,
+    end: datetime,
+    objects: tuple[str, ...] = (),
+) -> str:
+    """A window as create_maintenance would have recorded it, with any times (also past)."""
+    maintenanceid = zapi.create_maintenance(
+        zabbix.client, name, start, end, hostids=[zabbix.hostids["other"]]
+    )
+    with store.transaction() as conn:
+        registry.add_window(
+            conn,
+            name=name,
+            start=start,
+            end=end,
+            description="",
+            with_data_collection=True,
+            targets={"host_groups": [zabbix.group], "resolved": {"objects": list(objects)}},
+            zabbix_maintenance_id=maintenanceid,
+            created_by="test",
+            now=datetime.now(UTC),
+        )
+    return maintenanceid
+
+
+def journal_comments(netbox: NetBoxLab, key: str) -> list[str]:
+    kind, object_id = key.split("-", 1)
+    object_type = "dcim.device" if kind == "device" else "virtualization.virtualmachine"
+    entries = netbox.client.api.extras.journal_entries.filter(
+        assigned_object_type=object_type, assigned_object_id=int(object_id)
+    )
+    return [e.comments for e in entries]
+
+
+NOW = datetime.now(UTC)
+HOUR = timedelta(hours=1)
+
+
+# -- creation -----------------------------------------------------------------------------------
+
+
+def test_create_by_site_covers_devices_and_cluster_vms(
+    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    name = unique("site")
+    result = create(instance, store, zabbix, name=name, sites=[netbox.site], description="by site")
+    assert result.success, failure(result)
+    [maintenance] = in_zabbix(zabbix, name)
+    expected = {zabbix.hostids[s] for s in ("d1", "d2", "v1")}  # v2's cluster is elsewhere
+    assert {h["hostid"] for h in maintenance["hosts"]} == expected
+    assert maintenance["groups"] == []
+    assert maintenance["with_data_collection"] is True
+    assert maintenance["description"] == "by site"
+    assert maintenance["till"] - maintenance["since"] == 3600
+    assert [p["timeperiod_type"] for p in maintenance["timeperiods"]] == ["0"]
+    row = window(store, name)
+    assert row["zabbix_maintenance_id"] == maintenance["maintenanceid"]
+    assert row["status"] == "active"
+    assert row["targets"]["sites"] == [netbox.site]
+    assert row["created_by"].startswith("create_maintenance run ")
+    for short in ("d1", "d2", "v1"):
+        assert any(name in c for c in journal_comments(netbox, netbox.keys[short])), short
+    assert not any(name in c for c in journal_comments(netbox, netbox.keys["v2"]))
+
+
+def test_create_by_host_group_keeps_the_group(
+    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    name = unique("group")
+    result = create(instance, store, zabbix, name=name, host_groups=[zabbix.group])
+    assert result.success, failure(result)
+    [maintenance] = in_zabbix(zabbix, name)
+    assert maintenance["groups"] == [{"groupid": zabbix.groupid, "name": zabbix.group}]
+    assert maintenance["hosts"] == []
+    # the group's members that are NetBox objects get a journal entry
+    for short in ("d1", "d2", "v1", "v2"):
+        assert any(name in c for c in journal_comments(netbox, netbox.keys[short])), short
+
+
+def test_create_by_host_configs_without_data_collection(
+    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    name = unique("hc")
+    start = (NOW + 2 * HOUR).replace(microsecond=0)
+    result = create(
+        instance,
+        store,
+        zabbix,
+        name=name,
+        host_configs=[netbox.keys["d2"], netbox.keys["v2"]],
+        start=start.isoformat(),
+        end=(start + 3 * HOUR).isoformat(),
+        with_data_collection=False,
+        duration_minutes=None,
+    )
+    assert result.success, failure(result)
+    [maintenance] = in_zabbix(zabbix, name)
+    assert {h["hostid"] for h in maintenance["hosts"]} == {
+        zabbix.hostids["d2"],
+        zabbix.hostids["v2"],
+    }
+    assert maintenance["with_data_collection"] is False
+    assert maintenance["since"] == int(start.timestamp()) // 60 * 60
+    row = window(store, name)
+    assert row["with_data_collection"] is False
+    assert row["status"] == "pending"
+    assert row["start"] == start
+
+
+def test_create_by_proxy_cluster_and_proxy_group(
+    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    name = unique("proxy")
+    config: dict[str, Any] = {"proxies": [zabbix.proxy], "clusters": [netbox.other_cluster]}
+    expected = {zabbix.hostids["by_proxy"], zabbix.hostids["v2"]}
+    if zabbix.proxy_group:
+        config["proxy_groups"] = [zabbix.proxy_group]
+        expected.add(zabbix.hostids["by_group"])
+    result = create(instance, store, zabbix, name=name, **config)
+    assert result.success, failure(result)
+    [maintenance] = in_zabbix(zabbix, name)
+    assert {h["hostid"] for h in maintenance["hosts"]} == expected
+
+
+# -- refusals: nothing in Zabbix, nothing in the registry ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({}, "no targets"),
+        ({"host_groups": ["GROUP"], "duration_minutes": 0}, "not a positive number"),
+        (
+            {"host_groups": ["GROUP"], "start": "2030-01-01T10:00Z", "end": "2030-01-01T10:00Z"},
+            "is not after the start",
+        ),
+        (
+            {"host_groups": ["GROUP"], "start": "2019-12-31T00:00Z", "end": "2020-01-01T00:00Z"},
+            "is already past",
+        ),
+        ({"sites": ["it-no-such-site"], "host_groups": ["GROUP"]}, "site 'it-no-such-site'"),
+        ({"host_groups": ["it-no-such-group"]}, "host group 'it-no-such-group'"),
+        ({"proxies": ["it-no-such-proxy"]}, "proxy 'it-no-such-proxy'"),
+        ({"clusters": ["it-no-such-cluster"]}, "cluster 'it-no-such-cluster'"),
+        ({"host_configs": ["device-999999999"]}, "host config 'device-999999999'"),
+        ({"host_configs": ["server-1"]}, "not a key like device-<id>"),
+    ],
+    ids=[
+        "empty",
+        "zero-duration",
+        "end-equals-start",
+        "end-past",
+        "unknown-site",
+        "unknown-group",
+        "unknown-proxy",
+        "unknown-cluster",
+        "unknown-host-config",
+        "bad-key",
+    ],
+)
+def test_refusals_store_nothing(
+    zabbix: ZabbixLab,
+    store: StateStore,
+    instance: dg.DagsterInstance,
+    config: dict[str, Any],
+    message: str,
+) -> None:
+    name = unique("refused")
+    config = {
+        k: [zabbix.group if v == "GROUP" else v for v in val] if isinstance(val, list) else val
+        for k, val in config.items()
+    }
+    if "end" in config:
+        config["duration_minutes"] = None
+    result = create(instance, store, zabbix, name=name, **config)
+    assert message in failure(result)
+    assert in_zabbix(zabbix, name) == []
+    assert registry_names(store) == set()
+
+
+def test_proxy_groups_refused_on_6_0_and_unknown_ones_on_7_0(
+    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    name = unique("pg")
+    result = create(instance, store, zabbix, name=name, proxy_groups=["it-no-such-pg"])
+    expected = "need Zabbix 7.0" if zabbix.version == "6.0" else "proxy group 'it-no-such-pg'"
+    assert expected in failure(result)
+    assert in_zabbix(zabbix, name) == [] and registry_names(store) == set()
+
+
+def test_a_host_config_without_zabbix_host_is_refused(
+    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    api = netbox.client.api
+    site = api.dcim.sites.get(slug=netbox.site)
+    d1 = api.dcim.devices.get(int(netbox.keys["d1"].split("-")[1]))
+    lonely = api.dcim.devices.create(
+        name=f"{PREFIX}-unmonitored",
+        site=site.id,
+        device_type=d1.device_type.id,
+        role=d1.role.id,
+    )
+    try:
+        name = unique("lonely")
+        result = create(instance, store, zabbix, name=name, host_configs=[f"device-{lonely.id}"])
+        assert "without a Zabbix host" in failure(result)
+        assert f"{PREFIX}-unmonitored" in failure(result)
+        assert in_zabbix(zabbix, name) == [] and registry_names(store) == set()
+    finally:
+        lonely.delete()
+
+
+def test_duplicate_names_are_refused(
+    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    name = unique("dup")
+    assert create(instance, store, zabbix, name=name, host_groups=[zabbix.group]).success
+    [first] = in_zabbix(zabbix, name)
+    again = create(instance, store, zabbix, name=name, proxies=[zabbix.proxy])
+    assert "already in the registry" in failure(again)
+    assert in_zabbix(zabbix, name) == [first]
+    # a Zabbix maintenance of that name that the registry does not know
+    other = unique("dup-zbx")
+    zapi.create_maintenance(
+        zabbix.client, other, NOW, NOW + HOUR, hostids=[zabbix.hostids["other"]]
+    )
+    refused = create(instance, store, zabbix, name=other, host_groups=[zabbix.group])
+    assert "Zabbix already has a maintenance named" in failure(refused)
+    assert len(in_zabbix(zabbix, other)) == 1
+    assert registry_names(store) == {name}
+
+
+# -- cleanup ------------------------------------------------------------------------------------
+
+
+def summary_of(store: StateStore, result: dg.ExecuteInProcessResult) -> dict[str, Any]:
+    [event] = store.list_events(job="maintenance_cleanup", run_id=result.run_id)
+    return event["summary"] | {"_status": event["status"], "_error": event["error"]}
+
+
+def test_cleanup_deletes_expired_windows_and_leaves_the_others(
+    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    expired = unique("expired")
+    gone = unique("gone")
+    ending_now = unique("now")
+    active = unique("active")
+    future = unique("future")
+    add_window(store, zabbix, expired, NOW - 3 * HOUR, NOW - HOUR, objects=(netbox.keys["d1"],))
+    gone_id = add_window(store, zabbix, gone, NOW - 3 * HOUR, NOW - 2 * HOUR)
+    zapi.delete_maintenances(zabbix.client, [gone_id])  # someone deleted it in Zabbix already
+    add_window(store, zabbix, active, NOW - HOUR, NOW + HOUR)
+    add_window(store, zabbix, future, NOW + HOUR, NOW + 2 * HOUR)
+    now = datetime.now(UTC)
+    add_window(store, zabbix, ending_now, now - HOUR, now)
+
+    result = cleanup(instance, store, zabbix.url)
+    assert result.success, failure(result)
+    summary = summary_of(store, result)
+    assert summary["_status"] == "success"
+    assert (summary["deleted"], summary["checked"], summary["failed"]) == (3, 3, 0)
+    assert datetime.fromisoformat(summary["timestamp"]) >= now.replace(microsecond=0)
+    assert set(summary["deleted_names"]) == {expired, gone, ending_now}
+    assert registry_names(store) == {active, future}
+    for name in (expired, gone, ending_now):
+        assert in_zabbix(zabbix, name) == []
+    assert len(in_zabbix(zabbix, active)) == 1 and len(in_zabbix(zabbix, future)) == 1
+    assert window(store, active)["status"] == "active"
+    assert any(
+        expired in c and "removed from Zabbix" in c
+        for c in journal_comments(netbox, netbox.keys["d1"])
+    )
+    assert summary["journal"]["written"] == 1
+    # the run's compact summary is on the run too
+    tag = instance.get_run_by_id(result.run_id).tags["nbzbx/summary"]
+    assert '"deleted": 3' in tag
+
+
+def test_unreachable_zabbix_keeps_the_window_and_fails_until_it_is_back(
+    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    expired = unique("retry")
+    active = unique("stays")
+    maintenanceid = add_window(store, zabbix, expired, NOW - 3 * HOUR, NOW - HOUR)
+    add_window(store, zabbix, active, NOW - HOUR, NOW + HOUR)
+
+    down = cleanup(instance, store, REFUSED_URL)
+    assert "could not be deleted" in failure(down)
+    summary = summary_of(store, down)
+    assert summary["_status"] == "failure"
+    assert "connection refused" in summary["_error"]
+    assert (summary["deleted"], summary["checked"], summary["failed"]) == (0, 1, 1)
+    assert registry_names(store) == {expired, active}
+    assert window(store, expired)["status"] == "failed"
+    assert len(in_zabbix(zabbix, expired)) == 1
+
+    back = cleanup(instance, store, zabbix.url)
+    assert back.success, failure(back)
+    summary = summary_of(store, back)
+    assert (summary["deleted"], summary["failed"]) == (1, 0)
+    assert registry_names(store) == {active}
+    assert zapi.maintenances(zabbix.client, maintenanceids=[maintenanceid]) == []
+
+
+class RefusingZabbix:
+    """A JSON-RPC proxy in front of a lab Zabbix that answers an API error to any
+    ``maintenance.delete`` naming one of ``refuse``; everything else is forwarded."""
+
+    def __init__(self, target: str) -> None:
+        self.target = target
+        self.refuse: set[str] = set()
+        outer = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                request = json.loads(body)
+                params = request.get("params")
+                if request.get("method") == "maintenance.delete" and outer.refuse & set(params):
+                    error = {"code": -32500, "message": "Application error.", "data": "refused"}
+                    content = json.dumps(
+                        {"jsonrpc": "2.0", "error": error, "id": request.get("id")}
+                    ).encode()
+                    content_type = "application/json"
+                    status = 200
+                else:
+                    headers = {
+                        k: v
+                        for k, v in self.headers.items()
+                        if k.lower() in ("content-type", "authorization")
+                    }
+                    answer = requests.post(outer.target, data=body, headers=headers, timeout=30)
+                    content, status = answer.content, answer.status_code
+                    content_type = answer.headers.get("Content-Type", "application/json")
+                self.send_response(status)
+                self.send_header("Content-Type", content_type)
+                self.send_header("Content-Length", str(len(content)))
+                self.end_headers()
+                self.wfile.write(content)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/api_jsonrpc.php"
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def refusing(zabbix: ZabbixLab) -> Iterator[RefusingZabbix]:
+    proxy = RefusingZabbix(zabbix.url)
+    yield proxy
+    proxy.close()
+
+
+def test_successful_deletions_are_committed_when_another_fails(
+    zabbix: ZabbixLab,
+    store: StateStore,
+    instance: dg.DagsterInstance,
+    refusing: RefusingZabbix,
+) -> None:
+    good = unique("good")
+    bad = unique("bad")
+    add_window(store, zabbix, good, NOW - 3 * HOUR, NOW - HOUR)
+    bad_id = add_window(store, zabbix, bad, NOW - 3 * HOUR, NOW - 2 * HOUR)
+    refusing.refuse.add(bad_id)
+
+    result = cleanup(instance, store, refusing.url)
+    assert "1 maintenance(s) could not be deleted" in failure(result)
+    summary = summary_of(store, result)
+    assert summary["_status"] == "failure"
+    assert (summary["deleted"], summary["checked"], summary["failed"]) == (1, 2, 1)
+    assert "refused" in summary["errors"][bad]
+    # the good one is gone in both places (committed), the bad one kept and marked
+    assert registry_names(store) == {bad}
+    assert window(store, bad)["status"] == "failed"
+    assert in_zabbix(zabbix, good) == []
+    assert len(in_zabbix(zabbix, bad)) == 1
+
+
+def test_unmanaged_expired_maintenances_matching_the_pattern(
+    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    match = f"{PREFIX}-unmanaged-{tag}-old"
+    no_match = f"{PREFIX}-manual-{tag}-old"
+    running = f"{PREFIX}-unmanaged-{tag}-running"
+    registered = f"{PREFIX}-unmanaged-{tag}-registered"
+    host = [zabbix.hostids["other"]]
+    for name, since, till in (
+        (match, NOW - 3 * HOUR, NOW - HOUR),
+        (no_match, NOW - 3 * HOUR, NOW - HOUR),
+        (running, NOW - HOUR, NOW + HOUR),
+    ):
+        zapi.create_maintenance(zabbix.client, name, since, till, hostids=host)
+    add_window(store, zabbix, registered, NOW - HOUR, NOW + HOUR)
+
+    # off by default: nothing outside the registry is touched
+    off = cleanup(instance, store, zabbix.url)
+    assert off.success, failure(off)
+    assert summary_of(store, off)["checked"] == 0
+    assert len(in_zabbix(zabbix, match)) == 1
+
+    store.set_override("cleanup_unmanaged_maintenances", True, by="test")
+    store.set_override("unmanaged_maintenance_pattern", f"^{PREFIX}-unmanaged-{tag}-", by="test")
+    on = cleanup(instance, store, zabbix.url)
+    assert on.success, failure(on)
+    summary = summary_of(store, on)
+    assert summary["unmanaged"]["deleted_names"] == [match]
+    assert (summary["deleted"], summary["checked"], summary["failed"]) == (1, 1, 0)
+    assert in_zabbix(zabbix, match) == []
+    for name in (no_match, running, registered):
+        assert len(in_zabbix(zabbix, name)) == 1, name
+
+
+# -- CLI ----------------------------------------------------------------------------------------
+
+
+def test_cli_create_list_delete(
+    zabbix: ZabbixLab,
+    netbox: NetBoxLab,
+    store: StateStore,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for key, value in services.env(zabbix.version).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("NBZBX_DATABASE_URL", store.url)
+    runner = CliRunner()
+    name = unique("cli")
+    created = runner.invoke(
+        main,
+        [
+            "maintenance",
+            "create",
+            "--name",
+            name,
+            "--duration",
+            "30",
+            "--no-data-collection",
+            "--host-config",
+            netbox.keys["d1"],
+            "--host-group",
+            zabbix.group,
+            "--json",
+        ],
+    )
+    assert created.exit_code == 0, created.output
+    [maintenance] = in_zabbix(zabbix, name)
+    assert maintenance["with_data_collection"] is False
+    assert [h["hostid"] for h in maintenance["hosts"]] == [zabbix.hostids["d1"]]
+    assert [g["groupid"] for g in maintenance["groups"]] == [zabbix.groupid]
+
+    listed = runner.invoke(main, ["maintenance", "list", "--json"])
+    assert listed.exit_code == 0, listed.output
+    assert '"status": "active"' in listed.output and name in listed.output
+
+    refused = runner.invoke(
+        main,
+        [
+            "maintenance",
+            "create",
+            "--name",
+            unique("cli"),
+            "--duration",
+            "5",
+            "--site",
+            "it-no-such-site",
+        ],
+    )
+    assert refused.exit_code == 1
+    assert refused.output.strip() == "error: unknown target(s): site 'it-no-such-site'"
+    assert services.netbox_token() not in refused.output
+
+    deleted = runner.invoke(main, ["maintenance", "delete", name, "--json"])
+    assert deleted.exit_code == 0, deleted.output
+    assert '"zabbix": "deleted"' in deleted.output
+    assert in_zabbix(zabbix, name) == [] and registry_names(store) == set()
+    missing = runner.invoke(main, ["maintenance", "delete", name])
+    assert missing.exit_code == 1 and "no maintenance window named" in missing.output
