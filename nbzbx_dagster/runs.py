@@ -13,8 +13,8 @@ for the next run) sets ``scope.failure``: the writes are committed, then the run
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -31,12 +31,21 @@ SYSTEM_JOB_TAG = "nbzbx/system_job"
 
 @dataclass
 class RunScope:
-    """What a system job's body sees: the open transaction, and the summary it fills in."""
+    """What a system job's body sees: the run's transaction, and the summary it fills in."""
 
-    conn: Connection
+    begin: Callable[[], Connection]
     summary: dict[str, Any] = field(default_factory=dict)
     failure: str | None = None
     """Set to fail the run after committing its writes (a partial success)."""
+    _conn: Connection | None = None
+
+    @property
+    def conn(self) -> Connection:
+        """The run's one transaction, begun on first use: a body that reads NetBox or Zabbix
+        first (inside the run, so that their failure is recorded) holds no lock meanwhile."""
+        if self._conn is None:
+            self._conn = self.begin()
+        return self._conn
 
 
 class SystemJobFailed(RuntimeError):
@@ -64,12 +73,15 @@ def system_job_run(
     settings: Settings,
     job: str,
 ) -> Iterator[RunScope]:
-    """Open the run's transaction; on exit commit or roll back, then record the outcome."""
+    """Scope the run: on exit commit or roll back its transaction, then record the outcome.
+
+    Everything that can fail belongs inside, client logins included, so that every run of a
+    system job leaves exactly one event-log row."""
     started = datetime.now(UTC)
     scope: RunScope | None = None
     try:
-        with store.transaction() as conn:
-            scope = RunScope(conn)
+        with ExitStack() as stack:
+            scope = RunScope(lambda: stack.enter_context(store.transaction()))
             yield scope
     except Exception as exc:
         _record(context, store, settings, job, started, "failure", scope, one_line(exc))

@@ -1,0 +1,1 @@
+"""CLI command groups, registered on `nbzbx` in cli.py."""

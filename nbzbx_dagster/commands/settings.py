@@ -1,0 +1,90 @@
+"""``nbzbx settings show|set|unset``: the effective settings and the stored overrides.
+
+The overrides live in the state store (``NBZBX_DATABASE_URL``); the next sensor tick and the next
+run read them. Invalid values are refused with the allowed range, and nothing is stored.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+import sys
+from typing import Any
+
+import click
+
+from nbzbx_dagster.overrides import apply_overrides
+from nbzbx_dagster.settings import SettingsError, allowed_values, describe_layers, state_store_url
+from nbzbx_dagster.store import StateStore, StoreError
+
+
+def _open_store() -> StateStore:
+    store = StateStore(state_store_url())
+    store.upgrade()
+    return store
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@click.group("settings")
+def settings() -> None:
+    """The effective settings and their stored overrides."""
+
+
+@settings.command("show")
+@click.option("--json", "as_json", is_flag=True, help="Print the settings as JSON.")
+def show(as_json: bool) -> None:
+    """Every setting: its effective value, the layer it comes from, what it allows."""
+    try:
+        rows = [
+            {
+                "name": row.name,
+                "value": row.value,
+                "layer": row.layer,
+                "origin": row.origin,
+                "allowed": allowed_values(row.name),
+            }
+            for row in describe_layers(_open_store().get_overrides())
+        ]
+    except (SettingsError, StoreError) as exc:
+        _fail(str(exc))
+    if as_json:
+        click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    width = max(len(row["name"]) for row in rows)
+    for row in rows:
+        source = row["layer"] if row["layer"] in ("default", "override") else row["origin"]
+        click.echo(f"{row['name']:<{width}}  {_compact(row['value'])}  [{source}]")
+
+
+@settings.command("set", context_settings={"ignore_unknown_options": True})
+@click.argument("name")
+@click.argument("value")
+def set_(name: str, value: str) -> None:
+    """Store an override: NAME VALUE (numbers, true/false, text, or JSON for lists/mappings)."""
+    try:
+        summary = apply_overrides(_open_store(), {name: value}, [], by=f"cli {getpass.getuser()}")
+    except (SettingsError, StoreError) as exc:
+        _fail(str(exc))
+    click.echo(f"{name} = {_compact(summary['set'][name])} (stored; applies on the next tick/run)")
+
+
+@settings.command("unset")
+@click.argument("name")
+def unset(name: str) -> None:
+    """Remove a stored override; the file, environment or default value applies again."""
+    try:
+        summary = apply_overrides(_open_store(), {}, [name], by=f"cli {getpass.getuser()}")
+    except (SettingsError, StoreError) as exc:
+        _fail(str(exc))
+    if summary["unset"]:
+        click.echo(f"{name}: override removed")
+    else:
+        click.echo(f"{name}: had no override")

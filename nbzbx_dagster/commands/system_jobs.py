@@ -1,0 +1,173 @@
+"""``nbzbx system-jobs status|list``: what the sensor does with each registered system job.
+
+The status reads the Dagster instance of ``DAGSTER_HOME`` (runs, the sensor's cursor and ticks)
+and the effective settings, so it answers the same from any machine that shares them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from nbzbx_dagster.settings import Settings, SettingsError
+
+if TYPE_CHECKING:  # dagster is imported by the commands that need it, not by `nbzbx lab env`
+    import dagster as dg
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat(timespec="seconds") if value else None
+
+
+def _run_row(record: Any) -> dict[str, Any]:
+    from nbzbx_dagster.registry import utc_from_timestamp
+
+    return {
+        "run_id": record.dagster_run.run_id,
+        "status": record.dagster_run.status.value,
+        "created": _iso(record.create_timestamp.astimezone(UTC)),
+        "started": _iso(utc_from_timestamp(record.start_time)),
+        "finished": _iso(utc_from_timestamp(record.end_time)),
+    }
+
+
+def collect_status(instance: dg.DagsterInstance, settings: Settings) -> dict[str, Any]:
+    """Per registered job: intervals, last run, next due time, running or not; and overall."""
+    import dagster as dg
+
+    from nbzbx_dagster.registry import (
+        sensor_cursor,
+        sensor_running,
+        sensor_state,
+        system_jobs,
+        system_jobs_scheduled,
+        utc_from_timestamp,
+    )
+    from nbzbx_dagster.sensors.system_jobs import active_run
+
+    state = sensor_state(instance)
+    data = state.sensor_instigator_data if state else None
+    ticking = sensor_running(instance)
+    cursor = sensor_cursor(instance)
+    jobs = []
+    for job in system_jobs():
+        interval = job.interval(settings)
+        entry = cursor.get(job.name)
+        records = instance.get_run_records(dg.RunsFilter(job_name=job.name), limit=1)
+        running = active_run(instance, job.name)
+        jobs.append(
+            {
+                "job": job.name,
+                "setting": job.setting,
+                "interval": interval,
+                "enabled": interval > 0,
+                "sensor_interval": entry.interval if entry else None,
+                "last_launch": _iso(entry.last_launch) if entry else None,
+                "next_due": _iso(entry.next_due()) if entry and interval > 0 else None,
+                "last_run": _run_row(records[0]) if records else None,
+                "running": running is not None,
+                "running_run_id": running.run_id if running else None,
+            }
+        )
+    return {
+        "sensor": {
+            "state": _sensor_state_text(state, ticking),
+            "last_tick": _iso(utc_from_timestamp(data.last_tick_timestamp if data else None)),
+        },
+        "scheduled": system_jobs_scheduled(instance, settings),
+        "jobs": jobs,
+    }
+
+
+def _or_dash(value: Any) -> str:
+    return "-" if value is None else str(value)
+
+
+def _sensor_state_text(state: Any, ticking: bool) -> str:
+    if state is None:
+        return "not evaluated yet"
+    if not state.is_running:
+        return "stopped"
+    return "running" if ticking else "not ticking (is the daemon running?)"
+
+
+def _instance() -> dg.DagsterInstance:
+    if not os.environ.get("DAGSTER_HOME"):
+        _fail("DAGSTER_HOME is not set: point it at the Dagster instance (nbzbx lab env sets it)")
+    import dagster as dg
+
+    return dg.DagsterInstance.get()
+
+
+def _fail(message: str) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(1)
+
+
+def _registered() -> None:
+    """Import every definition, so that every system job module has registered its job."""
+    import nbzbx_dagster.definitions  # noqa: F401
+
+
+@click.group("system-jobs")
+def system_jobs_group() -> None:
+    """The recurring system jobs and their schedule."""
+
+
+@system_jobs_group.command("list")
+def list_jobs() -> None:
+    """The registered system jobs, one name per line."""
+    from nbzbx_dagster.registry import system_jobs
+
+    _registered()
+    for job in system_jobs():
+        click.echo(job.name)
+
+
+@system_jobs_group.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
+def status(as_json: bool) -> None:
+    """Per job: interval, last run and its outcome, next due time, running or not."""
+    from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
+    from nbzbx_dagster.store import StoreError
+
+    _registered()
+    instance = _instance()
+    try:
+        settings = SettingsResource(store=StateStoreResource()).effective()
+    except (SettingsError, StoreError) as exc:
+        _fail(str(exc))
+    report = collect_status(instance, settings)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+        return
+    sensor = report["sensor"]
+    click.echo(
+        f"sensor system_jobs_sensor: {sensor['state']} (last tick {sensor['last_tick'] or '-'});"
+        f" all system jobs scheduled: {'yes' if report['scheduled'] else 'NO'}"
+    )
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    for job in report["jobs"]:
+        if not job["enabled"]:
+            due = "disabled"
+        elif job["next_due"] is None:
+            due = "next tick" if report["sensor"]["state"] == "running" else "-"
+        else:
+            due = job["next_due"] + (" (overdue)" if job["next_due"] < now else "")
+        last = job["last_run"]
+        last_text = (
+            f"{last['status']} {last['finished'] or last['created']} ({last['run_id']})"
+            if last
+            else "never"
+        )
+        click.echo(
+            f"{job['job']}: every {job['interval']} min"
+            f" (sensor applies {_or_dash(job['sensor_interval'])}); "
+            f"last run {last_text}; next due {due}"
+            + (f"; RUNNING {job['running_run_id']}" if job["running"] else "")
+        )

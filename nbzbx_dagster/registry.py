@@ -1,0 +1,204 @@
+"""The registry of system jobs: which jobs the sensor launches, and at what interval.
+
+A job module registers its job with one line, naming the setting that holds its interval in
+minutes (0 disables the job)::
+
+    import_zabbix_settings = register_system_job("zabbix_import_interval")(dg.define_asset_job(...))
+
+`system_jobs_sensor` launches whatever is registered; `nbzbx system-jobs status` reports on it.
+What the sensor currently applies is read back from its cursor in the Dagster instance, so these
+answers hold across processes (CLI, webserver, daemon).
+"""
+
+from __future__ import annotations
+
+import json
+import operator
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any, TypeVar
+
+import dagster as dg
+from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
+from dagster._core.scheduler.instigation import InstigatorState, InstigatorType
+
+from nbzbx_dagster.settings import Settings
+
+SENSOR_NAME = "system_jobs_sensor"
+SENSOR_INTERVAL_SECONDS = 30
+# a sensor whose last tick is older than this is not ticking (no daemon, or a stuck one)
+SENSOR_STALE_SECONDS = 4 * SENSOR_INTERVAL_SECONDS
+
+IntervalGetter = Callable[[Settings], int]
+JobDef = TypeVar("JobDef", dg.JobDefinition, UnresolvedAssetJobDefinition)
+
+
+@dataclass(frozen=True)
+class SystemJob:
+    """A registered system job: its definition and the getter of its interval in minutes."""
+
+    job: dg.JobDefinition | UnresolvedAssetJobDefinition
+    interval_getter: IntervalGetter
+    setting: str | None
+    """The name of the interval setting, when the job was registered by setting name."""
+
+    @property
+    def name(self) -> str:
+        return self.job.name
+
+    def interval(self, settings: Settings) -> int:
+        """The effective interval in minutes; 0 means disabled."""
+        return int(self.interval_getter(settings))
+
+
+_REGISTRY: dict[str, SystemJob] = {}
+
+
+def register_system_job(
+    interval_getter: IntervalGetter | str,
+) -> Callable[[JobDef], JobDef]:
+    """A registrar for a job definition; `interval_getter` is a setting name or a getter.
+
+    Registration keeps definition order; registering a job name again replaces its entry in
+    place (a module reloaded in the same process).
+    """
+    if isinstance(interval_getter, str):
+        if interval_getter not in Settings.model_fields:
+            raise ValueError(f"register_system_job: no setting named {interval_getter!r}")
+        setting: str | None = interval_getter
+        getter: IntervalGetter = operator.attrgetter(interval_getter)
+    else:
+        setting, getter = None, interval_getter
+
+    def register(job: JobDef) -> JobDef:
+        _REGISTRY[job.name] = SystemJob(job, getter, setting)
+        return job
+
+    return register
+
+
+def system_jobs() -> list[SystemJob]:
+    """The registered system jobs, in definition order."""
+    return list(_REGISTRY.values())
+
+
+# --- the sensor's cursor: {job: {"interval": minutes, "last_launch": ISO time}} ---------------
+
+
+@dataclass
+class JobCursor:
+    """What the sensor remembers of one job."""
+
+    interval: int | None = None
+    last_launch: datetime | None = None
+
+    def next_due(self) -> datetime | None:
+        """When the job is next due; None when disabled or never launched (due on the next tick)."""
+        if not self.interval or self.last_launch is None:
+            return None
+        return self.last_launch + timedelta(minutes=self.interval)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "interval": self.interval,
+            "last_launch": self.last_launch.isoformat() if self.last_launch else None,
+        }
+
+
+class CursorError(ValueError):
+    """The sensor's cursor is not what this version writes."""
+
+
+def parse_cursor(raw: str | None) -> dict[str, JobCursor]:
+    """The cursor as written by `dump_cursor`; raises CursorError on anything else."""
+    if not raw:
+        return {}
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise CursorError(f"not JSON ({exc.msg} at character {exc.pos})") from None
+    if not isinstance(data, dict):
+        raise CursorError(f"a JSON {type(data).__name__}, not an object")
+    jobs: dict[str, JobCursor] = {}
+    for name, entry in data.items():
+        if not isinstance(entry, dict):
+            raise CursorError(f"{name}: not an object")
+        interval, launch = entry.get("interval"), entry.get("last_launch")
+        if interval is not None and (type(interval) is not int or interval < 0):
+            raise CursorError(f"{name}: interval {interval!r} is not a number of minutes")
+        try:
+            last = datetime.fromisoformat(launch) if launch is not None else None
+        except (TypeError, ValueError):
+            raise CursorError(f"{name}: last_launch {launch!r} is not an ISO time") from None
+        if last is not None and last.tzinfo is None:
+            raise CursorError(f"{name}: last_launch {launch!r} has no time zone")
+        jobs[name] = JobCursor(interval, last)
+    return jobs
+
+
+def dump_cursor(jobs: dict[str, JobCursor]) -> str:
+    return json.dumps({name: entry.as_json() for name, entry in jobs.items()}, sort_keys=True)
+
+
+# --- reading the sensor back from the instance -----------------------------------------------
+
+
+def sensor_state(instance: dg.DagsterInstance) -> InstigatorState | None:
+    """The stored state of `system_jobs_sensor` (the most recently ticked one if several
+    code locations define it); None before the daemon has evaluated it once."""
+    states = [
+        state
+        for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
+        if state.name == SENSOR_NAME
+    ]
+    if not states:
+        return None
+    return max(states, key=lambda s: _last_tick(s) or 0.0)
+
+
+def _last_tick(state: InstigatorState) -> float | None:
+    data = state.sensor_instigator_data
+    return data.last_tick_timestamp if data else None
+
+
+def sensor_cursor(instance: dg.DagsterInstance) -> dict[str, JobCursor]:
+    """The sensor's cursor as stored; empty when absent or unreadable (the sensor replaces it)."""
+    state = sensor_state(instance)
+    data = state.sensor_instigator_data if state else None
+    try:
+        return parse_cursor(data.cursor if data else None)
+    except CursorError:
+        return {}
+
+
+def sensor_running(instance: dg.DagsterInstance, now: float | None = None) -> bool:
+    """Whether the sensor is switched on and has ticked recently (a daemon is evaluating it)."""
+    state = sensor_state(instance)
+    if state is None or not state.is_running:
+        return False
+    last = _last_tick(state)
+    return last is not None and (now or time.time()) - last <= SENSOR_STALE_SECONDS
+
+
+def get_current_job_interval(job_name: str, instance: dg.DagsterInstance) -> int | None:
+    """The interval (minutes) the sensor currently applies to `job_name`; None if it has none."""
+    entry = sensor_cursor(instance).get(job_name)
+    return entry.interval if entry else None
+
+
+def system_jobs_scheduled(instance: dg.DagsterInstance, settings: Settings) -> bool:
+    """True when the sensor is running and every enabled registered job has a next due time."""
+    if not sensor_running(instance):
+        return False
+    cursor = sensor_cursor(instance)
+    return all(
+        job.name in cursor and cursor[job.name].next_due() is not None
+        for job in system_jobs()
+        if job.interval(settings) > 0
+    )
+
+
+def utc_from_timestamp(timestamp: float | None) -> datetime | None:
+    return datetime.fromtimestamp(timestamp, UTC) if timestamp is not None else None

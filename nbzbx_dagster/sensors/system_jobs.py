@@ -1,0 +1,137 @@
+"""`system_jobs_sensor`: launches each registered system job when it is due, one at a time.
+
+Every tick (at most one per 30 s) reads the effective settings afresh, so a changed interval
+applies on the next tick without a restart. Per job:
+
+- interval 0: disabled, nothing is launched;
+- never launched: launched on the first tick (not a full interval later, as the reference did);
+- otherwise due at last launch + interval; an interval change reschedules from the last launch
+  and is logged; a job overdue by many intervals runs once, missed slots are not replayed;
+- never while a run of it is queued, starting or in progress (the run queue's tag limit in
+  dagster.yaml guards the same for runs launched elsewhere).
+
+The cursor is ``{job: {"interval": minutes, "last_launch": ISO time}}``. A job without a last
+launch in the cursor (new cursor, or one that could not be read and was replaced) is anchored on
+its newest run in the instance, so losing the cursor does not launch everything at once.
+"""
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+import dagster as dg
+from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
+
+import nbzbx_dagster.jobs  # noqa: F401  (imports every system job module, which registers it)
+from nbzbx_dagster.registry import (
+    SENSOR_INTERVAL_SECONDS,
+    SENSOR_NAME,
+    CursorError,
+    JobCursor,
+    SystemJob,
+    dump_cursor,
+    parse_cursor,
+    system_jobs,
+)
+from nbzbx_dagster.resources.store import SettingsResource
+from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+
+
+def active_run(instance: dg.DagsterInstance, job_name: str) -> dg.DagsterRun | None:
+    """A run of `job_name` that is queued, not yet started, starting or in progress."""
+    runs = instance.get_runs(
+        dg.RunsFilter(job_name=job_name, statuses=NOT_FINISHED_STATUSES), limit=1
+    )
+    return runs[0] if runs else None
+
+
+def newest_run_time(instance: dg.DagsterInstance, job_name: str) -> datetime | None:
+    """When the newest run of `job_name` was created, whoever launched it."""
+    records = instance.get_run_records(dg.RunsFilter(job_name=job_name), limit=1)
+    return records[0].create_timestamp.astimezone(UTC) if records else None
+
+
+def _read_cursor(context: dg.SensorEvaluationContext) -> dict[str, JobCursor]:
+    try:
+        return parse_cursor(context.cursor)
+    except CursorError as exc:
+        context.log.warning(f"{SENSOR_NAME}: replacing an unreadable cursor: {exc}")
+        return {}
+
+
+def _evaluate(
+    context: dg.SensorEvaluationContext,
+    job: SystemJob,
+    interval: int,
+    entry: JobCursor,
+    now: datetime,
+) -> dg.RunRequest | None:
+    """Update `entry` for this tick; the run request if the job is launched now."""
+    name = job.name
+    previous, entry.interval = entry.interval, interval
+    if interval == 0:
+        if previous:
+            context.log.info(f"{name}: interval {previous} -> 0 minutes: disabled")
+        return None
+    if entry.last_launch is None:
+        entry.last_launch = newest_run_time(context.instance, name)
+    if previous is not None and previous != interval:
+        due = entry.next_due()
+        when = due.isoformat(timespec="seconds") if due else "now"
+        context.log.info(
+            f"{name}: interval {previous} -> {interval} minutes;"
+            f" rescheduled from the last launch: due {when}"
+        )
+    due = entry.next_due()
+    if due is not None and now < due:
+        return None
+    running = active_run(context.instance, name)
+    if running is not None:
+        context.log.info(
+            f"{name}: due, but run {running.run_id} is {running.status.value}; waiting for it"
+        )
+        return None
+    entry.last_launch = now
+    return dg.RunRequest(
+        run_key=f"{name}@{now.isoformat()}",
+        job_name=name,
+        tags={SYSTEM_JOB_TAG: name},
+    )
+
+
+def build_system_jobs_sensor(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
+    """The sensor over `jobs` (the registry's, in production; tests pass their own)."""
+    targets = [job.job for job in jobs]
+
+    @dg.sensor(
+        name=SENSOR_NAME,
+        jobs=targets or None,
+        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        default_status=dg.DefaultSensorStatus.RUNNING,
+        description="Launches each system job when its interval (settings: "
+        + ", ".join(job.setting or job.name for job in jobs)
+        + ") has passed since its last launch; 0 disables a job; one run of a job at a time.",
+    )
+    def system_jobs_sensor(
+        context: dg.SensorEvaluationContext, settings: SettingsResource
+    ) -> dg.SensorResult:
+        effective = settings.effective()
+        stored = _read_cursor(context)
+        cursor = {job.name: stored.get(job.name, JobCursor()) for job in jobs}
+        now = datetime.now(UTC)
+        requests = []
+        for job in jobs:
+            entry = cursor[job.name]
+            request = _evaluate(context, job, job.interval(effective), entry, now)
+            if request is not None:
+                context.log.info(f"{job.name}: launching (every {entry.interval} minutes)")
+                requests.append(request)
+        return dg.SensorResult(
+            run_requests=requests,
+            cursor=dump_cursor(cursor),
+            skip_reason=None if requests else "no system job is due",
+        )
+
+    return system_jobs_sensor
+
+
+system_jobs_sensor = build_system_jobs_sensor(system_jobs())

@@ -1,0 +1,281 @@
+"""End to end with a real daemon: `dagster dev` on a fresh PostgreSQL instance, 1-minute intervals.
+
+The jobs run and succeed; no two runs of a job overlap; with Zabbix unreachable the import fails
+with its cause in the run and an event-log row, and once Zabbix is back the next tick runs it
+again. Zabbix is reached through a relay this test can stop (connection refused) and restart, so
+the running deployment needs no restart. Takes about 2.5 minutes.
+"""
+
+import contextlib
+import itertools
+import json
+import os
+import socket
+import subprocess
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import dagster as dg
+import psycopg2
+import pytest
+from dagster._core.events import DagsterEventType
+from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, wait_for
+
+from nbzbx_dagster.lab import services as lab
+from nbzbx_dagster.registry import system_jobs
+from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.store import StateStore
+
+pytestmark = pytest.mark.integration
+
+IMPORT = "import_zabbix_settings"
+FINISHED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE)
+
+
+class Relay:
+    """A TCP relay to the lab's Zabbix 7.0; stopped, it refuses connections; it can restart."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target = ("127.0.0.1", target_port)
+        self.port = free_port()
+        self._server: socket.socket | None = None
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+
+    def start(self) -> None:
+        server = socket.create_server(("127.0.0.1", self.port))
+        server.settimeout(0.2)
+        self._server = server
+        threading.Thread(target=self._accept, args=(server,), daemon=True).start()
+
+    def stop(self) -> None:
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
+
+    def _accept(self, server: socket.socket) -> None:
+        while self._server is server:
+            try:
+                client, _ = server.accept()
+            except TimeoutError:
+                continue
+            except OSError:
+                return
+            try:
+                upstream = socket.create_connection(self.target, timeout=10)
+            except OSError:
+                client.close()
+                continue
+            with self._lock:
+                self._sockets += [client, upstream]
+            for src, dst in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(src, dst), daemon=True).start()
+
+    @staticmethod
+    def _pump(src: socket.socket, dst: socket.socket) -> None:
+        try:
+            while data := src.recv(65536):
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for sock in (src, dst):
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+
+@dataclass
+class Deployment:
+    instance: dg.DagsterInstance
+    store: StateStore
+    relay: Relay
+    dev: DagsterProcess
+    env: dict[str, str]
+    jobs: list[str]
+    fixed_at: datetime | None = None
+    """When the failure test brought Zabbix back."""
+
+
+def _admin() -> "psycopg2.extensions.connection":
+    try:
+        conn = psycopg2.connect(lab.database_url("postgres"), connect_timeout=5)
+    except psycopg2.OperationalError as exc:
+        raise AssertionError(
+            f"lab PostgreSQL at 127.0.0.1:{lab.PG_PORT} unreachable (nbzbx lab up): {exc}"
+        ) from None
+    conn.autocommit = True
+    return conn
+
+
+@pytest.fixture(scope="module")
+def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
+    import nbzbx_dagster.definitions  # noqa: F401  (every system job registered)
+
+    assert lab.listening(lab.ZABBIX_PORTS["7.0"]), "lab Zabbix 7.0 is down (nbzbx lab up)"
+    assert lab.listening(lab.NETBOX_PORT), "lab NetBox is down (nbzbx lab up)"
+    jobs = [job.name for job in system_jobs()]
+    settings = {job.name: job.setting for job in system_jobs()}
+    assert all(settings.values()), f"jobs registered without an interval setting: {settings}"
+
+    suffix = uuid.uuid4().hex[:8]
+    names = {"instance": f"nbzbx_e2e_dagster_{suffix}", "state": f"nbzbx_e2e_state_{suffix}"}
+    admin = _admin()
+    with admin.cursor() as cur:
+        for name in names.values():
+            cur.execute(f'CREATE DATABASE "{name}"')
+    home = tmp_path_factory.mktemp("dagster-home")
+    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    relay = Relay(lab.ZABBIX_PORTS["7.0"])
+    relay.start()
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("NBZBX_", "DAGSTER_"))
+    }
+    env |= lab.env("7.0")
+    env |= {
+        "DAGSTER_HOME": str(home),
+        "NBZBX_DAGSTER_PG_URL": lab.database_url(names["instance"]),
+        "NBZBX_DATABASE_URL": lab.database_url(names["state"]),
+        "NBZBX_ZABBIX_URL": f"http://127.0.0.1:{relay.port}/api_jsonrpc.php",
+    }
+    store = StateStore(env["NBZBX_DATABASE_URL"])
+    store.upgrade()
+    for setting in settings.values():
+        store.set_override(setting, 1, by="test_scheduling_e2e")
+
+    dev = None
+    instance = None
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("NBZBX_DAGSTER_PG_URL", env["NBZBX_DAGSTER_PG_URL"])
+        try:
+            instance = dg.DagsterInstance.from_config(str(home))
+            dev = DagsterProcess(
+                [str(VENV_BIN / "dagster"), "dev", "-w", "workspace.yaml",
+                 "-h", "127.0.0.1", "-p", str(free_port())],
+                env,
+                home / "dagster-dev.log",
+            )
+            yield Deployment(instance, store, relay, dev, env, jobs)
+        finally:
+            if dev is not None:
+                dev.stop()
+            if instance is not None:
+                instance.dispose()
+            relay.stop()
+            store.dispose()
+            with admin.cursor() as cur:
+                for name in names.values():
+                    cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin.close()
+
+
+def records(d: Deployment, job: str, statuses=None) -> list:
+    found = d.instance.get_run_records(dg.RunsFilter(job_name=job, statuses=statuses))
+    return sorted(found, key=lambda r: r.create_timestamp)
+
+
+def first_success_after(d: Deployment, job: str, after: datetime):
+    return next(
+        (
+            r
+            for r in records(d, job, [dg.DagsterRunStatus.SUCCESS])
+            if r.create_timestamp > after
+        ),
+        None,
+    )
+
+
+def test_first_tick_runs_every_job_and_they_succeed(deployment: Deployment) -> None:
+    d = deployment
+    start = datetime.now(UTC)
+    for job in d.jobs:
+        wait_for(
+            f"a successful run of {job}",
+            lambda job=job: first_success_after(d, job, start.replace(year=2000)),
+            timeout=150,
+            alive=d.dev,
+        )
+    failed = [r.dagster_run.run_id for job in d.jobs for r in records(d, job, [FINISHED[1]])]
+    assert not failed, f"runs failed with Zabbix reachable: {failed}"
+    for job in d.jobs:
+        run = records(d, job)[0].dagster_run
+        assert run.tags[SYSTEM_JOB_TAG] == job
+        assert run.tags.get("dagster/sensor_name") == "system_jobs_sensor"
+
+    status = subprocess.run(
+        [str(VENV_BIN / "nbzbx"), "system-jobs", "status", "--json"],
+        env=d.env, capture_output=True, text=True, timeout=60, check=True,
+    )
+    report = json.loads(status.stdout)
+    assert report["scheduled"] is True, report
+    assert report["sensor"]["state"] == "running"
+    for row in report["jobs"]:
+        assert row["interval"] == 1 and row["sensor_interval"] == 1
+        assert row["next_due"] is not None
+        assert row["last_run"] is not None
+
+
+def test_failing_run_shows_its_cause_and_an_event_log_row(deployment: Deployment) -> None:
+    d = deployment
+    d.relay.stop()  # Zabbix now refuses connections
+    broken = datetime.now(UTC)
+
+    def failed_run():
+        runs = records(d, IMPORT, [dg.DagsterRunStatus.FAILURE])
+        return next((r for r in runs if r.create_timestamp > broken), None)
+
+    record = wait_for("a failed import run", failed_run, timeout=110, alive=d.dev)
+    run_id = record.dagster_run.run_id
+    failures = d.instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE)
+    assert failures, "the failed run has no step failure"
+    error = failures[0].dagster_event.step_failure_data.error
+    text = ""
+    while error is not None:
+        text += error.message
+        error = error.cause
+    assert f"127.0.0.1:{d.relay.port}" in text and "connection refused" in text, text
+
+    rows = [row for row in d.store.list_events(job=IMPORT) if row["run_id"] == run_id]
+    assert len(rows) == 1, rows
+    assert rows[0]["status"] == "failure"
+    assert "connection refused" in rows[0]["error"]
+    d.relay.start()  # Zabbix is back
+    d.fixed_at = datetime.now(UTC)
+
+
+def test_next_tick_runs_it_again_once_fixed(deployment: Deployment) -> None:
+    d = deployment
+    fixed = d.fixed_at
+    assert fixed is not None, "runs after test_failing_run_shows_its_cause_and_an_event_log_row"
+    record = wait_for(
+        "a successful import after Zabbix came back",
+        lambda: first_success_after(d, IMPORT, fixed),
+        timeout=110,
+        alive=d.dev,
+    )
+    rows = [r for r in d.store.list_events(job=IMPORT) if r["run_id"] == record.dagster_run.run_id]
+    assert [row["status"] for row in rows] == ["success"]
+
+
+def test_no_two_concurrent_runs_and_one_event_row_per_run(deployment: Deployment) -> None:
+    d = deployment
+    time.sleep(1)
+    for job in d.jobs:
+        runs = [r for r in records(d, job) if r.dagster_run.status in FINISHED]
+        assert len(runs) >= 2, f"{job}: only {len(runs)} finished runs"
+        spans = sorted((r.start_time, r.end_time) for r in runs)
+        for (_, end), (start, _) in itertools.pairwise(spans):
+            assert end <= start, f"{job}: overlapping runs {spans}"
+        events = d.store.list_events(job=job, limit=1000)
+        for r in runs:
+            mine = [e for e in events if e["run_id"] == r.dagster_run.run_id]
+            assert len(mine) == 1, f"{job} run {r.dagster_run.run_id}: {len(mine)} event rows"

@@ -1,0 +1,109 @@
+"""The Dagster UI shows the project: headless Chromium reads the running webserver's pages.
+
+`dagster-webserver` serves the repository's workspace on a throwaway SQLite instance (loading
+the definitions needs no service); Chromium (Debian's `chromium` package) renders each page with
+a virtual-time budget and dumps the DOM, which must name the project's assets, groups, kinds,
+jobs and sensor.
+"""
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+
+import pytest
+from dagster_process import VENV_BIN, DagsterProcess, free_port, http_ok, wait_for
+
+from nbzbx_dagster.definitions import defs
+from nbzbx_dagster.registry import SENSOR_NAME
+
+pytestmark = pytest.mark.integration
+
+LOCATION = "nbzbx_dagster"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=1600,1000",
+    "--virtual-time-budget=20000",
+]
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("ui-dagster-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBZBX_", "DAGSTER_"))}
+    env["DAGSTER_HOME"] = str(home)
+    port = free_port()
+    server = DagsterProcess(
+        [str(VENV_BIN / "dagster-webserver"), "-w", "workspace.yaml",
+         "-h", "127.0.0.1", "-p", str(port)],
+        env,
+        home / "webserver.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for("the webserver", lambda: http_ok(f"{base}/server_info"), 90, 1, server)
+        yield base
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    binary = shutil.which("chromium")
+    assert binary, "chromium is not installed (apt-get install -y --no-install-recommends chromium)"
+    profile = tmp_path_factory.mktemp("chromium-profile")
+    return [binary, *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+
+
+def dom(chromium: list[str], url: str) -> str:
+    done = subprocess.run(
+        [*chromium, "--dump-dom", url], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, f"chromium failed on {url}: {done.stderr[-2000:]}"
+    assert "<html" in done.stdout, f"chromium returned no page for {url}"
+    return done.stdout
+
+
+def test_asset_graph_shows_every_asset_with_its_group_and_kinds(webserver, chromium) -> None:
+    specs = list(defs.resolve_all_asset_specs())
+    groups = sorted({spec.group_name for spec in specs})
+    assert {"zabbix_settings", "host_configs"} <= set(groups)
+    for group in groups:
+        page = dom(chromium, f"{webserver}/locations/{LOCATION}/asset-groups/{group}")
+        for spec in specs:
+            if spec.group_name == group:
+                name = spec.key.to_user_string()
+                assert name in page, f"asset {name} not on the {group} asset graph"
+                for kind in spec.kinds:  # a kind tag is its name as text, or an icon so labelled
+                    shown = re.search(rf'>{kind}<|aria-label="{kind}"', page)
+                    assert shown, f"kind {kind} of {name} not on the {group} graph"
+
+
+def test_asset_page_shows_the_description(webserver, chromium) -> None:
+    page = dom(chromium, f"{webserver}/assets/zabbix_templates")
+    spec = next(s for s in defs.resolve_all_asset_specs() if s.key.path == ["zabbix_templates"])
+    assert spec.description
+    assert spec.description.split(":")[0] in page  # "Zabbix templates"
+    assert "zabbix_settings" in page  # its group
+
+
+def test_jobs_and_sensor_are_listed(webserver, chromium) -> None:
+    page = dom(chromium, f"{webserver}/jobs")
+    for job in defs.resolve_all_job_defs():
+        if not job.name.startswith("__"):
+            assert job.name in page, f"job {job.name} not in the UI's job list"
+    automation = dom(chromium, f"{webserver}/automation")
+    assert SENSOR_NAME in automation
+
+
+def test_project_pages_are_real(webserver, chromium) -> None:
+    """A page for something that does not exist does not name it: the checks above can fail."""
+    page = dom(chromium, f"{webserver}/locations/{LOCATION}/asset-groups/no_such_group")
+    assert "zabbix_templates" not in page

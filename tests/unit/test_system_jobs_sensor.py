@@ -1,0 +1,310 @@
+"""`system_jobs_sensor` through build_sensor_context on a temporary instance, and the registry."""
+
+import json
+import os
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import dagster as dg
+import pytest
+from dagster._core.remote_origin import (
+    InProcessCodeLocationOrigin,
+    RemoteJobOrigin,
+    RemoteRepositoryOrigin,
+)
+from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
+
+from nbzbx_dagster import registry
+from nbzbx_dagster.registry import (
+    SENSOR_NAME,
+    JobCursor,
+    SystemJob,
+    dump_cursor,
+    get_current_job_interval,
+    parse_cursor,
+    register_system_job,
+    system_jobs,
+    system_jobs_scheduled,
+)
+from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.sensors.system_jobs import build_system_jobs_sensor, system_jobs_sensor
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.store import StateStore
+
+
+@dg.op
+def noop() -> None:
+    """Does nothing; the sensor only needs job names."""
+
+
+@dg.job
+def job_a() -> None:
+    noop()
+
+
+@dg.job
+def job_b() -> None:
+    noop()
+
+
+JOBS = [
+    SystemJob(job_a, lambda s: s.zabbix_import_interval, "zabbix_import_interval"),
+    SystemJob(job_b, lambda s: s.maintenance_cleanup_interval, "maintenance_cleanup_interval"),
+]
+SENSOR = build_system_jobs_sensor(JOBS)
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in list(os.environ):
+        if name.startswith("NBZBX_"):
+            monkeypatch.delenv(name)
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[StateStore]:
+    store = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
+    store.upgrade()
+    yield store
+    store.dispose()
+
+
+@pytest.fixture
+def instance() -> Iterator[dg.DagsterInstance]:
+    with dg.instance_for_test() as instance:
+        yield instance
+
+
+def intervals(store: StateStore, job_a: int, job_b: int) -> None:
+    store.set_override("zabbix_import_interval", job_a, by="test")
+    store.set_override("maintenance_cleanup_interval", job_b, by="test")
+
+
+def logged(capfd: pytest.CaptureFixture[str]) -> str:
+    """What the sensor logged (Dagster's console logger writes to stderr)."""
+    return capfd.readouterr().err
+
+
+def settings_resource(store: StateStore) -> SettingsResource:
+    return SettingsResource(store=StateStoreResource(database_url=store.url))
+
+
+def tick(
+    sensor: dg.SensorDefinition,
+    instance: dg.DagsterInstance,
+    store: StateStore,
+    cursor: str | None,
+) -> tuple[list[dg.RunRequest], dict[str, JobCursor]]:
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"settings": settings_resource(store)}
+    ) as context:
+        data = sensor.evaluate_tick(context)
+    return list(data.run_requests or []), parse_cursor(data.cursor)
+
+
+def cursor_of(**jobs: tuple[int, timedelta | None]) -> str:
+    """A cursor whose jobs were last launched `ago` before now, with the given interval."""
+    now = datetime.now(UTC)
+    return dump_cursor(
+        {
+            name: JobCursor(interval, now - ago if ago is not None else None)
+            for name, (interval, ago) in jobs.items()
+        }
+    )
+
+
+def names(requests: list[dg.RunRequest]) -> list[str]:
+    return [request.job_name for request in requests]
+
+
+def test_first_tick_runs_every_enabled_job_with_the_system_job_tag(instance, store) -> None:
+    requests, cursor = tick(SENSOR, instance, store, None)
+    assert names(requests) == ["job_a", "job_b"]
+    assert [r.tags[SYSTEM_JOB_TAG] for r in requests] == ["job_a", "job_b"]
+    assert cursor["job_a"].interval == 1440
+    assert cursor["job_a"].last_launch is not None
+    assert datetime.now(UTC) - cursor["job_a"].last_launch < timedelta(seconds=10)
+
+
+def test_due_and_not_due(instance, store) -> None:
+    launches = cursor_of(
+        job_a=(1440, timedelta(minutes=1439)), job_b=(1440, timedelta(minutes=1441))
+    )
+    requests, cursor = tick(SENSOR, instance, store, launches)
+    assert names(requests) == ["job_b"]  # job_a is due in a minute, job_b was due a minute ago
+    before = parse_cursor(launches)
+    assert cursor["job_a"].last_launch == before["job_a"].last_launch
+    assert cursor["job_b"].last_launch > before["job_b"].last_launch
+    assert cursor["job_b"].next_due() > datetime.now(UTC) + timedelta(minutes=1439)
+
+
+def test_interval_change_reschedules_from_the_last_launch_and_is_logged(
+    instance, store, capfd
+) -> None:
+    store.set_override("zabbix_import_interval", 30, by="test")
+    start = cursor_of(job_a=(1440, timedelta(minutes=20)), job_b=(1440, timedelta(minutes=1)))
+    requests, cursor = tick(SENSOR, instance, store, start)
+    assert requests == []
+    launched = parse_cursor(start)["job_a"].last_launch
+    assert cursor["job_a"].last_launch == launched  # not moved by the change
+    assert cursor["job_a"].interval == 30
+    assert cursor["job_a"].next_due() == launched + timedelta(minutes=30)
+    due = (launched + timedelta(minutes=30)).isoformat(timespec="seconds")
+    log = logged(capfd)
+    assert f"job_a: interval 1440 -> 30 minutes; rescheduled from the last launch: due {due}" in log
+    assert "job_b: interval" not in log
+
+
+def test_interval_zero_disables(instance, store, capfd) -> None:
+    store.set_override("zabbix_import_interval", 0, by="test")
+    store.set_override("maintenance_cleanup_interval", 0, by="test")
+    requests, cursor = tick(SENSOR, instance, store, None)
+    assert requests == []
+    assert cursor["job_a"].interval == 0
+    assert cursor["job_a"].next_due() is None
+    long_overdue = cursor_of(job_a=(5, timedelta(days=3)), job_b=(5, timedelta(days=3)))
+    requests, cursor = tick(SENSOR, instance, store, long_overdue)
+    assert requests == []
+    assert cursor["job_a"].interval == 0
+    assert "job_a: interval 5 -> 0 minutes: disabled" in logged(capfd)
+
+
+@pytest.mark.parametrize(
+    "status",
+    [
+        dg.DagsterRunStatus.QUEUED,
+        dg.DagsterRunStatus.NOT_STARTED,
+        dg.DagsterRunStatus.STARTING,
+        dg.DagsterRunStatus.STARTED,
+    ],
+)
+def test_no_request_while_a_run_of_the_job_is_queued_or_in_progress(
+    instance, store, status, capfd
+) -> None:
+    origin = RemoteJobOrigin(
+        RemoteRepositoryOrigin(
+            InProcessCodeLocationOrigin(LoadableTargetOrigin(module_name=__name__)),
+            "__repository__",
+        ),
+        "job_a",
+    )
+    run = instance.create_run_for_job(
+        job_a, status=status, tags={SYSTEM_JOB_TAG: "job_a"}, remote_job_origin=origin
+    )
+    intervals(store, 60, 60)
+    due = cursor_of(job_a=(60, timedelta(hours=2)), job_b=(60, timedelta(hours=2)))
+    requests, cursor = tick(SENSOR, instance, store, due)
+    assert names(requests) == ["job_b"]
+    assert cursor["job_a"].last_launch == parse_cursor(due)["job_a"].last_launch
+    assert f"job_a: due, but run {run.run_id} is {status.value}" in logged(capfd)
+
+    instance.delete_run(run.run_id)
+    requests, _ = tick(SENSOR, instance, store, dump_cursor(cursor))
+    assert names(requests) == ["job_a"]  # once the run is gone, the overdue job runs
+
+
+def test_finished_runs_do_not_block(instance, store) -> None:
+    for status in (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE):
+        instance.create_run_for_job(job_a, status=status)
+    intervals(store, 60, 60)
+    requests, _ = tick(
+        SENSOR, instance, store, cursor_of(job_a=(60, timedelta(hours=2)), job_b=(60, None))
+    )
+    assert names(requests) == ["job_a", "job_b"]
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "not json {",
+        "[1, 2]",
+        json.dumps({"job_a": "yesterday"}),
+        json.dumps({"job_a": {"interval": "5", "last_launch": None}}),
+        json.dumps({"job_a": {"interval": 5, "last_launch": "2025-13-45"}}),
+        json.dumps({"job_a": {"interval": 5, "last_launch": "2025-01-01T00:00:00"}}),
+    ],
+)
+def test_unreadable_cursor_is_replaced_and_logged(instance, store, raw, capfd) -> None:
+    requests, cursor = tick(SENSOR, instance, store, raw)
+    assert names(requests) == ["job_a", "job_b"]
+    assert set(cursor) == {"job_a", "job_b"}
+    assert f"{SENSOR_NAME}: replacing an unreadable cursor" in logged(capfd)
+
+
+def test_lost_cursor_is_anchored_on_the_newest_run_in_the_instance(instance, store) -> None:
+    instance.create_run_for_job(job_a, status=dg.DagsterRunStatus.SUCCESS)
+    requests, cursor = tick(SENSOR, instance, store, None)
+    assert names(requests) == ["job_b"]  # job_a ran moments ago, so it is not due
+    assert cursor["job_a"].last_launch is not None
+
+
+def test_missed_slots_give_one_run_not_a_burst(instance, store) -> None:
+    intervals(store, 1, 1440)
+    stale = cursor_of(job_a=(1, timedelta(hours=5)), job_b=(1440, timedelta(minutes=1)))
+    requests, cursor = tick(SENSOR, instance, store, stale)
+    assert names(requests) == ["job_a"]  # 300 missed slots, one run
+    assert cursor["job_a"].next_due() > datetime.now(UTC)  # next slot from now, not from the past
+    requests, _ = tick(SENSOR, instance, store, dump_cursor(cursor))
+    assert requests == []
+
+
+def test_cursor_survives_a_restart_as_json(instance, store) -> None:
+    _, cursor = tick(SENSOR, instance, store, None)
+    raw = dump_cursor(cursor)
+    assert set(json.loads(raw)["job_a"]) == {"interval", "last_launch"}
+    requests, again = tick(SENSOR, instance, store, raw)  # a new evaluation, same cursor
+    assert requests == []
+    assert again == cursor
+
+
+def test_settings_are_read_on_every_tick(instance, store) -> None:
+    _, cursor = tick(SENSOR, instance, store, None)
+    store.set_override("maintenance_cleanup_interval", 7, by="test")
+    _, cursor = tick(SENSOR, instance, store, dump_cursor(cursor))
+    assert cursor["job_b"].interval == 7
+
+
+# --- the production sensor and the registry ---------------------------------------------------
+
+
+def test_production_sensor_targets_every_registered_job() -> None:
+    import nbzbx_dagster.definitions  # noqa: F401  (every system job module registered)
+
+    registered = [job.name for job in system_jobs()]
+    assert "import_zabbix_settings" in registered
+    assert system_jobs_sensor.name == SENSOR_NAME
+    assert sorted(t.job_name for t in system_jobs_sensor.targets) == sorted(registered)
+    assert system_jobs_sensor.minimum_interval_seconds == 30
+    assert system_jobs_sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+
+def test_production_sensor_first_tick(instance, store) -> None:
+    requests, _ = tick(system_jobs_sensor, instance, store, None)
+    settings = Settings()
+    assert names(requests) == [j.name for j in system_jobs() if j.interval(settings) > 0]
+
+
+def test_register_system_job_by_setting_name_or_getter(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # leave no probe behind
+
+    @dg.job(name="registry_probe_job")
+    def probe() -> None:
+        noop()
+
+    assert register_system_job("host_config_sync_interval")(probe) is probe
+    entry = next(j for j in system_jobs() if j.name == "registry_probe_job")
+    assert entry.setting == "host_config_sync_interval"
+    assert entry.interval(Settings(host_config_sync_interval=15)) == 15
+    register_system_job(lambda s: 2 * s.cutoff_host_config_sync)(probe)  # replaces in place
+    entry = next(j for j in system_jobs() if j.name == "registry_probe_job")
+    assert entry.setting is None
+    assert entry.interval(Settings()) == 120
+    with pytest.raises(ValueError, match="no setting named 'zabix_import_interval'"):
+        register_system_job("zabix_import_interval")
+
+
+def test_nothing_is_scheduled_without_a_sensor_that_ticks(instance) -> None:
+    assert not system_jobs_scheduled(instance, Settings())
+    assert get_current_job_interval("import_zabbix_settings", instance) is None
