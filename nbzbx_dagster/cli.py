@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import json
 import sys
+import warnings
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
 from nbzbx_dagster.commands.settings import settings as settings_group
 from nbzbx_dagster.commands.system_jobs import system_jobs_group
 from nbzbx_dagster.lab import services as lab_services
+
+# Dagster flags parameters such as backfill_policy as beta; that is for developers, not operators.
+warnings.filterwarnings("ignore", message=".*is currently in beta")
 
 
 def _emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
@@ -208,6 +213,7 @@ def lab_seed(zabbix: str, all_zabbix: bool, as_json: bool) -> None:
     _emit(result, as_json, human)
 
 
+main.add_command(maintenance_group)
 main.add_command(settings_group)
 main.add_command(system_jobs_group)
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 LAB_SCRIPT = Path(__file__).with_name("lab.sh")
+LAB_SETTINGS = Path(__file__).with_name("lab-settings.yaml")
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -97,6 +98,7 @@ def env(zabbix: str = "7.0") -> dict[str, str]:
         "NBZBX_ZABBIX_USER": ZABBIX_USER,
         "NBZBX_ZABBIX_PASSWORD": ZABBIX_PASSWORD,
         "NBZBX_DATABASE_URL": database_url("nbzbx"),
+        "NBZBX_CONFIG": str(LAB_SETTINGS),
         "NBZBX_DAGSTER_PG_URL": database_url("dagster"),
         "DAGSTER_HOME": str(dagster_home()),
     }

@@ -72,12 +72,23 @@ FIELDS = [
 ]
 
 
-def _in_use(client: NetBoxClient, field: str, value: str) -> int:
-    api = client.api
-    return sum(
-        endpoint.count(**{f"cf_{field}": value})
-        for endpoint in (api.dcim.devices, api.virtualization.virtual_machines)
-    )
+def _values_in_use(client: NetBoxClient, field: str) -> set[str]:
+    """The values of ``field`` set on any device or VM: one listing per object type (not one
+    count per value: a changed Zabbix can drop thousands of choices at once)."""
+    used: set[str] = set()
+    only_set = {f"cf_{field}__empty": "false"}
+    for rows in (
+        client.devices(only_set, ["id", "custom_fields"]),
+        client.virtual_machines(only_set, ["id", "custom_fields"]),
+    ):
+        for row in rows:
+            value = (row.get("custom_fields") or {}).get(field)
+            for one in value if isinstance(value, list) else [value]:
+                # NetBox 4.7 answers choices as {value, label}; older ones as the bare value
+                one = one.get("value") if isinstance(one, dict) else one
+                if one not in (None, ""):
+                    used.add(str(one))
+    return used
 
 
 def _sync_choice_set(client: NetBoxClient, field: OwnedField, names: list[str]) -> dict[str, Any]:
@@ -86,7 +97,9 @@ def _sync_choice_set(client: NetBoxClient, field: OwnedField, names: list[str]) 
     current = sets.get(name=field.name)
     have = [c[0] for c in (current.extra_choices or [])] if current else []
     wanted = list(dict.fromkeys(names))
-    kept = [v for v in have if v not in wanted and _in_use(client, field.name, v)]
+    stale = [v for v in have if v not in wanted]
+    used = _values_in_use(client, field.name) if stale else set()
+    kept = [v for v in stale if v in used]
     final = wanted + kept
     report = {
         "added": [v for v in wanted if v not in have],
@@ -95,7 +108,15 @@ def _sync_choice_set(client: NetBoxClient, field: OwnedField, names: list[str]) 
         "choices": len(final),
     }
     if not final:
-        # NetBox refuses a choice set without choices: leave the field out until there is one
+        # NetBox refuses a choice set without choices: leave the field out until there is one.
+        # An existing set would keep offering gone objects, and none of its values is in use:
+        # remove the field (it protects its set), then the set.
+        if current is not None:
+            owned = client.api.extras.custom_fields.get(name=field.name)
+            if owned is not None:
+                owned.delete()
+            current.delete()
+            report["field_removed"] = owned is not None
         report["skipped"] = "no choices (NetBox needs at least one)"
         return report
     choices = [[v, v] for v in final]

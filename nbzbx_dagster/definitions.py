@@ -1,0 +1,32 @@
+"""The one entry point: every asset, job, sensor and resource of nbzbx-dagster."""
+
+from __future__ import annotations
+
+import dagster as dg
+
+from nbzbx_dagster.assets.host_configs import host_config_sync_status, netbox_host_configs
+from nbzbx_dagster.assets.zabbix_settings import netbox_zabbix_choices, zabbix_settings_import
+from nbzbx_dagster.jobs.host_config_sync import host_config_sync_refresh
+from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
+from nbzbx_dagster.jobs.settings import update_settings
+from nbzbx_dagster.jobs.zabbix_import import import_zabbix_settings
+from nbzbx_dagster.resources import build_resources
+from nbzbx_dagster.sensors.system_jobs import system_jobs_sensor
+
+defs = dg.Definitions(
+    assets=[
+        zabbix_settings_import,
+        netbox_zabbix_choices,
+        netbox_host_configs,
+        host_config_sync_status,
+    ],
+    jobs=[
+        import_zabbix_settings,
+        host_config_sync_refresh,
+        maintenance_cleanup,
+        create_maintenance,
+        update_settings,
+    ],
+    sensors=[system_jobs_sensor],
+    resources=build_resources(),
+)

@@ -1,0 +1,51 @@
+"""Integration tests talk to the real lab (`nbzbx lab up`); a service that is down is a failure."""
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab.seed import seed_lab
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(item.fspath).parents:
+            item.add_marker(pytest.mark.integration)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def lab_services() -> None:
+    down = [f"{s.name} at {s.url}" for s in services.services() if not services.listening(s.port)]
+    if down:
+        pytest.fail(
+            f"lab services not reachable: {', '.join(down)}; run `nbzbx lab up`", pytrace=False
+        )
+
+
+@pytest.fixture(scope="session")
+def seeded_lab() -> dict:
+    """Fresh lab databases with the demo data, once per test session."""
+    return seed_lab(services.ZABBIX_VERSIONS)
+
+
+@pytest.fixture(params=services.ZABBIX_VERSIONS, ids=lambda v: f"zabbix-{v}")
+def zabbix_version(request: pytest.FixtureRequest) -> str:
+    return request.param
+
+
+@pytest.fixture
+def project(
+    zabbix_version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dg.DagsterInstance]:
+    """The project pointed at the lab's NetBox and one lab Zabbix, with a fresh SQLite state
+    store and a temporary Dagster instance."""
+    for key, value in services.env(zabbix_version).items():
+        monkeypatch.setenv(key, value)
+    monkeypatch.setenv("NBZBX_DATABASE_URL", f"sqlite:///{tmp_path / 'state.db'}")
+    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    with dg.instance_for_test() as instance:
+        yield instance

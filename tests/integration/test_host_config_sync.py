@@ -1,0 +1,262 @@
+"""Host config sync status against the seeded lab: NetBox 4.7.3 with Zabbix 6.0 and 7.0.
+
+The demo data (nbzbx_dagster/lab/demo_data.py, lab-settings.yaml) has hosts in sync, hosts
+drifting in one field each, a missing host and a decommissioning device that is no host config.
+Tests that change the lab put it back.
+"""
+
+import json
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+import pytest
+from stopping_zabbix import StoppingZabbix
+
+from nbzbx_dagster.lab import demo_data as demo
+from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab.seed import zabbix_index
+from nbzbx_dagster.netbox import NetBoxClient
+from nbzbx_dagster.partitions import HOST_CONFIGS
+from nbzbx_dagster.runner import RunOutcome, run_job
+from nbzbx_dagster.settings import load_settings
+from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.host_status import read_statuses
+from nbzbx_dagster.sync.desired import desired_host
+from nbzbx_dagster.sync.names import technical_name
+from nbzbx_dagster.sync.refresh import load_host_configs
+from nbzbx_dagster.zabbix import ZabbixClient
+from nbzbx_dagster.zabbix import api as zapi
+
+HOST_CONFIG_NAMES = {d[0] for d in demo.DEVICES if d[4] != "decommissioning"} | {
+    v[0] for v in demo.VIRTUAL_MACHINES
+}
+IN_SYNC = {"sw-lab-a-01", "srv-lab-a-01", "vm-web-01", "srv-zürich-01"}
+
+
+@pytest.fixture(autouse=True)
+def _seeded(seeded_lab: dict) -> None:
+    """Every test here starts from the demo data."""
+
+
+def refresh(instance: dg.DagsterInstance, cutoff: int | None = 0) -> RunOutcome:
+    config = (
+        {}
+        if cutoff is None
+        else {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": cutoff}}}}
+    )
+    return run_job("host_config_sync_refresh", config, instance=instance)
+
+
+def statuses() -> dict[str, dict[str, Any]]:
+    store = StateStore(services_state_url())
+    with store.connect() as conn:
+        return {row["name"]: row for row in read_statuses(conn).values()}
+
+
+def services_state_url() -> str:
+    return os.environ["NBZBX_DATABASE_URL"]
+
+
+@pytest.fixture
+def imported(project: dg.DagsterInstance) -> dg.DagsterInstance:
+    """The project with its cache of Zabbix settings filled (names resolve to ids)."""
+    outcome = run_job("import_zabbix_settings", instance=project)
+    assert outcome.success, outcome.error
+    return project
+
+
+@pytest.fixture
+def zabbix(zabbix_version: str) -> Iterator[ZabbixClient]:
+    client = ZabbixClient.connect(
+        services.zabbix_url(zabbix_version),
+        user=services.ZABBIX_USER,
+        password=services.ZABBIX_PASSWORD,
+    )
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def netbox() -> NetBoxClient:
+    return NetBoxClient.connect(services.netbox_url(), services.netbox_token())
+
+
+def test_a_full_refresh_shows_every_status(imported: dg.DagsterInstance) -> None:
+    outcome = refresh(imported, cutoff=0)
+    assert outcome.success, outcome.error
+    summary = outcome.summary
+    assert summary["total"] == len(HOST_CONFIG_NAMES) == 10
+    assert (summary["in_sync"], summary["out_of_sync"], summary["missing"]) == (4, 5, 1)
+    assert (summary["updated"], summary["failed"], summary["cutoff_in_minutes"]) == (10, 0, 0)
+    rows = statuses()
+    assert set(rows) == HOST_CONFIG_NAMES  # the decommissioning device is not a host config
+    assert {n for n, r in rows.items() if r["status"] == "in_sync"} == IN_SYNC
+    assert rows["vm-db-01"]["status"] == "missing" and rows["vm-db-01"]["zabbix_hostid"] is None
+    drift = {name: set(rows[name]["diff"]["differences"]) for name in demo.DRIFT}
+    assert drift == {
+        "rtr-lab-a-01": {"tags"},
+        "srv-lab-a-02": {"templates"},
+        "srv-lab-a-03": {"groups"},
+        "sw-zürich-01": {"proxyid"},
+        "vm-web-02": {"interface"},
+    }
+    assert rows["vm-web-02"]["diff"]["differences"]["interface"]["zabbix"]["ip"] == "203.0.113.99"
+    # the technical name is ASCII, the visible one keeps the NetBox name
+    assert rows["sw-zürich-01"]["desired"]["host"] == "sw-zurich-01"
+    assert rows["sw-zürich-01"]["desired"]["name"] == "sw-zürich-01"
+
+
+def test_partitions_carry_the_status_and_the_name(imported: dg.DagsterInstance) -> None:
+    assert refresh(imported, cutoff=0).success
+    keys = imported.get_dynamic_partitions(HOST_CONFIGS.name)
+    assert len(keys) == 10 and all(k.split("-")[0] in ("device", "vm") for k in keys)
+    record = imported.get_latest_materialization_event(dg.AssetKey("host_config_sync_status"))
+    assert record is not None
+    event = imported.fetch_materializations(
+        dg.AssetKey("host_config_sync_status"), limit=100
+    ).records
+    by_name = {
+        e.asset_materialization.metadata["name"].value: e.asset_materialization for e in event
+    }
+    assert by_name["vm-db-01"].metadata["status"].value == "missing"
+    assert by_name["srv-lab-a-02"].partition in keys
+    check = imported.event_log_storage.get_latest_asset_check_execution_by_key(
+        [dg.AssetCheckKey(dg.AssetKey("host_config_sync_status"), "host_configs_in_sync")]
+    )
+    assert check  # the at-a-glance check was evaluated
+
+
+def test_relaxed_mode_tolerates_extra_zabbix_tags(
+    imported: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NBZBX_COMPARE_MODE", "relaxed")
+    assert refresh(imported, cutoff=0).success
+    rows = statuses()
+    assert rows["rtr-lab-a-01"]["status"] == "in_sync"
+    assert rows["rtr-lab-a-01"]["diff"]["extra"] == {"tags": [["owner", "noc"]]}
+    assert rows["srv-lab-a-02"]["status"] == "out_of_sync"  # missing template: drift in any mode
+
+
+def test_cutoff_skips_what_was_checked_lately(imported: dg.DagsterInstance) -> None:
+    assert refresh(imported, cutoff=0).summary["total"] == 10
+    second = refresh(imported, cutoff=None)  # the setting: 60 minutes
+    assert second.success and second.summary["total"] == 0
+    assert second.summary["cutoff_in_minutes"] == 60
+    assert refresh(imported, cutoff=0).summary["total"] == 10
+
+
+def test_unknown_template_is_an_error_for_that_host_only(
+    imported: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert refresh(imported, cutoff=0).success
+    rules = load_settings().model_dump()["mapping_rules"]
+    rules.insert(0, {"tags": ["critical"], "host_groups": ["NetBox"], "templates": ["no-such-tpl"]})
+    monkeypatch.setenv("NBZBX_MAPPING_RULES", json.dumps(rules))
+    outcome = refresh(imported, cutoff=0)
+    assert outcome.success  # one host's failure does not fail the run
+    assert (outcome.summary["failed"], outcome.summary["updated"]) == (1, 9)
+    row = statuses()["srv-lab-a-01"]  # the only device tagged critical
+    assert row["status"] == "error" and "no-such-tpl" in row["error"]
+    assert row["last_good_status"] == "in_sync"
+
+
+def test_host_deleted_in_zabbix_after_it_was_linked(
+    imported: dg.DagsterInstance, zabbix: ZabbixClient, netbox: NetBoxClient
+) -> None:
+    assert refresh(imported, cutoff=0).success
+    hostid = statuses()["vm-web-01"]["zabbix_hostid"]
+    assert hostid
+    zapi.delete_hosts(zabbix, [hostid])
+    try:
+        assert refresh(imported, cutoff=0).success
+        row = statuses()["vm-web-01"]
+        assert row["status"] == "missing" and row["zabbix_hostid"] is None
+    finally:
+        _recreate(zabbix, netbox, "vm-web-01", imported)
+
+
+def _recreate(zabbix: ZabbixClient, netbox: NetBoxClient, name: str, instance) -> None:
+    settings = load_settings()
+    store = StateStore(services_state_url())
+    configs = load_host_configs(instance, netbox, store, settings).configs
+    config = next(c for c in configs if c.name == name)
+    zapi.create_host(zabbix, desired_host(config, settings, zabbix_index(zabbix)))
+
+
+def test_netbox_objects_added_renamed_deleted(
+    imported: dg.DagsterInstance, netbox: NetBoxClient
+) -> None:
+    site = netbox.api.dcim.sites.get(slug="lab-a")
+    device = netbox.api.dcim.devices.create(
+        name="it-new-device",
+        site=site.id,
+        role=netbox.api.dcim.device_roles.get(slug="server").id,
+        device_type=netbox.api.dcim.device_types.get(slug="server-1u").id,
+        status="active",
+    )
+    key = f"device-{device.id}"
+    try:
+        assert refresh(imported, cutoff=0).success
+        assert key in imported.get_dynamic_partitions(HOST_CONFIGS.name)
+        assert statuses()["it-new-device"]["status"] == "missing"
+        device.name = "it-renamed-device"
+        device.save()
+        assert refresh(imported, cutoff=0).success
+        assert key in imported.get_dynamic_partitions(HOST_CONFIGS.name)
+        assert "it-renamed-device" in statuses() and "it-new-device" not in statuses()
+    finally:
+        device.delete()
+    assert refresh(imported, cutoff=0).success
+    assert key not in imported.get_dynamic_partitions(HOST_CONFIGS.name)
+    assert "it-renamed-device" not in statuses()
+
+
+def test_write_back_to_netbox_only_when_changed(
+    imported: dg.DagsterInstance, netbox: NetBoxClient
+) -> None:
+    assert refresh(imported, cutoff=0).success
+    rows = statuses()
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    assert device.custom_fields["zabbix_sync_status"] in (
+        "out_of_sync",
+        {"value": "out_of_sync", "label": "out_of_sync"},
+    )
+    assert str(device.custom_fields["zabbix_hostid"]) == rows["srv-lab-a-02"]["zabbix_hostid"]
+    before = device.last_updated
+    assert refresh(imported, cutoff=0).success
+    assert netbox.api.dcim.devices.get(name="srv-lab-a-02").last_updated == before
+
+
+@pytest.mark.parametrize("zabbix_version", ["7.0"], indirect=True)
+def test_proxy_group_drift(imported: dg.DagsterInstance, netbox: NetBoxClient) -> None:
+    device = netbox.api.dcim.devices.get(name="sw-lab-a-01")
+    device.custom_fields["zabbix_proxy_group"] = "pg-lab"
+    try:
+        device.save()
+        assert refresh(imported, cutoff=0).success
+        row = statuses()["sw-lab-a-01"]
+        assert row["status"] == "out_of_sync"
+        assert {"monitored_by", "proxy_groupid"} <= set(row["diff"]["differences"])
+    finally:
+        device.custom_fields["zabbix_proxy_group"] = None
+        device.save()
+
+
+def test_zabbix_stopping_mid_run_keeps_every_status(
+    imported: dg.DagsterInstance, zabbix_version: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert refresh(imported, cutoff=0).success
+    before = statuses()
+    with StoppingZabbix(services.zabbix_url(zabbix_version), answer=3) as proxy:
+        monkeypatch.setenv("NBZBX_ZABBIX_URL", proxy.url)
+        outcome = refresh(imported, cutoff=0)
+    assert not outcome.success and "Zabbix" in (outcome.error or "")
+    assert statuses() == before
+
+
+def test_technical_names_of_the_seed_are_in_zabbix(zabbix: ZabbixClient) -> None:
+    names = {technical_name(n) for n in HOST_CONFIG_NAMES - demo.MISSING}
+    found = {h["host"] for h in zapi.hosts(zabbix, names=sorted(names))}
+    assert found == names
