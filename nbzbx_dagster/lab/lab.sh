@@ -15,6 +15,7 @@ PGDATA=$LAB_CACHE/pgdata
 ROOT=$LAB_CACHE/trixie
 PG_PORT=${NBZBX_LAB_PG_PORT:-54329}
 REDIS_PORT=${NBZBX_LAB_REDIS_PORT:-63799}
+PGBOUNCER_PORT=${NBZBX_LAB_PGBOUNCER_PORT:-64329}
 NETBOX_PORT=${NBZBX_LAB_NETBOX_PORT:-18001}
 ZBX60_PORT=${NBZBX_LAB_ZBX60_PORT:-18060}
 ZBX70_PORT=${NBZBX_LAB_ZBX70_PORT:-18070}
@@ -22,7 +23,7 @@ NETBOX_VERSION=4.7.3
 PG_BIN=/usr/lib/postgresql/15/bin
 MIRROR=${NBZBX_LAB_MIRROR:-http://deb.debian.org/debian}
 ROOT_PKGS="gcc libpq-dev php-cli php8.4-cgi php-pgsql zabbix-frontend-php zabbix-server-pgsql"
-HOST_PKGS="postgresql-15 postgresql-client-15 redis-server debootstrap php-cli php8.2-cgi php-pgsql zabbix-frontend-php zabbix-server-pgsql curl"
+HOST_PKGS="postgresql-15 postgresql-client-15 pgbouncer redis-server debootstrap php-cli php8.2-cgi php-pgsql zabbix-frontend-php zabbix-server-pgsql curl"
 # Bump when the root's recipe changes: a root built by another recipe is rebuilt.
 ROOT_RECIPE="v1 trixie minbase python3 venv dev | $ROOT_PKGS | netbox==$NETBOX_VERSION gunicorn"
 NETBOX_MIGRATED="netbox $NETBOX_VERSION migrated"
@@ -129,6 +130,45 @@ pg_down() {
   if [ -s "$PGDATA/PG_VERSION" ] && runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" status >/dev/null 2>&1; then
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null && log "stopped PostgreSQL"
   fi
+}
+
+# ------------------------------------------------------------------ PgBouncer (for the Dagster instance)
+# dagster-postgres opens a connection per storage call; a session-mode pool in front of the
+# instance database (session mode keeps LISTEN/NOTIFY working) removes most of that cost.
+pgbouncer_up() {
+  local dir=$RUN/pg
+  pid_alive "$dir/pgbouncer.pid" pgbouncer && return 0
+  port_open "$PGBOUNCER_PORT" && die "port $PGBOUNCER_PORT is taken by something the lab did not start"
+  cat > "$dir/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $PGBOUNCER_PORT
+unix_socket_dir =
+auth_type = trust
+auth_file = $dir/pgbouncer-users.txt
+pool_mode = session
+default_pool_size = 40
+max_client_conn = 500
+ignore_startup_parameters = extra_float_digits,options
+logfile = $dir/pgbouncer.log
+pidfile = $dir/pgbouncer.pid
+INI
+  echo '"postgres" ""' > "$dir/pgbouncer-users.txt"
+  chown postgres:postgres "$dir/pgbouncer.ini" "$dir/pgbouncer-users.txt"
+  runuser -u postgres -- pgbouncer -d -q "$dir/pgbouncer.ini" || die "PgBouncer did not start (log: $dir/pgbouncer.log)"
+  wait_port "$PGBOUNCER_PORT" PgBouncer 20
+  log "PgBouncer (session pool) on 127.0.0.1:$PGBOUNCER_PORT"
+}
+pgbouncer_down() {
+  local dir=$RUN/pg
+  if pid_alive "$dir/pgbouncer.pid" pgbouncer; then
+    kill -TERM "$(cat "$dir/pgbouncer.pid")" 2>/dev/null || true
+    for _ in $(seq 1 50); do pid_alive "$dir/pgbouncer.pid" pgbouncer || break; sleep 0.1; done
+    log "stopped PgBouncer"
+  fi
+  rm -f "$dir/pgbouncer.pid"
 }
 
 # ------------------------------------------------------------------ Redis (for NetBox)
@@ -366,6 +406,7 @@ up() {
   local t; t=$(now)
   host_packages
   pg_up
+  pgbouncer_up
   redis_up
   for d in dagster nbzbx; do db_exists "$d" || psql_admin -c "CREATE DATABASE \"$d\""; done
   zbx60_up
@@ -379,13 +420,19 @@ down() {
   stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
   stop_group "$RUN/zbx60.pid" "-S 127.0.0.1:$ZBX60_PORT" "Zabbix 6.0"
   stop_group "$RUN/redis.pid" "127.0.0.1:$REDIS_PORT" Redis
+  pgbouncer_down
   pg_down
   root_unmount
 }
+nbshell() {  # run the Python on standard input in `netbox nbshell` against the lab's NetBox
+  NBZBX_LAB_NETBOX_DB=netbox netbox_config
+  netbox_cmd nbshell --command "$(cat)"
+}
 case ${1:-} in
   up) up ;;
+  nbshell) nbshell ;;
   down) down ;;
   reset) reset_dbs ;;
   root) root_up ;;
-  *) die "usage: lab.sh up|down|reset" ;;
+  *) die "usage: lab.sh up|down|reset|nbshell" ;;
 esac

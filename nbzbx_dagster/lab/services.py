@@ -27,6 +27,7 @@ def _port(name: str, default: int) -> int:
 
 PG_PORT = _port("PG", 54329)
 REDIS_PORT = _port("REDIS", 63799)
+PGBOUNCER_PORT = _port("PGBOUNCER", 64329)
 NETBOX_PORT = _port("NETBOX", 18001)
 ZABBIX_PORTS = {"6.0": _port("ZBX60", 18060), "7.0": _port("ZBX70", 18070)}
 ZABBIX_VERSIONS = tuple(ZABBIX_PORTS)
@@ -44,6 +45,7 @@ class Service:
 def services() -> list[Service]:
     return [
         Service("postgresql", PG_PORT, f"postgresql://postgres@127.0.0.1:{PG_PORT}"),
+        Service("pgbouncer", PGBOUNCER_PORT, f"postgresql://postgres@127.0.0.1:{PGBOUNCER_PORT}"),
         Service("redis", REDIS_PORT, f"redis://127.0.0.1:{REDIS_PORT}"),
         *(Service(f"zabbix-{v}", p, zabbix_url(v)) for v, p in ZABBIX_PORTS.items()),
         Service("netbox", NETBOX_PORT, netbox_url()),
@@ -60,8 +62,9 @@ def netbox_url() -> str:
     return f"http://127.0.0.1:{NETBOX_PORT}"
 
 
-def database_url(name: str = "nbzbx") -> str:
-    return f"postgresql://postgres@127.0.0.1:{PG_PORT}/{name}"
+def database_url(name: str = "nbzbx", pooled: bool = False) -> str:
+    """A lab database; ``pooled`` goes through PgBouncer (what the Dagster instance uses)."""
+    return f"postgresql://postgres@127.0.0.1:{PGBOUNCER_PORT if pooled else PG_PORT}/{name}"
 
 
 def netbox_token_file() -> Path:
@@ -99,7 +102,7 @@ def env(zabbix: str = "7.0") -> dict[str, str]:
         "NBZBX_ZABBIX_PASSWORD": ZABBIX_PASSWORD,
         "NBZBX_DATABASE_URL": database_url("nbzbx"),
         "NBZBX_CONFIG": str(LAB_SETTINGS),
-        "NBZBX_DAGSTER_PG_URL": database_url("dagster"),
+        "NBZBX_DAGSTER_PG_URL": database_url("dagster", pooled=True),
         "DAGSTER_HOME": str(dagster_home()),
     }
 
