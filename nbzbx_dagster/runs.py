@@ -107,7 +107,7 @@ def _record(
     if settings.event_log_enabled:
         store.write_event(
             job=job,
-            run_id=context.run_id,
+            run_id=context.run.run_id,
             started_at=started,
             finished_at=datetime.now(UTC),
             status=status,
@@ -116,7 +116,7 @@ def _record(
         )
         store.prune_events(settings.event_log_retention_days)
     tag = json.dumps(compact(summary), default=str, ensure_ascii=False)
-    context.instance.add_run_tags(context.run_id, {SUMMARY_TAG: tag})
+    context.instance.add_run_tags(context.run.run_id, {SUMMARY_TAG: tag})
     if error:
         outcome = "committed" if committed else "rolled back"
         context.log.error(f"{job} failed; state-store changes {outcome}: {error}")

@@ -48,7 +48,7 @@ TEMPLATES = [
     ("nbzbx Linux agent", "nbzbx Linux agent", ["nbzbx Base"], [0]),
     ("nbzbx SNMP device", "nbzbx SNMP device", ["nbzbx Base"], [20]),
     ("nbzbx Mixed", "nbzbx Mixed", [], [0, 20]),
-    ("nbzbx Überwachung", "nbzbx Überwachung ñ", ["nbzbx Linux agent"], []),
+    ("nbzbx Ueberwachung", "nbzbx Überwachung ñ", ["nbzbx Linux agent"], []),
 ]
 # name, mode, address (passive: where the server connects), port, proxy group (7.0 only)
 PROXIES = [
@@ -60,7 +60,7 @@ PROXY_GROUPS = ["pg-lab"]
 # How the seeded Zabbix hosts differ from the desired state (lab-settings.yaml); the others match.
 DRIFT = {
     "rtr-lab-a-01": {"extra_tags": [{"tag": "owner", "value": "noc"}]},  # strict only
-    "srv-lab-a-02": {"templates": ["nbzbx Mixed"]},
+    "srv-lab-a-02": {"templates": ["nbzbx Base"]},
     "srv-lab-a-03": {"drop_groups": ["Servers"]},
     "sw-zürich-01": {"proxy": "proxy-lab-a"},
     "vm-web-02": {"ip": "203.0.113.99"},

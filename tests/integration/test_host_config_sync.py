@@ -232,16 +232,14 @@ def test_write_back_to_netbox_only_when_changed(
 @pytest.mark.parametrize("zabbix_version", ["7.0"], indirect=True)
 def test_proxy_group_drift(imported: dg.DagsterInstance, netbox: NetBoxClient) -> None:
     device = netbox.api.dcim.devices.get(name="sw-lab-a-01")
-    device.custom_fields["zabbix_proxy_group"] = "pg-lab"
+    device.update({"custom_fields": {"zabbix_proxy_group": "pg-lab"}})
     try:
-        device.save()
         assert refresh(imported, cutoff=0).success
         row = statuses()["sw-lab-a-01"]
         assert row["status"] == "out_of_sync"
         assert {"monitored_by", "proxy_groupid"} <= set(row["diff"]["differences"])
     finally:
-        device.custom_fields["zabbix_proxy_group"] = None
-        device.save()
+        device.update({"custom_fields": {"zabbix_proxy_group": None}})
 
 
 def test_zabbix_stopping_mid_run_keeps_every_status(
@@ -249,7 +247,7 @@ def test_zabbix_stopping_mid_run_keeps_every_status(
 ) -> None:
     assert refresh(imported, cutoff=0).success
     before = statuses()
-    with StoppingZabbix(services.zabbix_url(zabbix_version), answer=3) as proxy:
+    with StoppingZabbix(services.zabbix_url(zabbix_version), limit=3) as proxy:
         monkeypatch.setenv("NBZBX_ZABBIX_URL", proxy.url)
         outcome = refresh(imported, cutoff=0)
     assert not outcome.success and "Zabbix" in (outcome.error or "")

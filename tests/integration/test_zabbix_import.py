@@ -9,12 +9,9 @@ rewrites the shared NetBox choice sets).
 
 from __future__ import annotations
 
-import json
-import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +19,7 @@ import dagster as dg
 import pytest
 import requests
 from sqlalchemy import select
+from stopping_zabbix import StoppingZabbix
 
 from nbzbx_dagster.assets.zabbix_settings import IMPORT_JOB, fetch_zabbix_settings
 from nbzbx_dagster.lab import services
@@ -534,63 +532,6 @@ def test_proxy_to_proxy_group_link(lab: Lab) -> None:
 
 
 # -- Zabbix stopping in the middle of a run ------------------------------------------------------
-
-
-class StoppingZabbix:
-    """An HTTP proxy in front of the lab Zabbix that forwards ``limit`` requests, then drops
-    every connection without an answer, as a Zabbix stopping in the middle of a run would."""
-
-    def __init__(self, target: str, limit: int) -> None:
-        self.target = target
-        self.limit = limit
-        self.forwarded: list[str] = []
-        self.dropped: list[str] = []
-        lock = threading.Lock()
-        outer = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                method = json.loads(body).get("method", "?")
-                with lock:
-                    forward = len(outer.forwarded) < outer.limit
-                    (outer.forwarded if forward else outer.dropped).append(method)
-                if not forward:
-                    self.close_connection = True
-                    return
-                answer = requests.post(
-                    outer.target,
-                    data=body,
-                    headers={
-                        k: v
-                        for k, v in self.headers.items()
-                        if k.lower() in ("content-type", "authorization")
-                    },
-                    timeout=30,
-                )
-                self.send_response(answer.status_code)
-                self.send_header("Content-Type", answer.headers.get("Content-Type", ""))
-                self.send_header("Content-Length", str(len(answer.content)))
-                self.end_headers()
-                self.wfile.write(answer.content)
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}/api_jsonrpc.php"
-
-    def __enter__(self) -> StoppingZabbix:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.server.shutdown()
-        self.server.server_close()
 
 
 def test_zabbix_stopping_mid_run_fails_the_run_and_keeps_the_cache(lab: Lab) -> None:
