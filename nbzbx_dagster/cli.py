@@ -93,7 +93,8 @@ def db_upgrade() -> None:
     "(0: all).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome and summary as JSON.")
-def run_command(job: str, cutoff: int | None, as_json: bool) -> None:
+@click.option("--verbose", is_flag=True, help="Show the run's log on standard error.")
+def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> None:
     """Run a job once, now, and exit non-zero if it fails."""
     from dagster._core.errors import DagsterInvariantViolationError
 
@@ -105,7 +106,7 @@ def run_command(job: str, cutoff: int | None, as_json: bool) -> None:
             _fail("--cutoff applies to host_config_sync_refresh only")
         run_config = {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": cutoff}}}}
     try:
-        outcome = run_job(job, run_config)
+        outcome = run_job(job, run_config, log_level="INFO" if verbose else "CRITICAL")
     except DagsterInvariantViolationError:
         _fail(f"no job named {job!r}")
 

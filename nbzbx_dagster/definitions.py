@@ -5,7 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from nbzbx_dagster.assets.host_configs import host_config_sync_status, netbox_host_configs
-from nbzbx_dagster.assets.zabbix_settings import netbox_zabbix_choices, zabbix_settings_import
+from nbzbx_dagster.assets.zabbix_settings import zabbix_settings_import
 from nbzbx_dagster.jobs.host_config_sync import host_config_sync_refresh
 from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
 from nbzbx_dagster.jobs.settings import update_settings
@@ -16,7 +16,6 @@ from nbzbx_dagster.sensors.system_jobs import system_jobs_sensor
 defs = dg.Definitions(
     assets=[
         zabbix_settings_import,
-        netbox_zabbix_choices,
         netbox_host_configs,
         host_config_sync_status,
     ],

@@ -56,17 +56,25 @@ def failure_cause(result: dg.ExecuteInProcessResult) -> str | None:
         ):
             error = error.cause
         if error is not None:
-            return (
-                error.message.strip().splitlines()[0] if error.message.strip() else error.cls_name
-            )
+            text = error.message.strip().splitlines()[0] if error.message.strip() else ""
+            return _own_message(text, error.cls_name) or error.cls_name
     return None
+
+
+def _own_message(text: str, cls_name: str) -> str:
+    """The project's errors say what failed where ("Zabbix at <url>: ..."): drop the class path
+    Dagster puts in front of them; keep the class of anything else (``KeyError: 'x'``)."""
+    head, sep, rest = text.partition(": ")
+    if sep and head.startswith("nbzbx_dagster.") and head.endswith(f".{cls_name}"):
+        return rest
+    return text
 
 
 def run_job(
     job: str,
     run_config: dict[str, Any] | None = None,
     instance: dg.DagsterInstance | None = None,
-    log_level: str = "WARNING",
+    log_level: str = "CRITICAL",
 ) -> RunOutcome:
     from nbzbx_dagster.definitions import defs
 

@@ -1,8 +1,9 @@
 """The Zabbix settings as software-defined assets: imported, cached, and published to NetBox.
 
-The five Zabbix assets are one multi-asset because they are one import: one client and one
-login, every type read once, and one state-store transaction, so a failure anywhere (Zabbix
-stopping half-way, the deletion guard) leaves the whole cache as it was.
+The five Zabbix assets and their NetBox choices are one multi-asset because they are one import:
+one client and one login, every type read once, one state-store transaction and one event-log
+row, so a failure anywhere (Zabbix stopping half-way, the deletion guard, NetBox refusing the
+choices) fails the run and leaves the whole cache as it was.
 """
 
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ from nbzbx_dagster.zabbix.client import ZabbixClient
 GROUP = "zabbix_settings"
 IMPORT_JOB = "import_zabbix_settings"
 CACHE_IO_MANAGER = "zabbix_cache_io_manager"
+CHOICES_ASSET = "netbox_zabbix_choices"
 PREVIEW_ROWS = 20
 
 DESCRIPTIONS = {
@@ -86,23 +88,36 @@ def _output_metadata(kind: CacheKind, frame: pd.DataFrame, plan: CachePlan) -> d
             kinds={"zabbix", "pandas"},
         )
         for key, kind in KINDS.items()
+    }
+    | {
+        CHOICES_ASSET: dg.AssetOut(
+            description="The NetBox custom fields and choice sets this project owns (zabbix_*), "
+            "with choices equal to the cache; a choice NetBox objects still use is kept.",
+            dagster_type=dg.Nothing,
+            group_name=GROUP,
+            kinds={"netbox"},
+        )
     },
     internal_asset_deps={
         kind.asset: {dg.AssetKey(KINDS[d].asset) for d in INTERNAL_DEPS.get(key, ())}
         for key, kind in KINDS.items()
-    },
+    }
+    | {CHOICES_ASSET: {dg.AssetKey(kind.asset) for kind in KINDS.values()}},
     can_subset=False,
 )
 def zabbix_settings_import(
     context: dg.AssetExecutionContext,
     zabbix: ZabbixResource,
+    netbox: NetBoxResource,
     state_store: StateStoreResource,
     settings: SettingsResource,
 ):
-    """Read the Zabbix settings, then upsert the cache by Zabbix id and prune what is gone.
+    """Read the Zabbix settings, upsert the cache by Zabbix id, prune what is gone, and publish
+    the names to NetBox as the choices of the ``zabbix_*`` custom fields.
 
     Pruning is refused for the whole import when more than ``max_deletions`` objects of one type
-    would go; it touches only the cache, never Zabbix.
+    would go; it touches only the cache, never Zabbix. A NetBox choice that objects still use is
+    kept and reported rather than forced out.
     """
     effective = settings.effective()
     store = state_store.open()
@@ -124,34 +139,28 @@ def zabbix_settings_import(
         for key, kind in KINDS.items():
             apply_plan(run.conn, kind, plans[key], now)
             frames[key] = cache_frame(run.conn, kind)
+        # last, still inside the transaction: NetBox failing rolls the cache back with the run
+        report = publish_choices(netbox.client(), choice_names(frames))
         run.summary = import_summary(plans)
     context.log.info(run.summary["message"])
     for key, kind in KINDS.items():
         metadata = _output_metadata(kind, frames[key], plans[key])
         yield dg.Output(frames[key], output_name=kind.asset, metadata=metadata)
-
-
-@dg.asset(
-    group_name=GROUP,
-    kinds={"netbox"},
-    deps=[dg.AssetKey(kind.asset) for kind in KINDS.values()],
-)
-def netbox_zabbix_choices(
-    context: dg.AssetExecutionContext, netbox: NetBoxResource, state_store: StateStoreResource
-) -> dg.MaterializeResult:
-    """The NetBox custom fields and choice sets this project owns, with choices equal to the cache.
-
-    A choice that NetBox objects still use is kept and reported rather than forced out.
-    """
-    with state_store.open().transaction() as conn:
-        names = {
-            "templates": cache_frame(conn, KINDS["templates"])["host"].tolist(),
-            "host_groups": cache_frame(conn, KINDS["host_groups"])["name"].tolist(),
-            "proxies": cache_frame(conn, KINDS["proxies"])["name"].tolist(),
-            "proxy_groups": cache_frame(conn, KINDS["proxy_groups"])["name"].tolist(),
-        }
-    report = publish_choices(netbox.client(), names)
     for field, entry in report.items():
         counts = {k: len(v) if isinstance(v, list) else v for k, v in entry.items()}
         context.log.info(f"NetBox {field}: {counts}")
-    return dg.MaterializeResult(metadata={k: dg.MetadataValue.json(v) for k, v in report.items()})
+    yield dg.Output(
+        None,
+        output_name=CHOICES_ASSET,
+        metadata={k: dg.MetadataValue.json(v) for k, v in report.items()},
+    )
+
+
+def choice_names(frames: dict[str, pd.DataFrame]) -> dict[str, list[str]]:
+    """The cached names NetBox users pick from, per choice source."""
+    return {
+        "templates": frames["templates"]["host"].tolist(),
+        "host_groups": frames["host_groups"]["name"].tolist(),
+        "proxies": frames["proxies"]["name"].tolist(),
+        "proxy_groups": frames["proxy_groups"]["name"].tolist(),
+    }

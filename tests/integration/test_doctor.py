@@ -1,0 +1,79 @@
+"""`nbzbx doctor` against the lab: versions found, and one clear line (no secret) per failure."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from nbzbx_dagster.lab import services
+
+NBZBX = str(Path(sys.executable).with_name("nbzbx"))
+EXPECTED_ZABBIX = {"6.0": "6.0.", "7.0": "7.0."}
+
+
+def doctor(env_changes: dict[str, str]) -> tuple[int, list[dict], str]:
+    env = {**os.environ, **env_changes}
+    done = subprocess.run(
+        [NBZBX, "doctor", "--json"], env=env, capture_output=True, text=True, timeout=120
+    )
+    return done.returncode, json.loads(done.stdout), done.stdout + done.stderr
+
+
+@pytest.fixture
+def lab_env(zabbix_version: str) -> dict[str, str]:
+    return services.env(zabbix_version)
+
+
+def test_doctor_reports_the_lab_versions(lab_env: dict[str, str], zabbix_version: str) -> None:
+    code, checks, _ = doctor(lab_env)
+    by_name = {c["name"]: c for c in checks}
+    assert code == 0, checks
+    assert by_name["netbox"]["version"] == "4.7.3"
+    assert by_name["zabbix"]["version"].startswith(EXPECTED_ZABBIX[zabbix_version])
+    assert by_name["state_store"]["version"].startswith("PostgreSQL 15")
+    assert by_name["dagster_instance"]["ok"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "failing", "secret"),
+    [
+        (
+            {"NBZBX_NETBOX_TOKEN": "nbt_wrongkey123.wrongsecretvalue456789"},
+            "netbox",
+            "wrongsecretvalue456789",
+        ),
+        (
+            {"NBZBX_ZABBIX_USER": "nbzbx-nobody", "NBZBX_ZABBIX_PASSWORD": "wrong-pass-5150"},
+            "zabbix",
+            "wrong-pass-5150",
+        ),
+        ({"NBZBX_ZABBIX_TOKEN": "f" * 64}, "zabbix", "f" * 64),
+        ({"NBZBX_ZABBIX_URL": "http://127.0.0.1:9/api_jsonrpc.php"}, "zabbix", None),
+        ({"NBZBX_NETBOX_URL": "http://127.0.0.1:9"}, "netbox", None),
+    ],
+    ids=[
+        "netbox-token",
+        "zabbix-password",
+        "zabbix-token",
+        "zabbix-unreachable",
+        "netbox-unreachable",
+    ],
+)
+def test_failures_are_one_line_without_the_secret(
+    lab_env: dict[str, str], changes: dict[str, str], failing: str, secret: str | None
+) -> None:
+    code, checks, output = doctor({**lab_env, **changes})
+    assert code == 1
+    failed = [c for c in checks if not c["ok"]]
+    assert [c["name"] for c in failed] == [failing]
+    error = failed[0]["error"]
+    assert "\n" not in error and "Traceback" not in output
+    url = changes.get(f"NBZBX_{failing.upper()}_URL") or lab_env[f"NBZBX_{failing.upper()}_URL"]
+    assert url.split("/api_jsonrpc.php")[0] in error
+    if secret:
+        assert secret not in output
+    else:
+        assert "unreachable" in error or "refused" in error
