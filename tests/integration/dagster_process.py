@@ -68,7 +68,10 @@ class DagsterProcess:
 
 
 def wait_for(
-    what: str, probe: Callable[[], T | None], timeout: float, every: float = 2.0,
+    what: str,
+    probe: Callable[[], T | None],
+    timeout: float,
+    every: float = 2.0,
     alive: DagsterProcess | None = None,
 ) -> T:
     """Call `probe` until it returns something truthy; fail with `what` after `timeout` s."""

@@ -16,7 +16,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -186,14 +185,6 @@ def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[Zabbix
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    state = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
-    state.upgrade()
-    yield state
-    state.dispose()
 
 
 @pytest.fixture

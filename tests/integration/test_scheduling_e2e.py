@@ -159,8 +159,16 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         try:
             instance = dg.DagsterInstance.from_config(str(home))
             dev = DagsterProcess(
-                [str(VENV_BIN / "dagster"), "dev", "-w", "workspace.yaml",
-                 "-h", "127.0.0.1", "-p", str(free_port())],
+                [
+                    str(VENV_BIN / "dagster"),
+                    "dev",
+                    "-w",
+                    "workspace.yaml",
+                    "-h",
+                    "127.0.0.1",
+                    "-p",
+                    str(free_port()),
+                ],
                 env,
                 home / "dagster-dev.log",
             )
@@ -185,11 +193,7 @@ def records(d: Deployment, job: str, statuses=None) -> list:
 
 def first_success_after(d: Deployment, job: str, after: datetime):
     return next(
-        (
-            r
-            for r in records(d, job, [dg.DagsterRunStatus.SUCCESS])
-            if r.create_timestamp > after
-        ),
+        (r for r in records(d, job, [dg.DagsterRunStatus.SUCCESS]) if r.create_timestamp > after),
         None,
     )
 
@@ -213,7 +217,11 @@ def test_first_tick_runs_every_job_and_they_succeed(deployment: Deployment) -> N
 
     status = subprocess.run(
         [str(VENV_BIN / "nbzbx"), "system-jobs", "status", "--json"],
-        env=d.env, capture_output=True, text=True, timeout=60, check=True,
+        env=d.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
     )
     report = json.loads(status.stdout)
     assert report["scheduled"] is True, report

@@ -41,8 +41,15 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env["DAGSTER_HOME"] = str(home)
     port = free_port()
     server = DagsterProcess(
-        [str(VENV_BIN / "dagster-webserver"), "-w", "workspace.yaml",
-         "-h", "127.0.0.1", "-p", str(port)],
+        [
+            str(VENV_BIN / "dagster-webserver"),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
         env,
         home / "webserver.log",
     )

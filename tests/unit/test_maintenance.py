@@ -3,9 +3,7 @@ the cleanup run's commit-then-fail semantics (Zabbix at a port that refuses conn
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -42,14 +40,6 @@ from nbzbx_dagster.zabbix.api import MaintenanceDeletion
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 HOUR = timedelta(hours=1)
 GROUPS = MaintenanceTargets(host_groups=("Servers",))
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    state = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
-    state.upgrade()
-    yield state
-    state.dispose()
 
 
 # -- targets and times --------------------------------------------------------------------------

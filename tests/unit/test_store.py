@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 
@@ -22,14 +21,6 @@ from nbzbx_dagster.store.tables import (
     zabbix_host_group,
     zabbix_template,
 )
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    state = StateStore(f"sqlite:///{tmp_path}/state.db")
-    state.upgrade()
-    yield state
-    state.dispose()
 
 
 def schema_diff(state: StateStore) -> list[object]:

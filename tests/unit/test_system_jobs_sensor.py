@@ -1,10 +1,7 @@
 """`system_jobs_sensor` through build_sensor_context on a temporary instance, and the registry."""
 
 import json
-import os
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -54,27 +51,6 @@ JOBS = [
     SystemJob(job_b, lambda s: s.maintenance_cleanup_interval, "maintenance_cleanup_interval"),
 ]
 SENSOR = build_system_jobs_sensor(JOBS)
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("NBZBX_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    store = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
-    store.upgrade()
-    yield store
-    store.dispose()
-
-
-@pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test() as instance:
-        yield instance
 
 
 def intervals(store: StateStore, job_a: int, job_b: int) -> None:

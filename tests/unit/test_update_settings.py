@@ -1,9 +1,6 @@
 """The `update_settings` job and `nbzbx settings`: validated first, stored in one transaction."""
 
 import json
-import os
-from collections.abc import Iterator
-from pathlib import Path
 
 import dagster as dg
 import pytest
@@ -14,21 +11,6 @@ from nbzbx_dagster.jobs.settings import update_settings
 from nbzbx_dagster.resources.store import StateStoreResource
 from nbzbx_dagster.runner import failure_cause
 from nbzbx_dagster.store import StateStore
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("NBZBX_"):
-            monkeypatch.delenv(name)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> Iterator[StateStore]:
-    store = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
-    store.upgrade()
-    yield store
-    store.dispose()
 
 
 def run(store: StateStore, changes: dict[str, str], unset: list[str] | None = None):
