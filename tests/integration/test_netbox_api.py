@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from lab_objects import netbox_device
 
 from nbzbx_dagster.netbox import NetBoxClient, NetBoxError
 
@@ -114,25 +115,8 @@ def test_not_a_netbox(token: str) -> None:
 @pytest.fixture
 def device(client: NetBoxClient, tag: str) -> Iterator[dict[str, Any]]:
     """A throwaway site, manufacturer, device type, role and device."""
-    api = client.api
-    made: list[Any] = []
-    try:
-        site = api.dcim.sites.create(name=tag, slug=tag)
-        made.append(site)
-        maker = api.dcim.manufacturers.create(name=tag, slug=tag)
-        made.append(maker)
-        dtype = api.dcim.device_types.create(model=tag, slug=tag, manufacturer=maker.id)
-        made.append(dtype)
-        role = api.dcim.device_roles.create(name=tag, slug=tag)
-        made.append(role)
-        dev = api.dcim.devices.create(
-            name=f"{tag}-dev", site=site.id, device_type=dtype.id, role=role.id, status="active"
-        )
-        made.append(dev)
+    with netbox_device(client, tag) as dev:
         yield {"id": dev.id, "name": dev.name, "site": tag}
-    finally:
-        for obj in reversed(made):
-            obj.delete()
 
 
 def test_devices_with_fields_and_filters(client: NetBoxClient, device: dict[str, Any]) -> None:

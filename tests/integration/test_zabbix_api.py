@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 import requests
+from lab_objects import ZabbixCleanup
 
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
 from nbzbx_dagster.zabbix import api as zapi
@@ -54,28 +55,9 @@ def prefix() -> str:
     return f"it-{uuid.uuid4().hex[:8]}-"
 
 
-class Cleanup:
-    """Deletes what a test created, in reverse order, even when the test failed."""
-
-    def __init__(self, client: ZabbixClient) -> None:
-        self.client = client
-        self.todo: list[tuple[str, list[str]]] = []
-
-    def add(self, kind: str, *ids: str) -> None:
-        self.todo.append((kind, list(ids)))
-
-    def run(self) -> None:
-        for kind, ids in reversed(self.todo):
-            try:
-                self.client.call(f"{kind}.delete", ids)
-            except ZabbixError as error:
-                if not error.is_not_found:
-                    raise
-
-
 @pytest.fixture
-def cleanup(admin: ZabbixClient) -> Iterator[Cleanup]:
-    jobs = Cleanup(admin)
+def cleanup(admin: ZabbixClient) -> Iterator[ZabbixCleanup]:
+    jobs = ZabbixCleanup(admin)
     yield jobs
     jobs.run()
 
@@ -109,7 +91,7 @@ def test_password_login_then_logout(server: tuple[str, str, tuple]) -> None:
     assert client.calls["user.logout"] == 1
 
 
-def test_api_token_login(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> None:
+def test_api_token_login(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:
     (user,) = admin.call("user.get", {"output": ["userid"], "filter": {"username": ADMIN[0]}})
     tokenid = admin.call("token.create", {"name": f"{prefix}token", "userid": user["userid"]})[
         "tokenids"
@@ -129,7 +111,7 @@ def test_api_token_login(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> 
 
 
 def test_wrong_password_of_a_throwaway_user(
-    admin: ZabbixClient, cleanup: Cleanup, prefix: str
+    admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str
 ) -> None:
     password = "It-" + secrets.token_hex(12)
     (group,) = admin.call(
@@ -183,7 +165,7 @@ def test_not_a_zabbix_api(server: tuple[str, str, tuple]) -> None:
 
 
 def test_templates_parents_groups_and_interface_types(
-    admin: ZabbixClient, cleanup: Cleanup, prefix: str
+    admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str
 ) -> None:
     caps = admin.zabbix_version
     groupid = zapi.create_template_group(admin, f"{prefix}templates")
@@ -229,7 +211,7 @@ def test_templates_parents_groups_and_interface_types(
     assert len(types) == len(everything)
 
 
-def test_template_groups(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> None:
+def test_template_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:
     if not admin.zabbix_version.has_template_groups:
         before = sum(admin.calls.values())
         assert zapi.template_groups(admin) == []
@@ -244,7 +226,7 @@ def test_template_groups(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> 
     assert "Templates" in {g["name"] for g in groups}
 
 
-def test_host_groups(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> None:
+def test_host_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:
     groupid = zapi.create_host_group(admin, f"{prefix}hg")
     cleanup.add("hostgroup", groupid)
     names = {g["name"] for g in zapi.host_groups(admin)}
@@ -256,7 +238,7 @@ def test_host_groups(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> None
         assert "Templates/Operating systems" in templates_as_host_groups
 
 
-def test_proxies_and_proxy_groups(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> None:
+def test_proxies_and_proxy_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:
     caps = admin.zabbix_version
     groupid = None
     if caps.has_proxy_groups:
@@ -328,7 +310,9 @@ def test_proxies_and_proxy_groups(admin: ZabbixClient, cleanup: Cleanup, prefix:
 # -- hosts and maintenance -------------------------------------------------------------------
 
 
-def test_host_write_and_read_round_trip(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> None:
+def test_host_write_and_read_round_trip(
+    admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str
+) -> None:
     caps = admin.zabbix_version
     groupid = zapi.create_host_group(admin, f"{prefix}hosts")
     cleanup.add("hostgroup", groupid)
@@ -392,7 +376,7 @@ def test_host_write_and_read_round_trip(admin: ZabbixClient, cleanup: Cleanup, p
     assert zapi.hosts(admin, hostids=[hostid]) == []
 
 
-def test_maintenance_round_trip(admin: ZabbixClient, cleanup: Cleanup, prefix: str) -> None:
+def test_maintenance_round_trip(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:
     groupid = zapi.create_host_group(admin, f"{prefix}mg")
     cleanup.add("hostgroup", groupid)
     hostid = zapi.create_host(admin, {"host": f"{prefix}mh", "groups": [groupid]})

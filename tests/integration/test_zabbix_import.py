@@ -18,6 +18,8 @@ from typing import Any
 import dagster as dg
 import pytest
 import requests
+from lab_objects import ZabbixCleanup
+from lab_objects import netbox_device as make_netbox_device
 from sqlalchemy import select
 from stopping_zabbix import StoppingZabbix
 
@@ -50,32 +52,6 @@ def version(request: pytest.FixtureRequest) -> str:
     return request.param
 
 
-class Cleanup:
-    """Deletes what a test created in Zabbix, newest first, even when the test failed."""
-
-    def __init__(self, client: ZabbixClient) -> None:
-        self.client = client
-        self.todo: list[tuple[str, list[str]]] = []
-
-    def add(self, kind: str, *ids: str) -> None:
-        self.todo.append((kind, list(ids)))
-
-    def forget(self, kind: str, objectid: str) -> None:
-        self.todo = [
-            (k, [i for i in ids if not (k == kind and i == objectid)]) for k, ids in self.todo
-        ]
-
-    def run(self) -> None:
-        for kind, ids in reversed(self.todo):
-            if not ids:
-                continue
-            try:
-                self.client.call(f"{kind}.delete", ids)
-            except ZabbixError as error:
-                if not error.is_not_found:
-                    raise
-
-
 @dataclass
 class Lab:
     """One test's view of the lab: its own state store and instance, the shared services."""
@@ -84,7 +60,7 @@ class Lab:
     database_url: str
     instance: dg.DagsterInstance
     zabbix: ZabbixClient
-    cleanup: Cleanup
+    cleanup: ZabbixCleanup
     prefix: str
     monkeypatch: pytest.MonkeyPatch
 
@@ -197,7 +173,7 @@ def lab(version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
         password=services.ZABBIX_PASSWORD,
         timeout=30,
     )
-    cleanup = Cleanup(admin)
+    cleanup = ZabbixCleanup(admin)
     prefix = f"it-{uuid.uuid4().hex[:8]}-"
     try:
         with dg.instance_for_test() as instance:
@@ -563,25 +539,8 @@ def test_zabbix_stopping_mid_run_fails_the_run_and_keeps_the_cache(lab: Lab) -> 
 @pytest.fixture
 def netbox_device(netbox: NetBoxClient, lab: Lab) -> Iterator[Any]:
     """A throwaway site, manufacturer, device type, role and device in NetBox."""
-    api, tag = netbox.api, lab.prefix.rstrip("-")
-    made: list[Any] = []
-    try:
-        site = api.dcim.sites.create(name=tag, slug=tag)
-        made.append(site)
-        maker = api.dcim.manufacturers.create(name=tag, slug=tag)
-        made.append(maker)
-        dtype = api.dcim.device_types.create(model=tag, slug=tag, manufacturer=maker.id)
-        made.append(dtype)
-        role = api.dcim.device_roles.create(name=tag, slug=tag)
-        made.append(role)
-        device = api.dcim.devices.create(
-            name=f"{tag}-dev", site=site.id, device_type=dtype.id, role=role.id, status="active"
-        )
-        made.append(device)
+    with make_netbox_device(netbox, lab.prefix.rstrip("-")) as device:
         yield device
-    finally:
-        for obj in reversed(made):
-            obj.delete()
 
 
 def _choices(netbox: NetBoxClient, field: str) -> set[str]:
