@@ -43,6 +43,9 @@ class SystemJob:
     interval_getter: IntervalGetter
     setting: str | None
     """The name of the interval setting, when the job was registered by setting name."""
+    after: tuple[str, ...] = ()
+    """System jobs this one waits for while they are launched or running (it needs their
+    output: the sync refresh resolves names through the cache the import fills)."""
 
     @property
     def name(self) -> str:
@@ -58,8 +61,10 @@ _REGISTRY: dict[str, SystemJob] = {}
 
 def register_system_job(
     interval_getter: IntervalGetter | str,
+    after: tuple[str, ...] = (),
 ) -> Callable[[JobDef], JobDef]:
-    """A registrar for a job definition; `interval_getter` is a setting name or a getter.
+    """A registrar for a job definition; `interval_getter` is a setting name or a getter;
+    `after` names system jobs it waits for while they are launched or running.
 
     Registration keeps definition order; registering a job name again replaces its entry in
     place (a module reloaded in the same process).
@@ -73,7 +78,7 @@ def register_system_job(
         setting, getter = None, interval_getter
 
     def register(job: JobDef) -> JobDef:
-        _REGISTRY[job.name] = SystemJob(job, getter, setting)
+        _REGISTRY[job.name] = SystemJob(job, getter, setting, tuple(after))
         return job
 
     return register

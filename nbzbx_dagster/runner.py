@@ -51,8 +51,10 @@ def failure_cause(result: dg.ExecuteInProcessResult) -> str | None:
     """The first failed step's error, reduced to its own message (the last ``raise`` wins)."""
     for event in result.get_step_failure_events():
         error = event.step_failure_data.error
-        while error is not None and error.cause is not None and (
-            not error.message.strip() or error.cls_name in DAGSTER_WRAPPERS
+        while (
+            error is not None
+            and error.cause is not None
+            and (not error.message.strip() or error.cls_name in DAGSTER_WRAPPERS)
         ):
             error = error.cause
         if error is not None:

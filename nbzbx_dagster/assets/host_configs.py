@@ -6,7 +6,6 @@ config, and a run over many partitions checks them together (batched Zabbix read
 error.
 """
 
-
 from collections import Counter
 from collections.abc import Sequence
 from typing import Any

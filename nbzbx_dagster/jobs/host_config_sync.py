@@ -5,6 +5,7 @@ in this one run, records a materialization of ``host_config_sync_status`` per ch
 and then writes the changed ``zabbix_hostid`` / ``zabbix_sync_status`` values back to NetBox.
 """
 
+from collections.abc import Sequence
 
 import dagster as dg
 from pydantic import Field
@@ -16,13 +17,17 @@ from nbzbx_dagster.assets.host_configs import (
     host_configs_metadata,
     in_sync_evaluation,
 )
+from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.host_configs import HostConfig
 from nbzbx_dagster.netbox.writeback import missing_fields, write_back
 from nbzbx_dagster.registry import register_system_job
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import refresh
+from nbzbx_dagster.timings import Timings
 
 JOB = "host_config_sync_refresh"
 
@@ -45,27 +50,60 @@ def refresh_host_config_sync_status(
     state_store: StateStoreResource,
     settings: SettingsResource,
 ) -> None:
-    """Check the stale host configs in one batch and store their statuses in one transaction."""
+    """Check the stale host configs in one batch and store their statuses in one transaction.
+
+    The output metadata has ``timings_s`` (seconds per section: NetBox, Zabbix, state store,
+    Dagster bookkeeping, write-back) and ``api_calls`` (requests per NetBox path and Zabbix
+    method), so a slow run shows where its time went."""
     effective = settings.effective()
     store = state_store.open()
+    timings = Timings()
     checks, summary, host_configs = refresh(
-        context, netbox.client, zabbix.client, store, effective, cutoff_minutes=config.cutoff
+        context,
+        netbox.client,
+        zabbix.client,
+        store,
+        effective,
+        cutoff_minutes=config.cutoff,
+        timings=timings,
     )
-    context.log_event(
-        dg.AssetMaterialization(CONFIGS_ASSET, metadata=host_configs_metadata(host_configs))
-    )
-    for check in checks:
+    with timings.section("store_read"):
+        evaluation = in_sync_evaluation(store)
+    with timings.section("dagster_events"):
         context.log_event(
-            dg.AssetMaterialization(
-                STATUS_ASSET, partition=check.config.key, metadata=check_metadata(check)
-            )
+            dg.AssetMaterialization(CONFIGS_ASSET, metadata=host_configs_metadata(host_configs))
         )
-    context.log_event(in_sync_evaluation(store))
-    context.add_output_metadata({k: v for k, v in summary.items() if v is not None})
+        for check in checks:
+            context.log_event(
+                dg.AssetMaterialization(
+                    STATUS_ASSET, partition=check.config.key, metadata=check_metadata(check)
+                )
+            )
+        context.log_event(evaluation)
     context.log.info(f"{JOB}: {summary}")
-    if not effective.netbox_writeback or not checks:
-        return
-    client = netbox.client()
+    if effective.netbox_writeback and checks:
+        with timings.section("netbox_writeback"):
+            _write_back(context, netbox.client(), host_configs.configs, checks)
+    context.add_output_metadata(
+        {
+            **{k: v for k, v in summary.items() if v is not None},
+            "timings_s": dg.MetadataValue.json(timings.as_dict()),
+            "api_calls": dg.MetadataValue.json(
+                {
+                    "netbox": dict(netbox.client().calls),
+                    "zabbix": dict(zabbix.client().calls),
+                }
+            ),
+        }
+    )
+
+
+def _write_back(
+    context: dg.OpExecutionContext,
+    client: NetBoxClient,
+    configs: Sequence[HostConfig],
+    checks: Sequence[HostCheck],
+) -> None:
     absent = missing_fields(client)
     if absent:
         context.log.warning(
@@ -74,7 +112,7 @@ def refresh_host_config_sync_status(
         )
         return
     outcome = {c.config.key: (c.zabbix_hostid, c.status) for c in checks}
-    written = write_back(client, host_configs.configs, outcome)
+    written = write_back(client, configs, outcome)
     context.log.info(f"written back to NetBox (changed values only): {written}")
 
 
@@ -88,4 +126,6 @@ def host_config_sync_refresh() -> None:
     refresh_host_config_sync_status()
 
 
-register_system_job("host_config_sync_interval")(host_config_sync_refresh)
+register_system_job("host_config_sync_interval", after=("import_zabbix_settings",))(
+    host_config_sync_refresh
+)

@@ -8,7 +8,9 @@ applies on the next tick without a restart. Per job:
 - otherwise due at last launch + interval; an interval change reschedules from the last launch
   and is logged; a job overdue by many intervals runs once, missed slots are not replayed;
 - never while a run of it is queued, starting or in progress (the run queue's tag limit in
-  dagster.yaml guards the same for runs launched elsewhere).
+  dagster.yaml guards the same for runs launched elsewhere);
+- not while a job it comes `after` is launched in the same tick or running: on the first tick
+  the import runs first, and the sync refresh follows once the cache is filled.
 
 The cursor is ``{job: {"interval": minutes, "last_launch": ISO time}}``. A job without a last
 launch in the cursor (new cursor, or one that could not be read and was replaced) is anchored on
@@ -64,6 +66,7 @@ def _evaluate(
     interval: int,
     entry: JobCursor,
     now: datetime,
+    launching: set[str],
 ) -> dg.RunRequest | None:
     """Update `entry` for this tick; the run request if the job is launched now."""
     name = job.name
@@ -89,6 +92,10 @@ def _evaluate(
         context.log.info(
             f"{name}: due, but run {running.run_id} is {running.status.value}; waiting for it"
         )
+        return None
+    busy = [j for j in job.after if j in launching or active_run(context.instance, j)]
+    if busy:
+        context.log.info(f"{name}: due, waiting for {', '.join(busy)} to finish")
         return None
     entry.last_launch = now
     return dg.RunRequest(
@@ -119,12 +126,14 @@ def build_system_jobs_sensor(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
         cursor = {job.name: stored.get(job.name, JobCursor()) for job in jobs}
         now = datetime.now(UTC)
         requests = []
-        for job in jobs:
+        launching: set[str] = set()
+        for job in sorted(jobs, key=lambda j: len(j.after)):  # the jobs others wait for first
             entry = cursor[job.name]
-            request = _evaluate(context, job, job.interval(effective), entry, now)
+            request = _evaluate(context, job, job.interval(effective), entry, now, launching)
             if request is not None:
                 context.log.info(f"{job.name}: launching (every {entry.interval} minutes)")
                 requests.append(request)
+                launching.add(job.name)
         return dg.SensorResult(
             run_requests=requests,
             cursor=dump_cursor(cursor),

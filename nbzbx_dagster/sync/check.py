@@ -13,6 +13,7 @@ from typing import Any
 
 from nbzbx_dagster.netbox.host_configs import HostConfig
 from nbzbx_dagster.sync.compare import compare_hosts
+from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
@@ -37,8 +38,23 @@ def check_hosts(
     desired: Mapping[str, dict[str, Any] | Exception],
     known_hostids: Mapping[str, str | None],
     mode: str,
+    timings: Timings | None = None,
 ) -> list[HostCheck]:
     """Compare every config with its Zabbix host; ``desired`` holds a ConfigError on failure."""
+    timings = timings or Timings()
+    with timings.section("zabbix_read"):
+        by_id, by_name = _read_hosts(client, configs, desired, known_hostids)
+    with timings.section("compare"):
+        return _compare(configs, desired, known_hostids, mode, by_id, by_name)
+
+
+def _read_hosts(
+    client: ZabbixClient,
+    configs: Sequence[HostConfig],
+    desired: Mapping[str, dict[str, Any] | Exception],
+    known_hostids: Mapping[str, str | None],
+) -> tuple[dict[str, zapi.Host], dict[str, zapi.Host]]:
+    """The Zabbix hosts by known hostid, then the rest by technical name."""
     wanted_ids = sorted({h for c in configs if (h := known_hostids.get(c.key))})
     by_id = {h["hostid"]: h for h in zapi.hosts(client, hostids=wanted_ids)} if wanted_ids else {}
     unresolved = [
@@ -51,6 +67,17 @@ def check_hosts(
         if unresolved
         else {}
     )
+    return by_id, by_name
+
+
+def _compare(
+    configs: Sequence[HostConfig],
+    desired: Mapping[str, dict[str, Any] | Exception],
+    known_hostids: Mapping[str, str | None],
+    mode: str,
+    by_id: Mapping[str, zapi.Host],
+    by_name: Mapping[str, zapi.Host],
+) -> list[HostCheck]:
     results = []
     for config in configs:
         want = desired[config.key]

@@ -26,6 +26,7 @@ from nbzbx_dagster.store.cache import KINDS, cache_frame
 from nbzbx_dagster.store.host_status import delete_statuses, read_statuses, save_checks, stale_keys
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
+from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 
@@ -81,13 +82,21 @@ def sync_partitions(
 
 
 def load_host_configs(
-    instance: dg.DagsterInstance, netbox: NetBoxClient, store: StateStore, settings: Settings
+    instance: dg.DagsterInstance,
+    netbox: NetBoxClient,
+    store: StateStore,
+    settings: Settings,
+    timings: Timings | None = None,
 ) -> HostConfigs:
-    configs = read_host_configs(
-        netbox, settings.device_filters, settings.vm_filters, settings.sync_vms
-    )
-    desired = desired_states(configs, settings, load_index(store))
-    added, removed = sync_partitions(instance, [c.key for c in configs])
+    timings = timings or Timings()
+    with timings.section("netbox_read"):
+        configs = read_host_configs(
+            netbox, settings.device_filters, settings.vm_filters, settings.sync_vms
+        )
+    with timings.section("desired_state"):
+        desired = desired_states(configs, settings, load_index(store))
+    with timings.section("dagster_partitions"):
+        added, removed = sync_partitions(instance, [c.key for c in configs])
     return HostConfigs(configs, desired, added, removed)
 
 
@@ -117,18 +126,24 @@ def refresh(
     *,
     cutoff_minutes: int | None = None,
     only_keys: Sequence[str] | None = None,
+    timings: Timings | None = None,
 ) -> tuple[list[HostCheck], dict[str, Any], HostConfigs]:
     """Check the stale host configs (or ``only_keys``) and store the outcome in one transaction.
 
     ``netbox`` and ``zabbix`` give the clients (the resources' ``client``), called inside the
-    run so that a system that is down fails the run with an event-log row."""
+    run so that a system that is down fails the run with an event-log row. ``timings`` collects
+    the seconds per section (NetBox read, desired state, partitions, Zabbix read, compare, state
+    store)."""
+    timings = timings or Timings()
     now = datetime.now(UTC)
     minutes = settings.cutoff_host_config_sync if cutoff_minutes is None else cutoff_minutes
     cutoff = now - timedelta(minutes=minutes)
     job = context.job_name if hasattr(context, "job_name") else context.run.job_name
     with system_job_run(context, store, settings, job) as run:
-        host_configs = load_host_configs(context.instance, netbox(), store, settings)
-        with store.connect() as conn:
+        with timings.section("netbox_read"):
+            client = netbox()
+        host_configs = load_host_configs(context.instance, client, store, settings, timings)
+        with timings.section("store_read"), store.connect() as conn:
             stored = read_statuses(conn)
         if only_keys is None:
             selected = set(stale_keys(host_configs.keys, stored, cutoff))
@@ -136,12 +151,17 @@ def refresh(
             selected = set(only_keys)
         configs = [c for c in host_configs.configs if c.key in selected]
         known = {
-            c.key: (stored.get(c.key) or {}).get("zabbix_hostid") or _cf_hostid(c)
-            for c in configs
+            c.key: (stored.get(c.key) or {}).get("zabbix_hostid") or _cf_hostid(c) for c in configs
         }
-        checks = check_hosts(zabbix(), configs, host_configs.desired, known, settings.compare_mode)
-        delete_statuses(run.conn, [k for k in stored if k not in set(host_configs.keys)])
-        save_checks(run.conn, checks, stored, now)
+        with timings.section("zabbix_read"):
+            zabbix_client = zabbix()
+        checks = check_hosts(
+            zabbix_client, configs, host_configs.desired, known, settings.compare_mode, timings
+        )
+        with timings.section("store_write"):
+            wanted = set(host_configs.keys)
+            delete_statuses(run.conn, [k for k in stored if k not in wanted])
+            save_checks(run.conn, checks, stored, now)
         run.summary = refresh_summary(checks, minutes, cutoff)
     return checks, run.summary, host_configs
 

@@ -259,7 +259,9 @@ def test_production_sensor_targets_every_registered_job() -> None:
 def test_production_sensor_first_tick(instance, store) -> None:
     requests, _ = tick(system_jobs_sensor, instance, store, None)
     settings = Settings()
-    assert names(requests) == [j.name for j in system_jobs() if j.interval(settings) > 0]
+    enabled = {j.name for j in system_jobs() if j.interval(settings) > 0}
+    # the sync refresh waits for the import it needs, launched in the same tick
+    assert set(names(requests)) == enabled - {"host_config_sync_refresh"}
 
 
 def test_register_system_job_by_setting_name_or_getter(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -284,3 +286,14 @@ def test_register_system_job_by_setting_name_or_getter(monkeypatch: pytest.Monke
 def test_nothing_is_scheduled_without_a_sensor_that_ticks(instance) -> None:
     assert not system_jobs_scheduled(instance, Settings())
     assert get_current_job_interval("import_zabbix_settings", instance) is None
+
+
+def test_a_job_waits_for_the_jobs_it_comes_after(
+    store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    first, second = JOBS
+    waiting = SystemJob(second.job, second.interval_getter, second.setting, after=(first.name,))
+    sensor = build_system_jobs_sensor([waiting, first])
+    requests, cursor = tick(sensor, instance, store, None)
+    assert names(requests) == ["job_a"]  # launched first, though registered second
+    assert cursor["job_b"].last_launch is None  # still due on the next tick
