@@ -72,11 +72,11 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the state store's schema migrations (runs also happen to apply them)."""
-    from nbzbx_dagster.settings import Connections
+    from nbzbx_dagster.settings import state_store_url
     from nbzbx_dagster.store import StateStore, StoreError
 
     try:
-        store = StateStore(Connections.from_env().database_url)
+        store = StateStore(state_store_url())
         store.upgrade()
     except StoreError as exc:
         _fail(str(exc))
