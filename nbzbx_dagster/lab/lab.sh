@@ -138,6 +138,7 @@ pg_down() {
 pgbouncer_up() {
   local dir=$RUN/pg
   pid_alive "$dir/pgbouncer.pid" pgbouncer && return 0
+  rm -f "$dir/pgbouncer.pid"  # left by a PgBouncer that was killed with its session
   port_open "$PGBOUNCER_PORT" && die "port $PGBOUNCER_PORT is taken by something the lab did not start"
   cat > "$dir/pgbouncer.ini" <<INI
 [databases]
