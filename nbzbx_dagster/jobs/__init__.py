@@ -1,6 +1,10 @@
 """Jobs. Importing this package imports every system job module, which registers its job
-(`nbzbx_dagster.registry`); a new system job module adds its import here."""
+(`nbzbx_dagster.registry`), in the order `nbzbx system-jobs status` lists them; a new system
+job module adds its name here."""
 
-from nbzbx_dagster.jobs import host_config_sync, maintenance, zabbix_import
+from importlib import import_module
 
-__all__ = ["host_config_sync", "maintenance", "zabbix_import"]
+SYSTEM_JOB_MODULES = ("zabbix_import", "host_config_sync", "maintenance")
+
+for _module in SYSTEM_JOB_MODULES:
+    import_module(f"{__name__}.{_module}")
