@@ -1,0 +1,58 @@
+"""`nbzbx lab env`: export lines for a chosen Zabbix that never print the NetBox token."""
+
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from nbzbx_dagster.cli import main
+
+TOKEN = "nbt_abcdefgh12345678.s3cretpart0123456789abcdefghij"
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    (tmp_path / "netbox-token").write_text(TOKEN + "\n")
+    monkeypatch.setenv("NBZBX_LAB_CACHE", str(tmp_path))
+    return tmp_path
+
+
+@pytest.mark.parametrize(("version", "port"), [("6.0", "18060"), ("7.0", "18070")])
+def test_env_points_at_the_chosen_zabbix_and_reads_the_token_from_its_file(
+    cache: Path, version: str, port: str
+) -> None:
+    result = CliRunner().invoke(main, ["lab", "env", "--zabbix", version])
+    assert result.exit_code == 0, result.output
+    assert TOKEN not in result.output
+    assert f"export NBZBX_ZABBIX_URL=http://127.0.0.1:{port}/api_jsonrpc.php" in result.output
+    # the lines work in a shell: the token arrives in the environment, not on the screen
+    shown = subprocess.run(
+        [
+            "bash",
+            "-c",
+            result.output + '\n[ "$NBZBX_NETBOX_TOKEN" = "' + TOKEN + '" ] && echo same',
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert shown.stdout.strip() == "same"
+
+
+def test_env_json_masks_the_token(cache: Path) -> None:
+    result = CliRunner().invoke(main, ["lab", "env", "--json"])
+    assert result.exit_code == 0 and TOKEN not in result.output
+    assert '"NBZBX_DATABASE_URL": "postgresql://postgres@127.0.0.1:54329/nbzbx"' in result.output
+
+
+def test_env_without_a_lab_says_what_to_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NBZBX_LAB_CACHE", str(tmp_path / "none"))
+    result = CliRunner().invoke(main, ["lab", "env"])
+    assert result.exit_code == 1
+    assert "run `nbzbx lab up`" in result.output
+
+
+def test_an_unknown_zabbix_version_is_refused(cache: Path) -> None:
+    result = CliRunner().invoke(main, ["lab", "env", "--zabbix", "5.0"])
+    assert result.exit_code == 2 and "6.0" in result.output
