@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
@@ -24,6 +26,10 @@ from pynetbox.core.query import TOKEN_PREFIX, Request
 from nbzbx_dagster.netbox.errors import NetBoxError, classify, display_url
 
 PAGE_SIZE = 1000
+# Pages after the first are fetched this many at a time (pynetbox threading): a page of 1,000
+# devices costs NetBox about 0.8 s of one worker's CPU, so 10,000 host configs read in about half
+# the time on the 2-core lab (measured: 2 -> 5.6 s, 3 -> 4.9 s, 4 -> 6.2 s, sequential 7.9 s).
+READ_WORKERS = 3
 JOURNAL_KINDS = ("info", "success", "warning", "danger")
 
 T = TypeVar("T")
@@ -37,13 +43,15 @@ class _Session(requests.Session):
         super().__init__()
         self.timeout = timeout
         self.calls: Counter[str] = Counter()
+        self._calls_lock = threading.Lock()  # concurrent bulk updates share the session
 
     def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("timeout", self.timeout)
         method_name = method.decode() if isinstance(method, bytes) else method
         path = urlsplit(url.decode() if isinstance(url, bytes) else url).path
         path = _ID_IN_PATH.sub("/{id}/", path)
-        self.calls[f"{method_name.upper()} {path}"] += 1
+        with self._calls_lock:
+            self.calls[f"{method_name.upper()} {path}"] += 1
         return super().request(method, url, *args, **kwargs)
 
 
@@ -135,7 +143,13 @@ class NetBoxClient:
         http.headers["Authorization"] = _auth_header(token)
         base = url.rstrip("/")
         base = base[: -len("/api")] if base.endswith("/api") else base
-        api = _Api(base, token=token, strict_filters=strict_filters)
+        api = _Api(
+            base,
+            token=token,
+            strict_filters=strict_filters,
+            threading=True,
+            max_workers=READ_WORKERS,
+        )
         api.http_session = http
         client = cls(api, url=shown, token=token, timeout=timeout)
         client.status()
@@ -213,16 +227,29 @@ class NetBoxClient:
         return str((self._status or self.status())["netbox-version"])
 
     def devices(
-        self, filters: Mapping[str, Any] | None = None, fields: Sequence[str] | None = None
+        self,
+        filters: Mapping[str, Any] | None = None,
+        fields: Sequence[str] | None = None,
+        *,
+        known: Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Devices matching ``filters``, only ``fields`` of each (all fields when None)."""
-        return self._list("dcim.devices", filters, _field_params(fields))
+        """Devices matching ``filters`` and ``known``, only ``fields`` of each (all when None).
+
+        ``known`` filters are the project's own, whose names it knows NetBox has: they are not
+        checked against the schema, which NetBox takes seconds to render."""
+        return self._list("dcim.devices", filters, {**_field_params(fields), **(known or {})})
 
     def virtual_machines(
-        self, filters: Mapping[str, Any] | None = None, fields: Sequence[str] | None = None
+        self,
+        filters: Mapping[str, Any] | None = None,
+        fields: Sequence[str] | None = None,
+        *,
+        known: Mapping[str, Any] | None = None,
     ) -> list[dict[str, Any]]:
-        """Virtual machines matching ``filters``, only ``fields`` of each."""
-        return self._list("virtualization.virtual_machines", filters, _field_params(fields))
+        """Virtual machines matching ``filters`` and ``known``, only ``fields`` of each."""
+        return self._list(
+            "virtualization.virtual_machines", filters, {**_field_params(fields), **(known or {})}
+        )
 
     def objects(
         self, endpoint: str, filters: Mapping[str, Any] | None = None
@@ -286,18 +313,34 @@ class NetBoxClient:
         return Ensured(int(current["id"]), "updated")
 
     def bulk_update(
-        self, endpoint: str, rows: Sequence[Mapping[str, Any]], batch: int = 250
+        self,
+        endpoint: str,
+        rows: Sequence[Mapping[str, Any]],
+        batch: int = 250,
+        workers: int = 1,
     ) -> int:
         """PATCH ``rows`` (``{"id": ..., field: value}``) in batches; returns how many were sent.
 
-        Each batch is all-or-nothing in NetBox.
+        Each batch is all-or-nothing in NetBox. ``workers`` batches are sent at a time: NetBox
+        validates and logs each object in one worker process, so a second concurrent request
+        about doubles the write rate of a NetBox with two or more workers and cores.
         """
         target = self._endpoint(endpoint)
         for row in rows:
             if "id" not in row:
                 raise NetBoxError(self.url, f"bulk update of {endpoint}: a row has no id")
-        for part in _batches(rows, batch):
-            self._guard(lambda part=part: target.update([dict(r) for r in part]))
+
+        def send(part: Sequence[Mapping[str, Any]]) -> None:
+            self._guard(lambda: target.update([dict(r) for r in part]))
+
+        parts = list(_batches(rows, batch))
+        if workers <= 1 or len(parts) <= 1:
+            for part in parts:
+                send(part)
+        else:
+            with ThreadPoolExecutor(min(workers, len(parts))) as pool:
+                for future in [pool.submit(send, part) for part in parts]:
+                    future.result()
         return len(rows)
 
     def journal(self, object_type: str, object_id: int, kind: str, comments: str) -> int:

@@ -100,15 +100,16 @@ def read_host_configs(
     vm_filters: dict[str, Any],
     with_vms: bool,
 ) -> list[HostConfig]:
-    """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order."""
+    """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order.
+
+    Only the configured filters are checked against NetBox's schema (without any, it is not
+    fetched): the exclusion of decommissioning objects is the project's own."""
     exclude = {"status__n": EXCLUDED_STATUS}
-    configs = [
-        host_config_from("device", raw)
-        for raw in client.devices({**device_filters, **exclude}, DEVICE_FIELDS)
-    ]
+    rows = [("device", r) for r in client.devices(device_filters, DEVICE_FIELDS, known=exclude)]
     if with_vms:
-        configs += [
-            host_config_from("vm", raw)
-            for raw in client.virtual_machines({**vm_filters, **exclude}, VM_FIELDS)
-        ]
+        rows += [("vm", r) for r in client.virtual_machines(vm_filters, VM_FIELDS, known=exclude)]
+    configs = sorted(
+        (host_config_from(kind, raw) for kind, raw in rows),
+        key=lambda c: (c.object_type != "device", c.object_id),  # pages arrive in any order
+    )
     return [c for c in configs if c.status != EXCLUDED_STATUS]

@@ -1,7 +1,8 @@
 """Writing ``zabbix_hostid`` and ``zabbix_sync_status`` back to NetBox, only where they changed.
 
-NetBox writes are slow (about 48 objects per second) and each lands in its change log, so only
-changed values are sent, in bulk PATCH batches per object type.
+NetBox writes are slow (about 45 objects per second per request on the 2-core lab) and each
+lands in its change log, so only changed values are sent, in bulk PATCH batches per object type,
+two batches at a time (about 85 objects per second on the lab).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from nbzbx_dagster.netbox.host_configs import HostConfig
 
 ENDPOINTS = {"device": "dcim.devices", "vm": "virtualization.virtual_machines"}
 FIELDS = ("zabbix_hostid", "zabbix_sync_status")
+WORKERS = 2  # concurrent PATCH requests: twice the rate, and NetBox keeps workers for others
 
 
 def changed_values(
@@ -45,4 +47,6 @@ def write_back(
 ) -> dict[str, int]:
     """PATCH the changed values; returns how many objects of each type were written."""
     rows = changed_values(configs, outcome)
-    return {t: client.bulk_update(ENDPOINTS[t], r) if r else 0 for t, r in rows.items()}
+    return {
+        t: client.bulk_update(ENDPOINTS[t], r, workers=WORKERS) if r else 0 for t, r in rows.items()
+    }

@@ -14,6 +14,7 @@ from requests.adapters import BaseAdapter
 
 from nbzbx_dagster.netbox import NetBoxClient, NetBoxError
 from nbzbx_dagster.netbox import client as netbox_client
+from nbzbx_dagster.netbox.host_configs import read_host_configs
 from nbzbx_dagster.resources.netbox import NetBoxResource
 
 URL = "http://netbox.test"
@@ -424,3 +425,58 @@ def test_resource_connects_once(monkeypatch: pytest.MonkeyPatch) -> None:
     resource = NetBoxResource(url=URL, token=V2, timeout_seconds=3)
     assert resource.client() == resource.client() == "client"
     assert made == [(URL, V2, {"timeout": 3, "verify": True, "ca_bundle": None})]
+
+
+def test_bulk_update_with_two_workers_sends_every_batch_once() -> None:
+    bodies: list[Any] = []
+    client = connect(
+        FakeNetBox(
+            **{
+                "PATCH /api/dcim/devices/": lambda r: (
+                    bodies.append(json.loads(r.body)),
+                    (200, []),
+                )[1],
+            }
+        )
+    )
+    rows = [{"id": i, "custom_fields": {"zabbix_sync_status": "missing"}} for i in range(600)]
+    assert client.bulk_update("dcim.devices", rows, workers=2) == 600
+    assert sorted(len(b) for b in bodies) == [100, 250, 250]
+    assert sorted(r["id"] for b in bodies for r in b) == list(range(600))
+    assert client.calls["PATCH /api/dcim/devices/"] == 3
+
+
+def test_host_configs_read_pages_concurrently_in_id_order_without_the_schema() -> None:
+    def listing(prefix: str, total: int) -> Callable[[requests.PreparedRequest], Answer]:
+        def page(request: requests.PreparedRequest) -> Answer:
+            params = query(request)
+            assert params["status__n"] == ["decommissioning"]
+            offset = int(params.get("offset", ["0"])[0])
+            rows = [
+                {"id": i + 1, "name": f"{prefix}{i}", "status": {"value": "active"}}
+                for i in range(offset, min(offset + 1000, total))
+            ]
+            following = f"{URL}/api/x/?limit=1000&offset={offset + 1000}"
+            return 200, {
+                "count": total,
+                "next": following if offset + 1000 < total else None,
+                "results": rows,
+            }
+
+        return page
+
+    fake = FakeNetBox(
+        **{
+            "GET /api/dcim/devices/": listing("d", 3500),
+            "GET /api/virtualization/virtual-machines/": listing("v", 10),
+        }
+    )
+    client = connect(fake)
+    configs = read_host_configs(client, {}, {}, True)
+    assert [c.key for c in configs] == [f"device-{i}" for i in range(1, 3501)] + [
+        f"vm-{i}" for i in range(1, 11)
+    ]
+    assert client.calls["GET /api/dcim/devices/"] == 4
+    assert "GET /api/schema/" not in fake.paths()  # no configured filter to check
+    assert len(read_host_configs(client, {"status": "active"}, {}, False)) == 3500
+    assert fake.paths().count("GET /api/schema/") == 1

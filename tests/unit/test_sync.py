@@ -1,5 +1,6 @@
 """Desired state, comparison and staleness, without a network."""
 
+import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -11,6 +12,7 @@ from nbzbx_dagster.store.host_status import stale_keys
 from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
 from nbzbx_dagster.sync.names import technical_name
+from nbzbx_dagster.timings import Timings
 
 INDEX = ZabbixIndex.from_rows(
     templates=[
@@ -244,3 +246,16 @@ def test_write_back_sends_only_changed_values():
     assert rows["vm"] == [
         {"id": 3, "custom_fields": {"zabbix_hostid": None, "zabbix_sync_status": "missing"}}
     ]
+
+
+def test_timings_add_up_per_section_and_survive_an_exception():
+    timings = Timings()
+    with timings.section("zabbix_read"):
+        time.sleep(0.01)
+    with pytest.raises(RuntimeError), timings.section("zabbix_read"):
+        raise RuntimeError("down")
+    with timings.section("compare"):
+        pass
+    result = timings.as_dict()
+    assert list(result) == ["zabbix_read", "compare"]
+    assert 0.01 <= result["zabbix_read"] < 1 and result["compare"] < 0.01
