@@ -12,6 +12,7 @@ from nbzbx_dagster.lab import services
 
 NBZBX = str(Path(sys.executable).with_name("nbzbx"))
 EXPECTED_ZABBIX = {"6.0": "6.0.", "7.0": "7.0."}
+FAKE_NETBOX_TOKEN = "nbt_wrongkey123." + "wrongsecretvalue456789"  # split for secret scanners
 
 
 def doctor(env_changes: dict[str, str]) -> tuple[int, list[dict], str]:
@@ -41,7 +42,7 @@ def test_doctor_reports_the_lab_versions(lab_env: dict[str, str], zabbix_version
     ("changes", "failing", "secret"),
     [
         (
-            {"NBZBX_NETBOX_TOKEN": "nbt_wrongkey123." + "wrongsecretvalue456789"  # fake, split for scanners},
+            {"NBZBX_NETBOX_TOKEN": FAKE_NETBOX_TOKEN},
             "netbox",
             "wrongsecretvalue456789",
         ),
