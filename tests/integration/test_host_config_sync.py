@@ -14,11 +14,13 @@ import dagster as dg
 import pytest
 from stopping_zabbix import StoppingZabbix
 
+from nbzbx_dagster.assets.host_configs import host_config_sync_status
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import zabbix_index
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.partitions import HOST_CONFIGS
+from nbzbx_dagster.resources import build_resources
 from nbzbx_dagster.runner import RunOutcome, run_job
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store import StateStore
@@ -258,3 +260,24 @@ def test_technical_names_of_the_seed_are_in_zabbix(zabbix: ZabbixClient) -> None
     names = {technical_name(n) for n in HOST_CONFIG_NAMES - demo.MISSING}
     found = {h["host"] for h in zapi.hosts(zabbix, names=sorted(names))}
     assert found == names
+
+
+def test_materializing_a_partition_checks_that_host_config_only(
+    imported: dg.DagsterInstance,
+) -> None:
+    assert refresh(imported, cutoff=0).success
+    before = statuses()
+    key = before["srv-lab-a-02"]["partition_key"]
+    result = dg.materialize(
+        [host_config_sync_status],
+        partition_key=key,
+        instance=imported,
+        resources=build_resources(),
+    )
+    assert result.success
+    after = statuses()
+    assert after["srv-lab-a-02"]["checked_at"] > before["srv-lab-a-02"]["checked_at"]
+    assert after["srv-lab-a-02"]["status"] == "out_of_sync"
+    assert after["vm-web-01"]["checked_at"] == before["vm-web-01"]["checked_at"]
+    [evaluation] = result.get_asset_check_evaluations()
+    assert evaluation.check_name == "host_configs_in_sync" and not evaluation.passed
