@@ -91,11 +91,27 @@ def _values_in_use(client: NetBoxClient, field: str) -> set[str]:
     return used
 
 
+def _current_choices(client: NetBoxClient, name: str) -> list[str] | None:
+    """The values of the choice set ``name``; None when NetBox has no such set."""
+    found = client.objects("extras.custom_field_choice_sets", {"name": name})
+    return [c[0] for c in (found[0].get("extra_choices") or [])] if found else None
+
+
+def _remove_field_and_set(client: NetBoxClient, name: str) -> bool:
+    """Delete the owned field (it protects its set), then the set; True if a field went."""
+    field = client.api.extras.custom_fields.get(name=name)
+    if field is not None:
+        field.delete()
+    choice_set = client.api.extras.custom_field_choice_sets.get(name=name)
+    if choice_set is not None:
+        choice_set.delete()
+    return field is not None
+
+
 def _sync_choice_set(client: NetBoxClient, field: OwnedField, names: list[str]) -> dict[str, Any]:
     """Make the choice set hold ``names`` (plus values still in use); report what changed."""
-    sets = client.api.extras.custom_field_choice_sets
-    current = sets.get(name=field.name)
-    have = [c[0] for c in (current.extra_choices or [])] if current else []
+    current = _current_choices(client, field.name)
+    have = current or []
     wanted = list(dict.fromkeys(names))
     stale = [v for v in have if v not in wanted]
     used = _values_in_use(client, field.name) if stale else set()
@@ -109,50 +125,35 @@ def _sync_choice_set(client: NetBoxClient, field: OwnedField, names: list[str]) 
     }
     if not final:
         # NetBox refuses a choice set without choices: leave the field out until there is one.
-        # An existing set would keep offering gone objects, and none of its values is in use:
-        # remove the field (it protects its set), then the set.
+        # An existing set would keep offering gone objects, and none of its values is in use.
         if current is not None:
-            owned = client.api.extras.custom_fields.get(name=field.name)
-            if owned is not None:
-                owned.delete()
-            current.delete()
-            report["field_removed"] = owned is not None
+            report["field_removed"] = _remove_field_and_set(client, field.name)
         report["skipped"] = "no choices (NetBox needs at least one)"
         return report
-    choices = [[v, v] for v in final]
-    if current is None:
-        current = sets.create(
-            name=field.name,
-            description=f"Managed by nbzbx: {field.label}",
-            extra_choices=choices,
-            order_alphabetically=True,
-        )
-    elif have != final:
-        current.extra_choices = choices
-        current.save()
-    report["choice_set_id"] = current.id
+    ensured = client.ensure_choice_set(
+        field.name,
+        final,
+        description=f"Managed by nbzbx: {field.label}",
+        # in the cache's order: a set NetBox sorts would differ from it and be rewritten each run
+        order_alphabetically=False,
+    )
+    report["choice_set_id"] = ensured.id
     return report
 
 
-def _ensure_field(client: NetBoxClient, field: OwnedField, choice_set_id: int | None) -> bool:
-    """Create the custom field if it is missing; True when it was created."""
-    fields = client.api.extras.custom_fields
-    if fields.get(name=field.name) is not None:
-        return False
-    data: dict[str, Any] = {
-        "name": field.name,
-        "label": field.label,
-        "type": field.type,
-        "object_types": OBJECT_TYPES,
-        "group_name": FIELD_GROUP,
-        "description": field.description,
-        "required": False,
-        "filter_logic": "exact",
-    }
-    if choice_set_id is not None:
-        data["choice_set"] = choice_set_id
-    fields.create(data)
-    return True
+def _ensure_field(client: NetBoxClient, field: OwnedField, choice_set_id: int | None) -> str:
+    """Create or correct the custom field; NetBox's answer: created, updated or unchanged."""
+    return client.ensure_custom_field(
+        field.name,
+        object_types=OBJECT_TYPES,
+        type=field.type,
+        label=field.label,
+        description=field.description,
+        choice_set=choice_set_id,
+        group_name=FIELD_GROUP,
+        required=False,
+        filter_logic="exact",
+    ).action
 
 
 def publish_choices(client: NetBoxClient, names: dict[str, list[str]]) -> dict[str, Any]:
@@ -168,6 +169,6 @@ def publish_choices(client: NetBoxClient, names: dict[str, list[str]]) -> dict[s
             if choice_set_id is None:
                 report[field.name] = entry
                 continue
-        entry["field_created"] = _ensure_field(client, field, choice_set_id)
+        entry["field_created"] = _ensure_field(client, field, choice_set_id) == "created"
         report[field.name] = entry
     return report

@@ -264,13 +264,15 @@ class NetBoxClient:
         name: str,
         choices: Iterable[str | tuple[str, str]],
         description: str = "",
+        **extra: Any,
     ) -> Ensured:
         """Create or update the custom-field choice set ``name`` to exactly ``choices``.
 
-        A choice is a value, or a (value, label) pair.
+        A choice is a value, or a (value, label) pair; ``extra``: other choice-set attributes
+        such as ``order_alphabetically``.
         """
         wanted = [[c, c] if isinstance(c, str) else [c[0], c[1]] for c in choices]
-        desired = {"name": name, "extra_choices": wanted, "description": description}
+        desired = {"name": name, "extra_choices": wanted, "description": description, **extra}
         return self._ensure("extras.custom_field_choice_sets", name, desired)
 
     def ensure_custom_field(

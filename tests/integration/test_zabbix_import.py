@@ -23,12 +23,13 @@ from lab_objects import netbox_device as make_netbox_device
 from sqlalchemy import select
 from stopping_zabbix import StoppingZabbix
 
-from nbzbx_dagster.assets.zabbix_settings import IMPORT_JOB, fetch_zabbix_settings
+from nbzbx_dagster.assets.zabbix_settings import IMPORT_JOB, choice_names, fetch_zabbix_settings
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
+from nbzbx_dagster.netbox.choices import publish_choices
 from nbzbx_dagster.runner import RunOutcome, run_job
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.cache import KINDS, to_row
+from nbzbx_dagster.store.cache import KINDS, cache_frame, to_row
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
 from nbzbx_dagster.zabbix import api as zapi
 
@@ -604,3 +605,16 @@ def test_netbox_choices_follow_the_cache(
     assert p + "hg-used" in report["kept_in_use"]
     assert p + "hg-gone" in report["removed"]
     assert p + "hg-used" not in report["removed"]
+
+
+def test_publishing_unchanged_choices_writes_nothing_to_netbox(
+    lab: Lab, netbox: NetBoxClient
+) -> None:
+    lab.ok()
+    with lab.store().connect() as conn:
+        names = choice_names({key: cache_frame(conn, kind) for key, kind in KINDS.items()})
+    netbox.calls.clear()
+    report = publish_choices(netbox, names)
+    writes = {call: n for call, n in netbox.calls.items() if not call.startswith("GET")}
+    assert writes == {}
+    assert not any(entry.get("added") or entry.get("removed") for entry in report.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from nbzbx_dagster.netbox.choices import FIELDS, SYNC_STATUSES, publish_choices
+from nbzbx_dagster.netbox.client import Ensured
 
 
 class Obj:
@@ -64,6 +65,30 @@ class FakeNetBox:
 
     def virtual_machines(self, filters: dict[str, Any], fields: list[str]) -> list[dict[str, Any]]:
         return self._list("vms", filters)
+
+    def _endpoint(self, endpoint: str) -> Endpoint:
+        return getattr(self.api.extras, endpoint.removeprefix("extras."))
+
+    def objects(self, endpoint: str, filters: dict[str, Any]) -> list[dict[str, Any]]:
+        found = self._endpoint(endpoint).get(filters["name"])
+        return [dict(vars(found))] if found else []
+
+    def _ensure(self, endpoint: str, name: str, desired: dict[str, Any]) -> Ensured:
+        target = self._endpoint(endpoint)
+        found = target.get(name)
+        if found is None:
+            return Ensured(target.create(desired).id, "created")
+        if all(getattr(found, k, None) == v for k, v in desired.items()):
+            return Ensured(found.id, "unchanged")
+        found.__dict__.update(desired)
+        return Ensured(found.id, "updated")
+
+    def ensure_choice_set(self, name: str, choices: list[str], **attrs: Any) -> Ensured:
+        desired = {"name": name, "extra_choices": [[c, c] for c in choices], **attrs}
+        return self._ensure("extras.custom_field_choice_sets", name, desired)
+
+    def ensure_custom_field(self, name: str, **attrs: Any) -> Ensured:
+        return self._ensure("extras.custom_fields", name, {"name": name, **attrs})
 
     def choices(self, field: str) -> list[str]:
         return [v for v, _ in self.api.extras.custom_field_choice_sets.objects[field].extra_choices]
