@@ -63,8 +63,8 @@ from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
 from nbzbx_dagster.netbox import client as netbox_client
 from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.host_configs import read_host_configs
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.netbox.inventory import read_host_configs
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.sync.desired import desired_host
 from nbzbx_dagster.zabbix import api as zapi
@@ -330,7 +330,7 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> float:
 
 
 def import_settings(instance: dg.DagsterInstance) -> None:
-    from nbzbx_dagster.runner import run_job
+    from nbzbx_dagster.run_in_process import run_job
 
     outcome = run_job(IMPORT_JOB, instance=instance)
     if not outcome.success:

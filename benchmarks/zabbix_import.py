@@ -44,7 +44,7 @@ from pyzabbix import ZabbixAPI
 
 from nbzbx_dagster.assets.zabbix_settings import IMPORT_JOB, fetch_zabbix_settings
 from nbzbx_dagster.lab import services
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS
 from nbzbx_dagster.zabbix.client import ZabbixClient

@@ -7,6 +7,7 @@ the URL and the cause, and exit non-zero; no traceback and no secret reaches the
 from __future__ import annotations
 
 import json
+import os
 import sys
 import warnings
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from typing import Any
 
 import click
 
+from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
 from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
 from nbzbx_dagster.commands.settings import settings as settings_group
 from nbzbx_dagster.commands.system_jobs import system_jobs_group
@@ -21,18 +23,6 @@ from nbzbx_dagster.lab import services as lab_services
 
 # Dagster flags parameters such as backfill_policy as beta; that is for developers, not operators.
 warnings.filterwarnings("ignore", message=".*is currently in beta")
-
-
-def _emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
-    if as_json:
-        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
-    else:
-        human(data)
-
-
-def _fail(message: str, code: int = 1) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(code)
 
 
 @click.group()
@@ -58,7 +48,7 @@ def doctor(as_json: bool) -> None:
                 line = f"{mark} {row['name']:<16} {row['error']}"
             click.echo(line)
 
-    _emit(checks, as_json, human)
+    emit(checks, as_json, human)
     if not all(row["ok"] for row in checks):
         sys.exit(1)
 
@@ -72,14 +62,12 @@ def db() -> None:
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the state store's schema migrations (runs also happen to apply them)."""
-    from nbzbx_dagster.settings import state_store_url
-    from nbzbx_dagster.store import StateStore, StoreError
+    from nbzbx_dagster.store import StoreError
 
     try:
-        store = StateStore(state_store_url())
-        store.upgrade()
+        open_store()
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo("state store schema is up to date")
 
 
@@ -96,19 +84,28 @@ def db_upgrade() -> None:
 @click.option("--verbose", is_flag=True, help="Show the run's log on standard error.")
 def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> None:
     """Run a job once, now, and exit non-zero if it fails."""
-    from dagster._core.errors import DagsterInvariantViolationError
+    import dagster as dg
 
-    from nbzbx_dagster.runner import run_job
+    from nbzbx_dagster.dagster_internals import BATCH_SIZE, BATCH_SIZE_ENV
+    from nbzbx_dagster.run_in_process import run_job
+
+    # this process starts Dagster: let it store the refresh's events in batches
+    os.environ.setdefault(BATCH_SIZE_ENV, str(BATCH_SIZE))
 
     run_config: dict[str, Any] = {}
     if cutoff is not None:
         if job != "host_config_sync_refresh":
-            _fail("--cutoff applies to host_config_sync_refresh only")
+            fail("--cutoff applies to host_config_sync_refresh only")
         run_config = {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": cutoff}}}}
     try:
-        outcome = run_job(job, run_config, log_level="INFO" if verbose else "CRITICAL")
-    except DagsterInvariantViolationError:
-        _fail(f"no job named {job!r}")
+        outcome = run_job(
+            job,
+            run_config,
+            instance=dagster_instance(),
+            log_level="INFO" if verbose else "CRITICAL",
+        )
+    except dg.DagsterInvariantViolationError:
+        fail(f"no job named {job!r}")
 
     def human(data: dict[str, Any]) -> None:
         state = "succeeded" if data["success"] else "FAILED"
@@ -118,7 +115,7 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
         if data["error"]:
             click.echo(f"error: {data['error']}", err=True)
 
-    _emit(outcome.as_dict(), as_json, human)
+    emit(outcome.as_dict(), as_json, human)
     if not outcome.success:
         sys.exit(1)
 
@@ -173,7 +170,7 @@ def lab_status(as_json: bool) -> None:
         for row in data:
             click.echo(f"{'up  ' if row['up'] else 'down'} {row['service']:<12} {row['url']}")
 
-    _emit(rows, as_json, human)
+    emit(rows, as_json, human)
 
 
 @lab.command("env")
@@ -185,7 +182,7 @@ def lab_env(zabbix: str, as_json: bool) -> None:
         lines = lab_services.export_lines(zabbix)
         values = lab_services.env(zabbix)
     except RuntimeError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         values["NBZBX_NETBOX_TOKEN"] = "<in " + str(lab_services.netbox_token_file()) + ">"
         click.echo(json.dumps(values, indent=2))
@@ -205,13 +202,13 @@ def lab_seed(zabbix: str, all_zabbix: bool, as_json: bool) -> None:
     try:
         result = seed_lab(versions)
     except Exception as exc:  # one line, whatever failed
-        _fail(f"seeding the lab failed: {exc}")
+        fail(f"seeding the lab failed: {exc}")
 
     def human(data: dict[str, Any]) -> None:
         for system, counts in data.items():
             click.echo(f"{system}: " + ", ".join(f"{k} {v}" for k, v in counts.items()))
 
-    _emit(result, as_json, human)
+    emit(result, as_json, human)
 
 
 main.add_command(maintenance_group)

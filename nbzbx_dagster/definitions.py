@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dagster as dg
 
-from nbzbx_dagster.assets.host_configs import host_config_sync_status, netbox_host_configs
+from nbzbx_dagster.assets.host_sync import host_config_sync_status, netbox_host_configs
 from nbzbx_dagster.assets.zabbix_settings import zabbix_settings_import
 from nbzbx_dagster.jobs.host_config_sync import host_config_sync_refresh
 from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup

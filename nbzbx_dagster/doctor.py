@@ -6,11 +6,11 @@ import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.connections import NetBoxConnection, ZabbixConnection
 from nbzbx_dagster.netbox.errors import NetBoxError
-from nbzbx_dagster.settings import Connections, SettingsError, load_settings, state_store_url
+from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.store import StateStore, StoreError
-from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.store.url import state_store_url
 from nbzbx_dagster.zabbix.errors import ZabbixError
 
 Env = Mapping[str, str]
@@ -26,35 +26,16 @@ def _settings(env: Env) -> dict[str, Any]:
 
 
 def _netbox(env: Env) -> dict[str, Any]:
-    conns = Connections.from_env(env)
-    client = NetBoxClient.connect(
-        conns.netbox_url,
-        conns.netbox_token.get_secret_value(),
-        timeout=conns.timeout_seconds,
-        verify=conns.verify_tls,
-        ca_bundle=conns.ca_bundle,
-    )
-    status = client.status()
-    return {"url": conns.netbox_url, "version": status.get("netbox-version")}
+    connection = NetBoxConnection.from_env(env)
+    status = connection.open().status()
+    return {"url": connection.url, "version": status.get("netbox-version")}
 
 
 def _zabbix(env: Env) -> dict[str, Any]:
-    conns = Connections.from_env(env)
-    client = ZabbixClient.connect(
-        conns.zabbix_url,
-        token=conns.zabbix_token.get_secret_value() if conns.zabbix_token else None,
-        user=conns.zabbix_user,
-        password=conns.zabbix_password.get_secret_value() if conns.zabbix_password else None,
-        timeout=conns.timeout_seconds,
-        verify=conns.verify_tls,
-        ca_bundle=conns.ca_bundle,
-    )
+    connection = ZabbixConnection.from_env(env)
+    client = connection.open()
     try:
-        return {
-            "url": conns.zabbix_url,
-            "version": client.version_str,
-            "auth": "token" if conns.zabbix_token else "password",
-        }
+        return {"url": connection.url, "version": client.version_str, "auth": connection.auth}
     finally:
         client.close()
 

@@ -16,7 +16,7 @@ from nbzbx_dagster.netbox.choices import publish_choices
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
-from nbzbx_dagster.runs import system_job_run
+from nbzbx_dagster.run_scope import system_job_run
 from nbzbx_dagster.store.cache import KINDS, CacheKind, apply_plan, cache_frame, read_cache, to_row
 from nbzbx_dagster.store.cache_plan import CachePlan, plan_cache
 from nbzbx_dagster.zabbix import api as zapi

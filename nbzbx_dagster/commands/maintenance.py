@@ -7,38 +7,18 @@ deletes the Zabbix maintenance first and the registry row only once Zabbix no lo
 from __future__ import annotations
 
 import getpass
-import json
-import sys
 from collections.abc import Callable
 from typing import Any
 
 import click
 
+from nbzbx_dagster.commands.common import client_factories, emit, fail, open_store
 from nbzbx_dagster.maintenance.targets import MaintenanceError
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
-def _emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
-    if as_json:
-        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
-    else:
-        human(data)
 
 
 def _services() -> tuple[Any, Callable[[], Any], Callable[[], Any]]:
     """The state store, and factories of the Zabbix and NetBox clients (connected on use)."""
-    from nbzbx_dagster.resources.netbox import NetBoxResource
-    from nbzbx_dagster.resources.zabbix import ZabbixResource
-    from nbzbx_dagster.settings import state_store_url
-    from nbzbx_dagster.store import StateStore
-
-    store = StateStore(state_store_url())
-    store.upgrade()
-    return store, ZabbixResource().client, NetBoxResource().client
+    return open_store(), *client_factories()
 
 
 def _expected_errors() -> tuple[type[Exception], ...]:
@@ -138,13 +118,13 @@ def create(
         result = create_window(
             request,
             store=store,
-            zabbix=zabbix(),
+            zabbix=zabbix,
             netbox=netbox,
             journal_enabled=load_settings(store.get_overrides()).journal_enabled,
             now=now,
         )
     except _expected_errors() as exc:
-        _fail(str(exc))
+        fail(str(exc))
 
     def human(data: dict[str, Any]) -> None:
         window, resolved = data["window"], data["resolved"]
@@ -159,27 +139,24 @@ def create(
         if journal and journal["failed"]:
             click.echo(f"warning: {journal['failed']} journal entries not written", err=True)
 
-    _emit(result, as_json, human)
+    emit(result, as_json, human)
 
 
 @maintenance.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Print the windows as JSON.")
 def list_(as_json: bool) -> None:
     """The windows in the registry, with their status as of now."""
-    from nbzbx_dagster.maintenance import registry
-    from nbzbx_dagster.settings import state_store_url
-    from nbzbx_dagster.store import StateStore, StoreError
+    from nbzbx_dagster.maintenance import windows
+    from nbzbx_dagster.store import StoreError
     from nbzbx_dagster.store.tables import utc_now
 
     try:
-        store = StateStore(state_store_url())
-        store.upgrade()
-        with store.connect() as conn:
-            windows = registry.list_windows(conn)
+        with open_store().connect() as conn:
+            stored = windows.list_windows(conn)
     except StoreError as exc:
-        _fail(str(exc))
+        fail(str(exc))
     now = utc_now()
-    rows = [registry.public_row(w, now) for w in windows]
+    rows = [windows.public_row(w, now) for w in stored]
 
     def human(data: list[dict[str, Any]]) -> None:
         if not data:
@@ -191,7 +168,7 @@ def list_(as_json: bool) -> None:
                 f"  [{targets}]"
             )
 
-    _emit(rows, as_json, human)
+    emit(rows, as_json, human)
 
 
 @maintenance.command("delete")
@@ -199,13 +176,13 @@ def list_(as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def delete(name_or_id: str, as_json: bool) -> None:
     """Delete a window: in Zabbix first, then from the registry (kept if Zabbix fails)."""
-    from nbzbx_dagster.maintenance import registry
+    from nbzbx_dagster.maintenance import windows
     from nbzbx_dagster.zabbix import api as zapi
 
     try:
         store, zabbix, _ = _services()
         with store.connect() as conn:
-            window = registry.get_window(conn, name_or_id)
+            window = windows.get_window(conn, name_or_id)
         if window is None:
             raise MaintenanceError(f"no maintenance window named (or with id) {name_or_id!r}")
         maintenanceid = window["zabbix_maintenance_id"]
@@ -219,11 +196,11 @@ def delete(name_or_id: str, as_json: bool) -> None:
                 )
             in_zabbix = "deleted" if outcome.deleted else "already gone"
         with store.transaction() as conn:
-            registry.delete_window(conn, window["id"])
+            windows.delete_window(conn, window["id"])
     except _expected_errors() as exc:
-        _fail(str(exc))
+        fail(str(exc))
     result = {"name": window["name"], "id": window["id"], "zabbix": in_zabbix}
-    _emit(
+    emit(
         result,
         as_json,
         lambda d: click.echo(f"deleted {d['name']!r} (Zabbix maintenance: {d['zabbix']})"),

@@ -8,25 +8,14 @@ from __future__ import annotations
 
 import getpass
 import json
-import sys
 from typing import Any
 
 import click
 
-from nbzbx_dagster.overrides import apply_overrides
-from nbzbx_dagster.settings import SettingsError, allowed_values, describe_layers, state_store_url
-from nbzbx_dagster.store import StateStore, StoreError
-
-
-def _open_store() -> StateStore:
-    store = StateStore(state_store_url())
-    store.upgrade()
-    return store
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
+from nbzbx_dagster.commands.common import fail, open_store
+from nbzbx_dagster.settings import SettingsError, allowed_values, describe_layers
+from nbzbx_dagster.settings.overrides import apply_overrides
+from nbzbx_dagster.store import StoreError
 
 
 def _compact(value: Any) -> str:
@@ -51,10 +40,10 @@ def show(as_json: bool) -> None:
                 "origin": row.origin,
                 "allowed": allowed_values(row.name),
             }
-            for row in describe_layers(_open_store().get_overrides())
+            for row in describe_layers(open_store().get_overrides())
         ]
     except (SettingsError, StoreError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if as_json:
         click.echo(json.dumps(rows, indent=2, ensure_ascii=False))
         return
@@ -70,9 +59,9 @@ def show(as_json: bool) -> None:
 def set_(name: str, value: str) -> None:
     """Store an override: NAME VALUE (numbers, true/false, text, or JSON for lists/mappings)."""
     try:
-        summary = apply_overrides(_open_store(), {name: value}, [], by=f"cli {getpass.getuser()}")
+        summary = apply_overrides(open_store(), {name: value}, [], by=f"cli {getpass.getuser()}")
     except (SettingsError, StoreError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     click.echo(f"{name} = {_compact(summary['set'][name])} (stored; applies on the next tick/run)")
 
 
@@ -81,9 +70,9 @@ def set_(name: str, value: str) -> None:
 def unset(name: str) -> None:
     """Remove a stored override; the file, environment or default value applies again."""
     try:
-        summary = apply_overrides(_open_store(), {}, [name], by=f"cli {getpass.getuser()}")
+        summary = apply_overrides(open_store(), {}, [name], by=f"cli {getpass.getuser()}")
     except (SettingsError, StoreError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     if summary["unset"]:
         click.echo(f"{name}: override removed")
     else:

@@ -7,13 +7,12 @@ and the effective settings, so it answers the same from any machine that shares 
 from __future__ import annotations
 
 import json
-import os
-import sys
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
+from nbzbx_dagster.commands.common import dagster_instance, fail, open_store
 from nbzbx_dagster.settings import Settings, SettingsError
 
 if TYPE_CHECKING:  # dagster is imported by the commands that need it, not by `nbzbx lab env`
@@ -25,7 +24,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _run_row(record: Any) -> dict[str, Any]:
-    from nbzbx_dagster.registry import utc_from_timestamp
+    from nbzbx_dagster.scheduling import utc_from_timestamp
 
     return {
         "run_id": record.dagster_run.run_id,
@@ -40,7 +39,7 @@ def collect_status(instance: dg.DagsterInstance, settings: Settings) -> dict[str
     """Per registered job: intervals, last run, next due time, running or not; and overall."""
     import dagster as dg
 
-    from nbzbx_dagster.registry import (
+    from nbzbx_dagster.scheduling import (
         sensor_cursor,
         sensor_running,
         sensor_state,
@@ -96,19 +95,6 @@ def _sensor_state_text(state: Any, ticking: bool) -> str:
     return "running" if ticking else "not ticking (is the daemon running?)"
 
 
-def _instance() -> dg.DagsterInstance:
-    if not os.environ.get("DAGSTER_HOME"):
-        _fail("DAGSTER_HOME is not set: point it at the Dagster instance (nbzbx lab env sets it)")
-    import dagster as dg
-
-    return dg.DagsterInstance.get()
-
-
-def _fail(message: str) -> None:
-    click.echo(f"error: {message}", err=True)
-    sys.exit(1)
-
-
 def _registered() -> None:
     """Import every definition, so that every system job module has registered its job."""
     import nbzbx_dagster.definitions  # noqa: F401
@@ -122,7 +108,7 @@ def system_jobs_group() -> None:
 @system_jobs_group.command("list")
 def list_jobs() -> None:
     """The registered system jobs, one name per line."""
-    from nbzbx_dagster.registry import system_jobs
+    from nbzbx_dagster.scheduling import system_jobs
 
     _registered()
     for job in system_jobs():
@@ -133,15 +119,15 @@ def list_jobs() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the status as JSON.")
 def status(as_json: bool) -> None:
     """Per job: interval, last run and its outcome, next due time, running or not."""
-    from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
+    from nbzbx_dagster.settings import load_settings
     from nbzbx_dagster.store import StoreError
 
     _registered()
-    instance = _instance()
+    instance = dagster_instance()
     try:
-        settings = SettingsResource(store=StateStoreResource()).effective()
+        settings = load_settings(overrides=open_store().get_overrides())
     except (SettingsError, StoreError) as exc:
-        _fail(str(exc))
+        fail(str(exc))
     report = collect_status(instance, settings)
     if as_json:
         click.echo(json.dumps(report, indent=2))

@@ -1,5 +1,5 @@
 """Jobs. Importing this package imports every system job module, which registers its job
-(`nbzbx_dagster.registry`), in the order `nbzbx system-jobs status` lists them; a new system
+(`nbzbx_dagster.scheduling`), in the order `nbzbx system-jobs status` lists them; a new system
 job module adds its name here."""
 
 from importlib import import_module

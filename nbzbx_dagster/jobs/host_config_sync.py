@@ -4,46 +4,35 @@ It picks the host configs last checked before now minus the cutoff (or never), c
 in this one run, records a materialization of ``host_config_sync_status`` per checked partition,
 and then writes the changed ``zabbix_hostid`` / ``zabbix_sync_status`` values back to NetBox.
 
-The per-partition materializations are stored in batches of 1,000 (one INSERT per batch), the way
-Dagster stores a multi-partition asset output, instead of one ``log_event`` each: dagster-postgres
-opens a connection and runs four statements per single event, which made Dagster's bookkeeping
-most of a refresh (10,000 host configs, benchmarks/host_config_sync.py: 37 s through PgBouncer,
-126 s direct; batched, 4 s either way). Materializing only the partitions whose status changed
-would cut steady-state runs further, but the UI would lose each partition's last-checked time
-and first runs would not get faster; a full refresh adds one event-log row per host config,
-which the instance's retention has to allow for.
+The per-partition materializations are stored in batches where the deployment allows it
+(``dagster_internals``); a full refresh adds one event-log row per host config, which the
+instance's retention has to allow for.
 """
 
-import os
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 
 import dagster as dg
-from dagster._core.events import DagsterEvent, DagsterEventBatchMetadata, generate_event_batch_id
 from pydantic import Field
 
-from nbzbx_dagster.assets.host_configs import (
+from nbzbx_dagster.host_sync_events import (
     CONFIGS_ASSET,
-    STATUS_ASSET,
-    check_metadata,
-    host_configs_metadata,
     in_sync_evaluation,
+    record_host_configs,
+    record_statuses,
 )
 from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.host_configs import HostConfig
+from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.netbox.writeback import missing_fields, write_back
-from nbzbx_dagster.registry import register_system_job
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG, system_job_run
+from nbzbx_dagster.scheduling import register_system_job
 from nbzbx_dagster.sync.check import HostCheck
-from nbzbx_dagster.sync.refresh import refresh
+from nbzbx_dagster.sync.refresh import refresh, save_refresh
 from nbzbx_dagster.timings import Timings
 
 JOB = "host_config_sync_refresh"
-BATCH_SIZE_ENV = "DAGSTER_EVENT_BATCH_SIZE"
-EVENT_BATCH = 1000
 
 
 class RefreshConfig(dg.Config):
@@ -72,27 +61,29 @@ def refresh_host_config_sync_status(
     effective = settings.effective()
     store = state_store.open()
     timings = Timings()
-    checks, summary, host_configs = refresh(
-        context,
-        netbox.client,
-        zabbix.client,
-        store,
-        effective,
-        cutoff_minutes=config.cutoff,
-        timings=timings,
-    )
+    with system_job_run(context, store, effective, JOB) as run:
+        result = refresh(
+            netbox.client,
+            zabbix.client,
+            store,
+            effective,
+            cutoff_minutes=config.cutoff,
+            timings=timings,
+        )
+        save_refresh(run.conn, result, timings)
+        run.summary = result.summary
+    checks, summary = result.checks, result.summary
     with timings.section("store_read"):
         evaluation = in_sync_evaluation(store)
+    configs_metadata = record_host_configs(context.instance, result.host_configs, timings)
     with timings.section("dagster_events"):
-        context.log_event(
-            dg.AssetMaterialization(CONFIGS_ASSET, metadata=host_configs_metadata(host_configs))
-        )
-        report_statuses(context, checks)
+        context.log_event(dg.AssetMaterialization(CONFIGS_ASSET, metadata=configs_metadata))
+        record_statuses(context, checks)
         context.log_event(evaluation)
     context.log.info(f"{JOB}: {summary}")
     if effective.netbox_writeback and checks:
         with timings.section("netbox_writeback"):
-            _write_back(context, netbox.client(), host_configs.configs, checks)
+            _write_back(context, netbox.client(), result.host_configs.configs, checks)
     context.add_output_metadata(
         {
             **{k: v for k, v in summary.items() if v is not None},
@@ -105,43 +96,6 @@ def refresh_host_config_sync_status(
             ),
         }
     )
-
-
-@contextmanager
-def _batched_event_writes() -> Iterator[None]:
-    """Dagster stores events carrying batch metadata in one call per batch only while
-    DAGSTER_EVENT_BATCH_SIZE is positive (read at every event); set it for the duration unless
-    the deployment set it."""
-    previous = os.environ.get(BATCH_SIZE_ENV)
-    if previous and previous.strip().isdigit() and int(previous) > 0:
-        yield
-        return
-    os.environ[BATCH_SIZE_ENV] = str(EVENT_BATCH)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(BATCH_SIZE_ENV, None)
-        else:
-            os.environ[BATCH_SIZE_ENV] = previous
-
-
-def report_statuses(context: dg.OpExecutionContext, checks: Sequence[HostCheck]) -> None:
-    """One ``host_config_sync_status`` materialization per partition, stored in batches.
-
-    ``context.log_event`` has no batch form, so the events are made as Dagster makes those of a
-    multi-partition asset output (``DagsterEvent.asset_materialization`` with batch metadata).
-    They do not appear in an in-process result's event list; the event log has them."""
-    step = context.get_step_execution_context()
-    batch_id = generate_event_batch_id()
-    with _batched_event_writes():
-        for n, check in enumerate(checks, start=1):
-            materialization = dg.AssetMaterialization(
-                STATUS_ASSET, partition=check.config.key, metadata=check_metadata(check)
-            )
-            DagsterEvent.asset_materialization(
-                step, materialization, DagsterEventBatchMetadata(batch_id, n == len(checks))
-            )
 
 
 def _write_back(

@@ -14,11 +14,11 @@ from nbzbx_dagster.maintenance.cleanup import cleanup_maintenances
 from nbzbx_dagster.maintenance.create import WindowRequest, create_window, window_times
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.maintenance.targets import MaintenanceTargets
-from nbzbx_dagster.registry import register_system_job
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG, system_job_run
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG, system_job_run
+from nbzbx_dagster.scheduling import register_system_job
 
 CREATE_JOB = "create_maintenance"
 CLEANUP_JOB = "maintenance_cleanup"
@@ -98,7 +98,7 @@ def create_maintenance_window(
     result = create_window(
         request,
         store=state_store.open(),
-        zabbix=zabbix.client(),
+        zabbix=zabbix.client,
         netbox=netbox.client,
         journal_enabled=settings.effective().journal_enabled,
         now=now,

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dagster as dg
 
 from nbzbx_dagster.assets.zabbix_settings import GROUP, IMPORT_JOB
-from nbzbx_dagster.registry import register_system_job
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.scheduling import register_system_job
 
 import_zabbix_settings = register_system_job("zabbix_import_interval")(
     dg.define_asset_job(

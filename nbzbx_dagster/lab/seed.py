@@ -12,7 +12,7 @@ from typing import Any
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.host_configs import HostConfig, read_host_configs
+from nbzbx_dagster.netbox.inventory import HostConfig, read_host_configs
 from nbzbx_dagster.settings import Settings, load_settings
 from nbzbx_dagster.sync.desired import ZabbixIndex, desired_host
 from nbzbx_dagster.zabbix import api as zapi

@@ -104,6 +104,8 @@ def env(zabbix: str = "7.0") -> dict[str, str]:
         "NBZBX_CONFIG": str(LAB_SETTINGS),
         "NBZBX_DAGSTER_PG_URL": database_url("dagster", pooled=True),
         "DAGSTER_HOME": str(dagster_home()),
+        # Dagster stores the refresh's per-partition events in batches only with this set
+        "DAGSTER_EVENT_BATCH_SIZE": "1000",
     }
 
 

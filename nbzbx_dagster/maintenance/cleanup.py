@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from nbzbx_dagster.maintenance import registry
+from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.zabbix import api as zapi
@@ -130,15 +130,15 @@ def cleanup_maintenances(
 ) -> dict[str, Any]:
     """Clean the expired windows (writes through ``conn``); the summary."""
     lazy = _LazyZabbix(zabbix)
-    windows = registry.expired_windows(conn, now)
-    by_name = {w["name"]: w for w in windows}
+    expired = windows.expired_windows(conn, now)
+    by_name = {w["name"]: w for w in expired}
     outcome = deletion_outcomes(
-        {w["name"]: w["zabbix_maintenance_id"] for w in windows}, lazy.delete
+        {w["name"]: w["zabbix_maintenance_id"] for w in expired}, lazy.delete
     )
     for name in outcome.deleted:
-        registry.delete_window(conn, by_name[name]["id"])
+        windows.delete_window(conn, by_name[name]["id"])
     for name in outcome.failed:
-        registry.mark_failed(conn, by_name[name]["id"])
+        windows.mark_failed(conn, by_name[name]["id"])
 
     unmanaged: Outcome | None = None
     if settings.cleanup_unmanaged_maintenances:
@@ -162,7 +162,7 @@ def _cleanup_unmanaged(conn: Connection, lazy: _LazyZabbix, pattern: str, now: d
         # the run must show that this part was not done
         return Outcome(failed={"(listing Zabbix maintenances)": str(error)}, checked=0)
     candidates = unmanaged_candidates(
-        existing, registry.registered_maintenance_ids(conn), pattern, now
+        existing, windows.registered_maintenance_ids(conn), pattern, now
     )
     return deletion_outcomes(candidates, lazy.delete)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from nbzbx_dagster.maintenance import registry
+from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.maintenance.targets import MaintenanceError, MaintenanceTargets, resolve_targets
 from nbzbx_dagster.netbox.client import NetBoxClient
@@ -88,24 +88,28 @@ def create_window(
     request: WindowRequest,
     *,
     store: StateStore,
-    zabbix: ZabbixClient,
+    zabbix: Callable[[], ZabbixClient],
     netbox: Callable[[], NetBoxClient],
     journal_enabled: bool,
     now: datetime | None = None,
 ) -> dict[str, Any]:
     """Create the window in Zabbix and in the registry; the stored window, its resolution and
     the journal outcome. Raises MaintenanceError on refusal, ZabbixError/NetBoxError/StoreError
-    when a service fails (nothing stored then)."""
+    when a service fails (nothing stored then). ``zabbix`` and ``netbox`` are client factories,
+    as for every entry point of the core: NetBox is reached only when it is needed."""
     now = now or utc_now()
     validate_request(request, now)
     with store.connect() as conn:
-        if registry.get_window(conn, request.name) is not None:
+        if windows.get_window(conn, request.name) is not None:
             raise MaintenanceError(f"a window named {request.name!r} is already in the registry")
-    if zapi.maintenances(zabbix, names=[request.name]):
+    zabbix_client = zabbix()
+    if zapi.maintenances(zabbix_client, names=[request.name]):
         raise MaintenanceError(f"Zabbix already has a maintenance named {request.name!r}")
-    resolution = resolve_targets(request.targets, zabbix, netbox, map_objects=journal_enabled)
+    resolution = resolve_targets(
+        request.targets, zabbix_client, netbox, map_objects=journal_enabled
+    )
     maintenanceid = zapi.create_maintenance(
-        zabbix,
+        zabbix_client,
         request.name,
         request.start,
         request.end,
@@ -116,7 +120,7 @@ def create_window(
     )
     try:
         with store.transaction() as conn:
-            window = registry.add_window(
+            window = windows.add_window(
                 conn,
                 name=request.name,
                 start=request.start,
@@ -129,13 +133,13 @@ def create_window(
                 now=now,
             )
     except Exception:
-        zapi.delete_maintenances(zabbix, [maintenanceid])
+        zapi.delete_maintenances(zabbix_client, [maintenanceid])
         raise
     journal = Journal(netbox)
     if journal_enabled:
         journal.write(resolution.objects, creation_note(window))
     return {
-        "window": registry.public_row(window, now),
+        "window": windows.public_row(window, now),
         "resolved": resolution.as_dict(),
         "journal": journal.summary() if journal_enabled else None,
     }

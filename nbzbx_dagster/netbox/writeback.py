@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.host_configs import HostConfig
+from nbzbx_dagster.netbox.inventory import HostConfig
 
 ENDPOINTS = {"device": "dcim.devices", "vm": "virtualization.virtual_machines"}
 FIELDS = ("zabbix_hostid", "zabbix_sync_status")

@@ -1,27 +1,30 @@
 """The state store and the config resource as Dagster resources.
 
-Both read their connection from the environment at run time (``NBZBX_DATABASE_URL``,
-``NBZBX_CONFIG``), so loading the definitions needs no service and shows no secret.
+The store's URL is bound to ``NBZBX_DATABASE_URL`` by ``build_resources`` (the UI shows the
+variable, not the password in it); unset, the store is the default SQLite file. Loading the
+definitions needs no service.
 """
 
 import dagster as dg
-from pydantic import PrivateAttr
+from pydantic import Field, PrivateAttr
 
-from nbzbx_dagster.settings import Settings, load_settings, state_store_url
+from nbzbx_dagster.settings import Settings, load_settings
 from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.url import default_database_url
 
 
 class StateStoreResource(dg.ConfigurableResource):
     """The project's state store (SQLAlchemy); migrations are applied when a run first opens it."""
 
-    database_url: str | None = None
+    database_url: str = Field(
+        default="", description="SQLAlchemy URL; empty: a SQLite file under NBZBX_HOME."
+    )
 
     _store: StateStore | None = PrivateAttr(default=None)
 
     def open(self) -> StateStore:
         if self._store is None:
-            url = self.database_url or state_store_url()
-            store = StateStore(url)
+            store = StateStore(self.database_url.strip() or default_database_url())
             store.upgrade()
             self._store = store
         return self._store

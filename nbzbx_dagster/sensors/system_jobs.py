@@ -21,10 +21,11 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import dagster as dg
-from dagster._core.storage.dagster_run import NOT_FINISHED_STATUSES
 
 import nbzbx_dagster.jobs  # noqa: F401  (imports every system job module, which registers it)
-from nbzbx_dagster.registry import (
+from nbzbx_dagster.resources.store import SettingsResource
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.scheduling import (
     SENSOR_INTERVAL_SECONDS,
     SENSOR_NAME,
     CursorError,
@@ -34,15 +35,21 @@ from nbzbx_dagster.registry import (
     parse_cursor,
     system_jobs,
 )
-from nbzbx_dagster.resources.store import SettingsResource
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+
+# a run in any of these holds its job's one-at-a-time slot
+UNFINISHED = [
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.SUSPENDED,
+    dg.DagsterRunStatus.CANCELING,
+]
 
 
 def active_run(instance: dg.DagsterInstance, job_name: str) -> dg.DagsterRun | None:
     """A run of `job_name` that is queued, not yet started, starting or in progress."""
-    runs = instance.get_runs(
-        dg.RunsFilter(job_name=job_name, statuses=NOT_FINISHED_STATUSES), limit=1
-    )
+    runs = instance.get_runs(dg.RunsFilter(job_name=job_name, statuses=UNFINISHED), limit=1)
     return runs[0] if runs else None
 
 

@@ -1,4 +1,6 @@
-"""Stored host config sync statuses: what was found, when, and the last good status on error."""
+"""Stored host config sync statuses: what was found, when, and the last good status on error.
+
+Rows are plain mappings; ``sync.refresh`` makes them from its checks."""
 
 from __future__ import annotations
 
@@ -10,7 +12,6 @@ from sqlalchemy import Connection, delete, select
 
 from nbzbx_dagster.store.state import upsert
 from nbzbx_dagster.store.tables import host_config_status
-from nbzbx_dagster.sync.check import HostCheck
 
 
 def read_statuses(conn: Connection) -> dict[str, dict[str, Any]]:
@@ -25,38 +26,9 @@ def stale_keys(
     return [k for k in keys if k not in stored or stored[k]["checked_at"] < cutoff]
 
 
-def save_checks(
-    conn: Connection,
-    checks: Sequence[HostCheck],
-    stored: dict[str, dict[str, Any]],
-    now: datetime,
-) -> None:
-    """Upsert one row per check; an error keeps the last good status it replaces."""
-    rows = []
-    for check in checks:
-        before = stored.get(check.config.key) or {}
-        last_good = None
-        if check.status == "error":
-            previous = before.get("status")
-            last_good = (
-                previous if previous and previous != "error" else before.get("last_good_status")
-            )
-        rows.append(
-            {
-                "partition_key": check.config.key,
-                "object_type": check.config.object_type,
-                "object_id": check.config.object_id,
-                "name": check.config.name,
-                "zabbix_hostid": check.zabbix_hostid,
-                "status": check.status,
-                "last_good_status": last_good,
-                "diff": check.diff,
-                "error": check.error,
-                "checked_at": now,
-                "desired": check.desired,
-            }
-        )
-    upsert(conn, host_config_status, rows)
+def save_statuses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Upsert one row per host config, keyed by partition key."""
+    upsert(conn, host_config_status, list(rows))
 
 
 def delete_statuses(conn: Connection, keys: Iterable[str]) -> None:

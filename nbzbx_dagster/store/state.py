@@ -20,9 +20,9 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
-from nbzbx_dagster.settings import mask_url
 from nbzbx_dagster.store import migrate
 from nbzbx_dagster.store.tables import EVENT_STATUSES, event_log, settings_override, utc_now
+from nbzbx_dagster.store.url import mask_url
 
 SUPPORTED = ("sqlite", "postgresql")
 SQLITE_BUSY_TIMEOUT_S = 30

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nbzbx_dagster.netbox.host_configs import HostConfig
+from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix import api as zapi

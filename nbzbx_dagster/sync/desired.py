@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nbzbx_dagster.netbox.host_configs import HostConfig
+from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.sync.names import technical_name
 

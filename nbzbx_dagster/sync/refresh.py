@@ -1,9 +1,10 @@
-"""One sync refresh: read the host configs, keep the partitions equal to them, check, store.
+"""One sync refresh: read the host configs, check the selected ones against Zabbix, store them.
 
-Shared by the ``host_config_sync_refresh`` job (which picks the stale host configs itself) and
-the partitioned ``host_config_sync_status`` asset (which checks the partitions it was given).
-Everything is read and compared before the single state-store transaction, so a NetBox or
-Zabbix failure as a whole leaves every stored status as it was.
+Knows nothing of Dagster: the ``host_config_sync_refresh`` job (which picks the stale host
+configs) and the partitioned ``host_config_sync_status`` asset (which checks the partitions it
+was given) both call ``refresh`` and then ``save_refresh`` in their transaction. Everything is
+read and compared before anything is written, so a NetBox or Zabbix failure as a whole leaves
+every stored status as it was.
 """
 
 from __future__ import annotations
@@ -14,16 +15,19 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import dagster as dg
+from sqlalchemy import Connection
 
 from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.host_configs import HostConfig, read_host_configs
-from nbzbx_dagster.partitions import HOST_CONFIGS
-from nbzbx_dagster.runs import system_job_run
+from nbzbx_dagster.netbox.inventory import HostConfig, read_host_configs
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, cache_frame
-from nbzbx_dagster.store.host_status import delete_statuses, read_statuses, save_checks, stale_keys
+from nbzbx_dagster.store.host_status import (
+    delete_statuses,
+    read_statuses,
+    save_statuses,
+    stale_keys,
+)
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
 from nbzbx_dagster.timings import Timings
@@ -36,12 +40,22 @@ class HostConfigs:
 
     configs: list[HostConfig]
     desired: dict[str, dict[str, Any] | ConfigError]
-    added: list[str]
-    removed: list[str]
 
     @property
     def keys(self) -> list[str]:
         return [c.key for c in self.configs]
+
+
+@dataclass
+class Refresh:
+    """What a refresh found, ready to be stored by ``save_refresh``."""
+
+    host_configs: HostConfigs
+    checks: list[HostCheck]
+    stored: dict[str, dict[str, Any]]
+    """The statuses as stored before the refresh."""
+    checked_at: datetime
+    summary: dict[str, Any]
 
 
 def load_index(store: StateStore) -> ZabbixIndex:
@@ -65,28 +79,8 @@ def desired_states(
     return desired
 
 
-def sync_partitions(
-    instance: dg.DagsterInstance, keys: Sequence[str]
-) -> tuple[list[str], list[str]]:
-    """Make the ``host_configs`` partitions equal to ``keys``; returns (added, removed)."""
-    existing = instance.get_dynamic_partitions(HOST_CONFIGS.name)
-    present = set(existing)
-    added = [k for k in keys if k not in present]
-    wanted = set(keys)
-    removed = [k for k in existing if k not in wanted]
-    if added:
-        instance.add_dynamic_partitions(HOST_CONFIGS.name, added)
-    for key in removed:
-        instance.delete_dynamic_partition(HOST_CONFIGS.name, key)
-    return added, removed
-
-
 def load_host_configs(
-    instance: dg.DagsterInstance,
-    netbox: NetBoxClient,
-    store: StateStore,
-    settings: Settings,
-    timings: Timings | None = None,
+    netbox: NetBoxClient, store: StateStore, settings: Settings, timings: Timings | None = None
 ) -> HostConfigs:
     timings = timings or Timings()
     with timings.section("netbox_read"):
@@ -95,9 +89,7 @@ def load_host_configs(
         )
     with timings.section("desired_state"):
         desired = desired_states(configs, settings, load_index(store))
-    with timings.section("dagster_partitions"):
-        added, removed = sync_partitions(instance, [c.key for c in configs])
-    return HostConfigs(configs, desired, added, removed)
+    return HostConfigs(configs, desired)
 
 
 def refresh_summary(
@@ -118,7 +110,6 @@ def refresh_summary(
 
 
 def refresh(
-    context: dg.OpExecutionContext | dg.AssetExecutionContext,
     netbox: Callable[[], NetBoxClient],
     zabbix: Callable[[], ZabbixClient],
     store: StateStore,
@@ -127,43 +118,64 @@ def refresh(
     cutoff_minutes: int | None = None,
     only_keys: Sequence[str] | None = None,
     timings: Timings | None = None,
-) -> tuple[list[HostCheck], dict[str, Any], HostConfigs]:
-    """Check the stale host configs (or ``only_keys``) and store the outcome in one transaction.
+) -> Refresh:
+    """Check the stale host configs (or ``only_keys``); nothing is written yet.
 
-    ``netbox`` and ``zabbix`` give the clients (the resources' ``client``), called inside the
-    run so that a system that is down fails the run with an event-log row. ``timings`` collects
-    the seconds per section (NetBox read, desired state, partitions, Zabbix read, compare, state
-    store)."""
+    ``netbox`` and ``zabbix`` are client factories, called here so that a caller inside its run
+    scope records a system that is down. ``timings`` collects the seconds per section (NetBox
+    read, desired state, Zabbix read, compare, state store)."""
     timings = timings or Timings()
     now = datetime.now(UTC)
     minutes = settings.cutoff_host_config_sync if cutoff_minutes is None else cutoff_minutes
     cutoff = now - timedelta(minutes=minutes)
-    job = context.job_name if hasattr(context, "job_name") else context.run.job_name
-    with system_job_run(context, store, settings, job) as run:
-        with timings.section("netbox_read"):
-            client = netbox()
-        host_configs = load_host_configs(context.instance, client, store, settings, timings)
-        with timings.section("store_read"), store.connect() as conn:
-            stored = read_statuses(conn)
-        if only_keys is None:
-            selected = set(stale_keys(host_configs.keys, stored, cutoff))
-        else:
-            selected = set(only_keys)
-        configs = [c for c in host_configs.configs if c.key in selected]
-        known = {
-            c.key: (stored.get(c.key) or {}).get("zabbix_hostid") or _cf_hostid(c) for c in configs
-        }
-        with timings.section("zabbix_read"):
-            zabbix_client = zabbix()
-        checks = check_hosts(
-            zabbix_client, configs, host_configs.desired, known, settings.compare_mode, timings
-        )
-        with timings.section("store_write"):
-            wanted = set(host_configs.keys)
-            delete_statuses(run.conn, [k for k in stored if k not in wanted])
-            save_checks(run.conn, checks, stored, now)
-        run.summary = refresh_summary(checks, minutes, cutoff)
-    return checks, run.summary, host_configs
+    with timings.section("netbox_read"):
+        client = netbox()
+    host_configs = load_host_configs(client, store, settings, timings)
+    with timings.section("store_read"), store.connect() as conn:
+        stored = read_statuses(conn)
+    selected = set(
+        stale_keys(host_configs.keys, stored, cutoff) if only_keys is None else only_keys
+    )
+    configs = [c for c in host_configs.configs if c.key in selected]
+    known = {
+        c.key: (stored.get(c.key) or {}).get("zabbix_hostid") or _cf_hostid(c) for c in configs
+    }
+    with timings.section("zabbix_read"):
+        zabbix_client = zabbix()
+    checks = check_hosts(
+        zabbix_client, configs, host_configs.desired, known, settings.compare_mode, timings
+    )
+    return Refresh(host_configs, checks, stored, now, refresh_summary(checks, minutes, cutoff))
+
+
+def save_refresh(conn: Connection, result: Refresh, timings: Timings | None = None) -> None:
+    """Store the checks (an error keeps the last good status it replaces) and forget the
+    statuses of host configs that are gone, through the caller's transaction."""
+    with (timings or Timings()).section("store_write"):
+        wanted = set(result.host_configs.keys)
+        delete_statuses(conn, [k for k in result.stored if k not in wanted])
+        save_statuses(conn, [_status_row(c, result) for c in result.checks])
+
+
+def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
+    before = result.stored.get(check.config.key) or {}
+    last_good = None
+    if check.status == "error":
+        previous = before.get("status")
+        last_good = previous if previous and previous != "error" else before.get("last_good_status")
+    return {
+        "partition_key": check.config.key,
+        "object_type": check.config.object_type,
+        "object_id": check.config.object_id,
+        "name": check.config.name,
+        "zabbix_hostid": check.zabbix_hostid,
+        "status": check.status,
+        "last_good_status": last_good,
+        "diff": check.diff,
+        "error": check.error,
+        "checked_at": result.checked_at,
+        "desired": check.desired,
+    }
 
 
 def _cf_hostid(config: HostConfig) -> str | None:

@@ -14,14 +14,14 @@ import dagster as dg
 import pytest
 from stopping_zabbix import StoppingZabbix
 
-from nbzbx_dagster.assets.host_configs import host_config_sync_status
+from nbzbx_dagster.assets.host_sync import host_config_sync_status
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import zabbix_index
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.partitions import HOST_CONFIGS
 from nbzbx_dagster.resources import build_resources
-from nbzbx_dagster.runner import RunOutcome, run_job
+from nbzbx_dagster.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_statuses
@@ -176,13 +176,13 @@ def test_host_deleted_in_zabbix_after_it_was_linked(
         row = statuses()["vm-web-01"]
         assert row["status"] == "missing" and row["zabbix_hostid"] is None
     finally:
-        _recreate(zabbix, netbox, "vm-web-01", imported)
+        _recreate(zabbix, netbox, "vm-web-01")
 
 
-def _recreate(zabbix: ZabbixClient, netbox: NetBoxClient, name: str, instance) -> None:
+def _recreate(zabbix: ZabbixClient, netbox: NetBoxClient, name: str) -> None:
     settings = load_settings()
     store = StateStore(services_state_url())
-    configs = load_host_configs(instance, netbox, store, settings).configs
+    configs = load_host_configs(netbox, store, settings).configs
     config = next(c for c in configs if c.name == name)
     zapi.create_host(zabbix, desired_host(config, settings, zabbix_index(zabbix)))
 

@@ -26,7 +26,7 @@ from click.testing import CliRunner
 from nbzbx_dagster.cli import main
 from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
 from nbzbx_dagster.lab import services
-from nbzbx_dagster.maintenance import registry
+from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.resources import NetBoxResource, SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
@@ -244,12 +244,12 @@ def in_zabbix(zabbix: ZabbixLab, name: str) -> list[zapi.Maintenance]:
 
 def registry_names(store: StateStore) -> set[str]:
     with store.connect() as conn:
-        return {w["name"] for w in registry.list_windows(conn)}
+        return {w["name"] for w in windows.list_windows(conn)}
 
 
 def window(store: StateStore, name: str) -> dict[str, Any]:
     with store.connect() as conn:
-        found = registry.get_window(conn, name)
+        found = windows.get_window(conn, name)
     assert found is not None, f"{name} not in the registry"
     return found
 
@@ -267,7 +267,7 @@ def add_window(
         zabbix.client, name, start, end, hostids=[zabbix.hostids["other"]]
     )
     with store.transaction() as conn:
-        registry.add_window(
+        windows.add_window(
             conn,
             name=name,
             start=start,

@@ -26,8 +26,8 @@ from dagster._core.events import DagsterEventType
 from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, wait_for
 
 from nbzbx_dagster.lab import services as lab
-from nbzbx_dagster.registry import system_jobs
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.scheduling import system_jobs
 from nbzbx_dagster.store import StateStore
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ import pytest
 from dagster_process import VENV_BIN, DagsterProcess, free_port, http_ok, wait_for
 
 from nbzbx_dagster.definitions import defs
-from nbzbx_dagster.registry import SENSOR_NAME
+from nbzbx_dagster.scheduling import SENSOR_NAME
 
 pytestmark = pytest.mark.integration
 

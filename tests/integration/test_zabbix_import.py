@@ -27,7 +27,7 @@ from nbzbx_dagster.assets.zabbix_settings import IMPORT_JOB, choice_names, fetch
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.netbox.choices import publish_choices
-from nbzbx_dagster.runner import RunOutcome, run_job
+from nbzbx_dagster.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, cache_frame, to_row
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from nbzbx_dagster.cli import main
 from nbzbx_dagster.jobs.maintenance import maintenance_cleanup
-from nbzbx_dagster.maintenance import registry
+from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import (
     deletion_outcomes,
     summarise,
@@ -124,12 +124,12 @@ def test_validation_accepts_a_running_window() -> None:
 
 def test_window_status_from_now() -> None:
     window = {"start": NOW, "end": NOW + HOUR, "status": "pending"}
-    assert registry.window_status(window, NOW - timedelta(seconds=1)) == "pending"
-    assert registry.window_status(window, NOW) == "active"
-    assert registry.window_status(window, NOW + HOUR) == "expired"  # ending exactly now
-    assert registry.is_expired(window, NOW + HOUR)
-    assert not registry.is_expired(window, NOW + HOUR - timedelta(microseconds=1))
-    assert registry.window_status({**window, "status": "failed"}, NOW) == "failed"
+    assert windows.window_status(window, NOW - timedelta(seconds=1)) == "pending"
+    assert windows.window_status(window, NOW) == "active"
+    assert windows.window_status(window, NOW + HOUR) == "expired"  # ending exactly now
+    assert windows.is_expired(window, NOW + HOUR)
+    assert not windows.is_expired(window, NOW + HOUR - timedelta(microseconds=1))
+    assert windows.window_status({**window, "status": "failed"}, NOW) == "failed"
 
 
 def test_deletion_outcomes_sort_windows() -> None:
@@ -209,7 +209,7 @@ def test_summary_contract() -> None:
 
 def add(store: StateStore, name: str, start: datetime, end: datetime, zid: str | None) -> int:
     with store.transaction() as conn:
-        return registry.add_window(
+        return windows.add_window(
             conn,
             name=name,
             start=start,
@@ -227,16 +227,16 @@ def test_registry_rows(store: StateStore) -> None:
     first = add(store, "ends-now", NOW - HOUR, NOW, "11")
     add(store, "future", NOW + HOUR, NOW + 2 * HOUR, "12")
     with store.transaction() as conn:
-        assert [w["name"] for w in registry.expired_windows(conn, NOW)] == ["ends-now"]
-        assert registry.get_window(conn, str(first))["name"] == "ends-now"
-        assert registry.get_window(conn, "future")["status"] == "pending"
-        assert registry.get_window(conn, "nope") is None
-        assert registry.registered_maintenance_ids(conn) == {"11", "12"}
-        registry.mark_failed(conn, first)
-        row = registry.public_row(registry.get_window(conn, "ends-now"), NOW)
+        assert [w["name"] for w in windows.expired_windows(conn, NOW)] == ["ends-now"]
+        assert windows.get_window(conn, str(first))["name"] == "ends-now"
+        assert windows.get_window(conn, "future")["status"] == "pending"
+        assert windows.get_window(conn, "nope") is None
+        assert windows.registered_maintenance_ids(conn) == {"11", "12"}
+        windows.mark_failed(conn, first)
+        row = windows.public_row(windows.get_window(conn, "ends-now"), NOW)
         assert row["status"] == "failed" and row["targets"] == {"sites": ["lab-a"]}
-        assert registry.delete_window(conn, first)
-        assert not registry.delete_window(conn, first)
+        assert windows.delete_window(conn, first)
+        assert not windows.delete_window(conn, first)
     with pytest.raises(IntegrityError):
         add(store, "future", NOW + HOUR, NOW + 2 * HOUR, "13")
 
@@ -267,7 +267,7 @@ def test_cleanup_commits_what_it_could_and_fails_the_run(store: StateStore) -> N
     assert "connection refused" in event["error"]
     assert (event["summary"]["deleted"], event["summary"]["failed"]) == (1, 1)
     with store.connect() as conn:
-        rows = {w["name"]: w["status"] for w in registry.list_windows(conn)}
+        rows = {w["name"]: w["status"] for w in windows.list_windows(conn)}
     assert rows == {"in-zabbix": "failed", "running": "pending"}
 
 

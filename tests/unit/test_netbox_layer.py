@@ -14,7 +14,7 @@ from requests.adapters import BaseAdapter
 
 from nbzbx_dagster.netbox import NetBoxClient, NetBoxError
 from nbzbx_dagster.netbox import client as netbox_client
-from nbzbx_dagster.netbox.host_configs import read_host_configs
+from nbzbx_dagster.netbox.inventory import read_host_configs
 from nbzbx_dagster.resources.netbox import NetBoxResource
 
 URL = "http://netbox.test"
@@ -422,7 +422,7 @@ def test_resource_connects_once(monkeypatch: pytest.MonkeyPatch) -> None:
         return "client"
 
     monkeypatch.setattr(NetBoxClient, "connect", staticmethod(fake_connect))
-    resource = NetBoxResource(url=URL, token=V2, timeout_seconds=3)
+    resource = NetBoxResource(url=URL, token=V2, timeout_seconds="3")
     assert resource.client() == resource.client() == "client"
     assert made == [(URL, V2, {"timeout": 3, "verify": True, "ca_bundle": None})]
 

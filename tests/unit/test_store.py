@@ -10,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
-from nbzbx_dagster.settings import effective_settings
+from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store import StateStore, StoreError, upgrade, upsert
 from nbzbx_dagster.store.migrate import VERSION_TABLE, head_revision
 from nbzbx_dagster.store.tables import (
@@ -116,7 +116,7 @@ def test_overrides_round_trip(store: StateStore) -> None:
         ).one()
     assert row.updated_by == "bob"
     assert row.updated_at.tzinfo is UTC
-    assert effective_settings(store, env={}).max_deletions == 6
+    assert load_settings(store.get_overrides(), env={}).max_deletions == 6
     assert store.delete_override("max_deletions") is True
     assert store.delete_override("max_deletions") is False
     assert store.get_overrides() == {"mapping_rules": rules}

@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from nbzbx_dagster.netbox.host_configs import HostConfig, host_config_from
+from nbzbx_dagster.netbox.inventory import HostConfig, host_config_from
 from nbzbx_dagster.netbox.writeback import changed_values
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store.host_status import stale_keys

@@ -6,7 +6,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from nbzbx_dagster.runs import system_job_run
+from nbzbx_dagster.run_scope import system_job_run
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 

@@ -12,8 +12,10 @@ from dagster._core.remote_origin import (
 )
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
-from nbzbx_dagster import registry
-from nbzbx_dagster.registry import (
+from nbzbx_dagster import scheduling
+from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.scheduling import (
     SENSOR_NAME,
     JobCursor,
     SystemJob,
@@ -24,8 +26,6 @@ from nbzbx_dagster.registry import (
     system_jobs,
     system_jobs_scheduled,
 )
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.runs import SYSTEM_JOB_TAG
 from nbzbx_dagster.sensors.system_jobs import build_system_jobs_sensor, system_jobs_sensor
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
@@ -265,7 +265,8 @@ def test_production_sensor_first_tick(instance, store) -> None:
 
 
 def test_register_system_job_by_setting_name_or_getter(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(registry, "_REGISTRY", dict(registry._REGISTRY))  # leave no probe behind
+    # leave no probe behind
+    monkeypatch.setattr(scheduling, "_REGISTRY", dict(scheduling._REGISTRY))
 
     @dg.job(name="registry_probe_job")
     def probe() -> None:

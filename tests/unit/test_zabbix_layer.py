@@ -944,7 +944,7 @@ def test_resource_connects_once(monkeypatch: pytest.MonkeyPatch) -> None:
 
     monkeypatch.setattr(ZabbixClient, "connect", staticmethod(fake_connect))
     resource = ZabbixResource(
-        url=URL, user="u", password=PASSWORD, timeout_seconds=7, verify_tls=False
+        url=URL, user="u", password=PASSWORD, timeout_seconds="7", verify_tls="false"
     )
     assert resource.client() == "client-1"
     assert resource.client() == "client-1"

@@ -8,15 +8,14 @@ run's compact ``nbzbx/summary`` tag), and a failure comes back as the first line
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
 
-from nbzbx_dagster.runs import SUMMARY_TAG, SYSTEM_JOB_TAG
-from nbzbx_dagster.settings import state_store_url
+from nbzbx_dagster.run_scope import SUMMARY_TAG, SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.url import state_store_url
 
 
 @dataclass
@@ -35,12 +34,6 @@ class RunOutcome:
             "summary": self.summary,
             "error": self.error,
         }
-
-
-def _instance() -> dg.DagsterInstance:
-    if os.environ.get("DAGSTER_HOME"):
-        return dg.DagsterInstance.get()
-    return dg.DagsterInstance.ephemeral()
 
 
 # Dagster's wrapper around the op's own exception, whose message only names the op
@@ -75,13 +68,15 @@ def _own_message(text: str, cls_name: str) -> str:
 def run_job(
     job: str,
     run_config: dict[str, Any] | None = None,
-    instance: dg.DagsterInstance | None = None,
+    *,
+    instance: dg.DagsterInstance,
     log_level: str = "CRITICAL",
 ) -> RunOutcome:
+    """Execute ``job`` now on ``instance``; raises DagsterInvariantViolationError for an unknown
+    job name."""
     from nbzbx_dagster.definitions import defs
 
     job_def = defs.resolve_job_def(job)
-    instance = instance or _instance()
     config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **(run_config or {})}
     result = job_def.execute_in_process(
         run_config=config,

@@ -18,12 +18,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import dagster as dg
-from dagster._core.definitions.unresolved_asset_job_definition import UnresolvedAssetJobDefinition
-from dagster._core.scheduler.instigation import InstigatorState, InstigatorType
 
+from nbzbx_dagster.dagster_internals import sensor_states
 from nbzbx_dagster.settings import Settings
 
 SENSOR_NAME = "system_jobs_sensor"
@@ -32,14 +31,23 @@ SENSOR_INTERVAL_SECONDS = 30
 SENSOR_STALE_SECONDS = 4 * SENSOR_INTERVAL_SECONDS
 
 IntervalGetter = Callable[[Settings], int]
-JobDef = TypeVar("JobDef", dg.JobDefinition, UnresolvedAssetJobDefinition)
+
+
+class NamedJob(Protocol):
+    """A job definition, op job or asset job (``define_asset_job`` returns one resolved later)."""
+
+    @property
+    def name(self) -> str: ...
+
+
+JobDef = TypeVar("JobDef", bound=NamedJob)
 
 
 @dataclass(frozen=True)
 class SystemJob:
     """A registered system job: its definition and the getter of its interval in minutes."""
 
-    job: dg.JobDefinition | UnresolvedAssetJobDefinition
+    job: NamedJob
     interval_getter: IntervalGetter
     setting: str | None
     """The name of the interval setting, when the job was registered by setting name."""
@@ -150,20 +158,16 @@ def dump_cursor(jobs: dict[str, JobCursor]) -> str:
 # --- reading the sensor back from the instance -----------------------------------------------
 
 
-def sensor_state(instance: dg.DagsterInstance) -> InstigatorState | None:
+def sensor_state(instance: dg.DagsterInstance) -> Any | None:
     """The stored state of `system_jobs_sensor` (the most recently ticked one if several
     code locations define it); None before the daemon has evaluated it once."""
-    states = [
-        state
-        for state in instance.all_instigator_state(instigator_type=InstigatorType.SENSOR)
-        if state.name == SENSOR_NAME
-    ]
+    states = sensor_states(instance, SENSOR_NAME)
     if not states:
         return None
     return max(states, key=lambda s: _last_tick(s) or 0.0)
 
 
-def _last_tick(state: InstigatorState) -> float | None:
+def _last_tick(state: Any) -> float | None:
     data = state.sensor_instigator_data
     return data.last_tick_timestamp if data else None
 

@@ -8,13 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from nbzbx_dagster.settings import (
-    SETTING_NAMES,
-    SettingsError,
-    load_settings,
-    parse_raw,
-    validate_override,
-)
+from nbzbx_dagster.settings.layers import load_settings, parse_raw, validate_override
+from nbzbx_dagster.settings.model import SETTING_NAMES, SettingsError
 from nbzbx_dagster.store import StateStore
 
 

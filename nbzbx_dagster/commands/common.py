@@ -1,0 +1,69 @@
+"""What every ``nbzbx`` command shares: one-line failures, ``--json`` output, the state store and
+the Dagster instance.
+
+Dagster and the store are imported when a command needs them, so that ``nbzbx lab env`` and
+``nbzbx --help`` stay instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, NoReturn
+
+import click
+
+if TYPE_CHECKING:
+    import dagster as dg
+
+    from nbzbx_dagster.netbox.client import NetBoxClient
+    from nbzbx_dagster.store import StateStore
+    from nbzbx_dagster.zabbix.client import ZabbixClient
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    """Print ``error: <message>`` on standard error and exit: no traceback reaches a terminal."""
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
+    """Print ``data`` as JSON, or in words through ``human``."""
+    if as_json:
+        click.echo(json.dumps(data, indent=2, default=str, ensure_ascii=False))
+    else:
+        human(data)
+
+
+def open_store() -> StateStore:
+    """The state store of ``NBZBX_DATABASE_URL`` with its schema migrated; raises StoreError."""
+    from nbzbx_dagster.store import StateStore
+    from nbzbx_dagster.store.url import state_store_url
+
+    store = StateStore(state_store_url())
+    store.upgrade()
+    return store
+
+
+def dagster_instance() -> dg.DagsterInstance:
+    """The Dagster instance of ``DAGSTER_HOME``. Never an ephemeral one: a run there would leave
+    no trace that the UI, the sensor or ``nbzbx system-jobs status`` could see."""
+    if not os.environ.get("DAGSTER_HOME"):
+        fail("DAGSTER_HOME is not set: point it at the Dagster instance (nbzbx lab env sets it)")
+    import dagster as dg
+
+    return dg.DagsterInstance.get()
+
+
+def client_factories() -> tuple[Callable[[], ZabbixClient], Callable[[], NetBoxClient]]:
+    """Factories of the environment's Zabbix and NetBox clients: each connects on first use,
+    once, so a command that needs no Zabbix never logs in."""
+    from nbzbx_dagster.connections import NetBoxConnection, ZabbixConnection
+
+    return (
+        functools.cache(lambda: ZabbixConnection.from_env().open()),
+        functools.cache(lambda: NetBoxConnection.from_env().open()),
+    )

@@ -1,0 +1,173 @@
+"""The settings model: what the jobs do (intervals, guards, host selection, mapping rules, tags,
+switches), validated. Where the values come from is ``layers``; how a bad value is worded is
+``messages``. The settings are frozen: every run and sensor tick reads them afresh instead.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class SettingsError(ValueError):
+    """An invalid setting or connection value; the message is one line, safe to show."""
+
+
+ManagedTagField = Literal[
+    "site",
+    "region",
+    "location",
+    "role",
+    "platform",
+    "tenant",
+    "cluster",
+    "manufacturer",
+    "device_type",
+    "status",
+]
+FilterValue = str | int | bool | list[str | int]
+
+
+class HostMapping(BaseModel):
+    """What a host config gets in Zabbix: the result of a mapping rule."""
+
+    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True)
+
+    host_groups: list[str] = Field(min_length=1)
+    """Zabbix host group names; Zabbix needs at least one per host."""
+    templates: list[str] = Field(default_factory=list)
+    """Zabbix template names (visible or technical), linked to the host."""
+    proxy: str | None = None
+    """Name of the Zabbix proxy that monitors the host; None: the server itself."""
+    proxy_group: str | None = None
+    """Name of the Zabbix proxy group (Zabbix 7.0+); exclusive with `proxy`."""
+
+    @model_validator(mode="after")
+    def _one_monitor(self) -> HostMapping:
+        if self.proxy is not None and self.proxy_group is not None:
+            raise ValueError("proxy and proxy_group are exclusive")
+        return self
+
+
+class MappingRule(HostMapping):
+    """A mapping that applies to host configs matching every given criterion.
+
+    Each criterion is a list of NetBox slugs; an absent criterion matches anything. A host config
+    matches `tags` if it carries at least one of them. The first matching rule wins entirely (no
+    merging with later rules or with `default_mapping`).
+    """
+
+    sites: list[str] | None = Field(default=None, min_length=1)
+    """NetBox site slugs."""
+    roles: list[str] | None = Field(default=None, min_length=1)
+    """NetBox device role (or VM role) slugs."""
+    platforms: list[str] | None = Field(default=None, min_length=1)
+    """NetBox platform slugs."""
+    tags: list[str] | None = Field(default=None, min_length=1)
+    """NetBox tag slugs; any one of them is enough."""
+
+    def matches(
+        self,
+        site: str | None,
+        role: str | None,
+        platform: str | None,
+        tags: list[str] | tuple[str, ...] = (),
+    ) -> bool:
+        """Whether an object with these slugs falls under this rule."""
+        return (
+            (self.sites is None or site in self.sites)
+            and (self.roles is None or role in self.roles)
+            and (self.platforms is None or platform in self.platforms)
+            and (self.tags is None or any(tag in self.tags for tag in tags))
+        )
+
+
+class Settings(BaseModel):
+    """The operational settings, validated; names follow the reference plugin where it has one."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    zabbix_import_interval: int = Field(1440, ge=0, le=43200, strict=True)
+    """Minutes between imports of Zabbix settings; 0 disables the job."""
+    host_config_sync_interval: int = Field(1440, ge=0, le=43200, strict=True)
+    """Minutes between host config sync refreshes; 0 disables the job."""
+    cutoff_host_config_sync: int = Field(60, ge=0, le=525600, strict=True)
+    """A refresh re-checks host configs last checked more than this many minutes ago."""
+    maintenance_cleanup_interval: int = Field(1440, ge=0, le=43200, strict=True)
+    """Minutes between maintenance cleanups; 0 disables the job."""
+    max_deletions: int = Field(3, ge=0, le=10000, strict=True)
+    """An import prunes at most this many stale objects of one type per run (3 allows 3)."""
+    event_log_enabled: bool = Field(True, strict=True)
+    """Write an event-log row per system job run (on by default, unlike the reference)."""
+    event_log_retention_days: int = Field(90, ge=1, le=3650, strict=True)
+    """Event-log rows older than this many days are pruned."""
+    compare_mode: Literal["strict", "relaxed"] = "strict"
+    """strict: extra Zabbix-side groups, templates or tags are drift; relaxed: only reported."""
+    sync_vms: bool = Field(True, strict=True)
+    """Virtual machines are host configs too."""
+    device_filters: dict[str, FilterValue] = Field(default_factory=dict)
+    """NetBox REST filters selecting devices; decommissioning ones are always out."""
+    vm_filters: dict[str, FilterValue] = Field(default_factory=dict)
+    """NetBox filters selecting virtual machines; decommissioning ones are always out."""
+    mapping_rules: list[MappingRule] = Field(default_factory=list)
+    """Rules tried in order; the first whose criteria match gives host groups, templates, proxy."""
+    default_mapping: HostMapping = Field(
+        default_factory=lambda: HostMapping(host_groups=["NetBox"])
+    )
+    """The mapping for host configs no rule matches: host group "NetBox", no templates, no proxy."""
+    managed_tags: list[ManagedTagField] = Field(
+        default_factory=lambda: ["site", "role", "platform"]
+    )
+    """NetBox fields published as Zabbix tags named `<tag_prefix>.<field>`, valued by name."""
+    netbox_tags: bool = Field(True, strict=True)
+    """Publish each NetBox tag of a host config as a Zabbix tag `<tag_prefix>.tag`."""
+    tag_prefix: str = Field("netbox", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$")
+    """Zabbix tags whose name starts with this prefix are the project's; others are left alone."""
+    netbox_writeback: bool = Field(True, strict=True)
+    """Write `zabbix_hostid` and `zabbix_sync_status` back to NetBox (only changed values)."""
+    journal_enabled: bool = Field(True, strict=True)
+    """Add NetBox journal entries when the project writes to a NetBox object."""
+    cleanup_unmanaged_maintenances: bool = Field(False, strict=True)
+    """Maintenance cleanup also deletes expired Zabbix maintenances not in the registry."""
+    unmanaged_maintenance_pattern: str = "^nbzbx-"
+    """Regex (re.search) an unregistered Zabbix maintenance's name must match to be cleaned."""
+
+    @field_validator("unmanaged_maintenance_pattern")
+    @classmethod
+    def _regex(cls, value: str) -> str:
+        try:
+            re.compile(value)
+        except re.error as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("managed_tags")
+    @classmethod
+    def _unique(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(value))
+
+    @field_validator("device_filters", "vm_filters")
+    @classmethod
+    def _filter_names(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for key in value:
+            if not re.fullmatch(r"[A-Za-z0-9_]+", key):
+                raise ValueError(f"bad filter name {key!r}")
+        return value
+
+    def mapping_for(
+        self,
+        site: str | None,
+        role: str | None,
+        platform: str | None,
+        tags: list[str] | tuple[str, ...] = (),
+    ) -> HostMapping:
+        """The first matching rule's mapping, else `default_mapping`."""
+        for rule in self.mapping_rules:
+            if rule.matches(site, role, platform, tags):
+                return rule
+        return self.default_mapping
+
+
+SETTING_NAMES: tuple[str, ...] = tuple(Settings.model_fields)
