@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.inventory import OBJECT_TYPES
 from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
@@ -27,7 +28,6 @@ TARGET_LABELS = {
     "proxy_groups": "proxy group",
     "clusters": "cluster",
 }
-OBJECT_TYPES = {"device": "dcim.device", "vm": "virtualization.virtualmachine"}
 HOST_CONFIG_KEY = re.compile(r"(device|vm)-([1-9][0-9]*)")
 NETBOX_FIELDS = ["id", "name", "custom_fields"]
 # names per NetBox request when mapping Zabbix hosts back (keeps the query string short)

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.inventory import OBJECT_TYPES
+from nbzbx_dagster.sync_statuses import SYNC_STATUSES
 
-OBJECT_TYPES = ["dcim.device", "virtualization.virtualmachine"]
-SYNC_STATUSES = ["in_sync", "out_of_sync", "missing", "error"]
 FIELD_GROUP = "Zabbix"
 
 
@@ -145,7 +145,7 @@ def _ensure_field(client: NetBoxClient, field: OwnedField, choice_set_id: int | 
     """Create or correct the custom field; NetBox's answer: created, updated or unchanged."""
     return client.ensure_custom_field(
         field.name,
-        object_types=OBJECT_TYPES,
+        object_types=list(OBJECT_TYPES.values()),
         type=field.type,
         label=field.label,
         description=field.description,
@@ -158,7 +158,7 @@ def _ensure_field(client: NetBoxClient, field: OwnedField, choice_set_id: int | 
 
 def publish_choices(client: NetBoxClient, names: dict[str, list[str]]) -> dict[str, Any]:
     """Bring the owned fields and their choices in line with ``names`` (cache names by kind)."""
-    names = {**names, "sync_status": SYNC_STATUSES}
+    names = {**names, "sync_status": list(SYNC_STATUSES)}
     report: dict[str, Any] = {}
     for field in FIELDS:
         entry: dict[str, Any] = {}

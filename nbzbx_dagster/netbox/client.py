@@ -23,7 +23,8 @@ import requests
 from packaging.version import InvalidVersion
 from pynetbox.core.query import TOKEN_PREFIX, Request
 
-from nbzbx_dagster.netbox.errors import NetBoxError, classify, display_url
+from nbzbx_dagster.http_errors import display_url
+from nbzbx_dagster.netbox.errors import NetBoxError, classify
 
 PAGE_SIZE = 1000
 # Pages after the first are fetched this many at a time (pynetbox threading): a page of 1,000

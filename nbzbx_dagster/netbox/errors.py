@@ -11,9 +11,9 @@ import requests
 from packaging.version import InvalidVersion
 from pynetbox.core.query import ContentError, ParameterValidationError, RequestError
 
-from nbzbx_dagster.zabbix.errors import display_url, scrub, transport_cause
+from nbzbx_dagster.http_errors import scrub, transport_cause
 
-__all__ = ["NetBoxError", "classify", "display_url"]
+__all__ = ["NetBoxError", "classify"]
 
 _UNKNOWN_FILTER = re.compile(r"'([^']+)' is not allowed as parameter on path '([^']+)'")
 

@@ -54,10 +54,6 @@ class HostConfig:
         """The partition key: stable across renames."""
         return f"{self.object_type}-{self.object_id}"
 
-    @property
-    def netbox_type(self) -> str:
-        return OBJECT_TYPES[self.object_type]
-
 
 def _slug(obj: Any, key: str = "slug") -> str | None:
     return obj.get(key) if isinstance(obj, dict) else None

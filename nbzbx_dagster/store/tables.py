@@ -29,6 +29,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from nbzbx_dagster.sync_statuses import SYNC_STATUSES
+
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -43,7 +45,6 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 ZabbixId = String(32)
 Name = String(255)
 
-SYNC_STATUSES = ("in_sync", "out_of_sync", "missing", "error")
 MAINTENANCE_STATUSES = ("pending", "active", "expired", "failed")
 EVENT_STATUSES = ("success", "failure")
 

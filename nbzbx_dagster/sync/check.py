@@ -17,8 +17,6 @@ from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
-SYNC_STATUSES = ("in_sync", "out_of_sync", "missing", "error")
-
 
 @dataclass
 class HostCheck:

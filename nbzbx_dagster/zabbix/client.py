@@ -20,8 +20,9 @@ import requests
 from packaging.version import Version
 from pyzabbix import ZabbixAPI
 
+from nbzbx_dagster.http_errors import display_url
 from nbzbx_dagster.zabbix.capabilities import ZabbixVersion
-from nbzbx_dagster.zabbix.errors import ZabbixError, classify, display_url, is_transient
+from nbzbx_dagster.zabbix.errors import ZabbixError, classify, is_transient
 
 log = logging.getLogger(__name__)
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from nbzbx_dagster.netbox.choices import FIELDS, SYNC_STATUSES, publish_choices
+from nbzbx_dagster.netbox.choices import FIELDS, publish_choices
 from nbzbx_dagster.netbox.client import Ensured
+from nbzbx_dagster.sync_statuses import SYNC_STATUSES
 
 
 class Obj:
@@ -107,7 +108,7 @@ def test_first_publish_creates_every_field_and_set() -> None:
     report = publish_choices(netbox, NAMES)
     assert set(netbox.api.extras.custom_fields.objects) == {f.name for f in FIELDS}
     assert netbox.choices("zabbix_host_groups") == ["Linux servers", "Zabbix servers"]
-    assert netbox.choices("zabbix_sync_status") == SYNC_STATUSES
+    assert netbox.choices("zabbix_sync_status") == list(SYNC_STATUSES)
     assert report["zabbix_host_groups"]["added"] == ["Linux servers", "Zabbix servers"]
     assert all(entry.get("field_created") for entry in report.values())
     assert netbox.listings == []  # nothing removed: no need to look for values in use
