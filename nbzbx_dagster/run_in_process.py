@@ -90,7 +90,11 @@ def run_job(
 
 
 def _summary(run_id: str, instance: dg.DagsterInstance) -> dict[str, Any]:
-    events = StateStore(state_store_url()).list_events(run_id=run_id, limit=1)
+    store = StateStore(state_store_url())
+    try:
+        events = store.list_events(run_id=run_id, limit=1)
+    finally:
+        store.dispose()
     if events and events[0]["summary"]:
         return events[0]["summary"]
     run = instance.get_run_by_id(run_id)

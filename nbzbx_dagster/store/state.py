@@ -1,6 +1,6 @@
 """`StateStore`: the engine, the run transaction and small helpers over the state-store tables.
 
-Run semantics (DESIGN section 7): the state-store writes of a run go through one
+Run semantics: the state-store writes of a run go through one
 `StateStore.transaction()`, committed when the block ends normally and rolled back on any
 exception. The event log is written afterwards in its own transaction, so it survives a rollback.
 """

@@ -281,3 +281,6 @@ def test_materializing_a_partition_checks_that_host_config_only(
     assert after["vm-web-01"]["checked_at"] == before["vm-web-01"]["checked_at"]
     [evaluation] = result.get_asset_check_evaluations()
     assert evaluation.check_name == "host_configs_in_sync" and not evaluation.passed
+    # not a system job run: no event-log row, least of all under Dagster's implicit job name
+    events = StateStore(services_state_url()).list_events(run_id=result.run_id)
+    assert events == []
