@@ -42,12 +42,13 @@ import dagster as dg
 import requests
 from pyzabbix import ZabbixAPI
 
-from nbzbx_dagster.assets.zabbix_settings import IMPORT_JOB, fetch_zabbix_settings
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS
+from nbzbx_dagster.sync.zabbix_import import fetch_zabbix_settings
 from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix_settings_events import IMPORT_JOB
 
 warnings.simplefilter("ignore")  # Dagster's beta and deprecation notes, not the figures
 BATCH = 500

@@ -21,6 +21,7 @@ from pydantic import (
     Field,
     SecretStr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -29,6 +30,7 @@ from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.settings.layers import FALSE_WORDS, TRUE_WORDS
 from nbzbx_dagster.settings.messages import reason, short
 from nbzbx_dagster.settings.model import SettingsError
+from nbzbx_dagster.settings.servers import ZabbixServer, server_env_prefix
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 TRANSPORT_ENV: dict[str, str] = {
@@ -69,9 +71,9 @@ class _Connection(BaseModel):
         return value
 
     @model_validator(mode="after")
-    def _tls_consistent(self) -> _Connection:
+    def _tls_consistent(self, info: ValidationInfo) -> _Connection:
         if self.ca_bundle is not None and not self.verify_tls:
-            env = self.ENV
+            env = _names(self, info)
             raise ValueError(f"{env['ca_bundle']} is set but {env['verify_tls']} is false")
         return self
 
@@ -81,36 +83,40 @@ class _Connection(BaseModel):
         return str(self.ca_bundle) if self.ca_bundle is not None else self.verify_tls
 
     @classmethod
-    def from_values(cls, raw: Mapping[str, str | None]) -> Self:
+    def from_values(
+        cls, raw: Mapping[str, str | None], names: Mapping[str, str] | None = None
+    ) -> Self:
         """Validate raw text values (environment or resource fields) by field name; empty ones
-        take their defaults. Raises SettingsError naming the variable, never showing a secret."""
+        take their defaults. Raises SettingsError naming the variable (``names``: field to the
+        variable or setting it came from), never showing a secret."""
+        names = {**cls.ENV, **(names or {})}
         values: dict[str, Any] = {}
         for name, text in raw.items():
             if text is None or not str(text).strip():
                 continue
             values[name] = text if name in cls.SECRETS else str(text).strip()
-        missing = [cls.ENV[n] for n in cls.required() if n not in values]
+        missing = [names[n] for n in cls.required() if n not in values]
         if missing:
             raise SettingsError(f"not set: {', '.join(missing)}")
         if "verify_tls" in values:
             flag = values["verify_tls"].lower()
             if flag not in TRUE_WORDS | FALSE_WORDS:
                 raise SettingsError(
-                    f"{cls.ENV['verify_tls']}: {short(values['verify_tls'])} is not allowed"
+                    f"{names['verify_tls']}: {short(values['verify_tls'])} is not allowed"
                     " (allowed: true or false)"
                 )
             values["verify_tls"] = flag in TRUE_WORDS
         try:
-            return cls.model_validate(values)
+            return cls.model_validate(values, context={"names": names})
         except ValidationError as exc:
             err = exc.errors()[0]
             name = str(err["loc"][0]) if err["loc"] else ""
             why = reason(err)
-            if name not in cls.ENV:
+            if name not in names:
                 raise SettingsError(f"connection: {why}") from None
             shown = "<hidden>" if name in cls.SECRETS else short(values.get(name))
             detail = f"allowed: {why}" if err["type"] == "value_error" else why
-            raise SettingsError(f"{cls.ENV[name]}: {shown} is not allowed ({detail})") from None
+            raise SettingsError(f"{names[name]}: {shown} is not allowed ({detail})") from None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> Self:
@@ -120,6 +126,11 @@ class _Connection(BaseModel):
     @classmethod
     def required(cls) -> list[str]:
         return [n for n, f in cls.model_fields.items() if f.is_required()]
+
+
+def _names(connection: _Connection, info: ValidationInfo) -> Mapping[str, str]:
+    """Field to the variable it came from, for messages: from the validation context."""
+    return (info.context or {}).get("names") or connection.ENV
 
 
 class NetBoxConnection(_Connection):
@@ -163,12 +174,33 @@ class ZabbixConnection(_Connection):
     password: SecretStr | None = None
 
     @model_validator(mode="after")
-    def _credentials(self) -> ZabbixConnection:
+    def _credentials(self, info: ValidationInfo) -> ZabbixConnection:
         if self.token is None and not (self.user and self.password):
-            raise ValueError(
-                f"set {self.ENV['token']}, or {self.ENV['user']} and {self.ENV['password']}"
-            )
+            env = _names(self, info)
+            raise ValueError(f"set {env['token']}, or {env['user']} and {env['password']}")
         return self
+
+    @classmethod
+    def for_server(cls, server: ZabbixServer, env: Mapping[str, str] = os.environ) -> Self:
+        """A named server of the settings: URL, TLS and timeout from there, credentials from
+        its own variables ``NBZBX_ZABBIX_<NAME>_TOKEN`` or ``..._USER`` and ``..._PASSWORD``."""
+        prefix = server_env_prefix(server.name)
+        where = f"zabbix_servers[{server.name}]"
+        names = {
+            "url": f"{where}.url",
+            "timeout_seconds": f"{where}.timeout_seconds",
+            "verify_tls": f"{where}.verify_tls",
+            "ca_bundle": f"{where}.ca_bundle",
+            **{field: prefix + field.upper() for field in ("token", "user", "password")},
+        }
+        raw = {
+            "url": server.url,
+            "timeout_seconds": str(server.timeout_seconds),
+            "verify_tls": str(server.verify_tls),
+            "ca_bundle": server.ca_bundle,
+            **{field: env.get(names[field]) for field in ("token", "user", "password")},
+        }
+        return cls.from_values(raw, names)
 
     @property
     def auth(self) -> Literal["token", "password"]:

@@ -8,19 +8,24 @@ import dagster as dg
 
 # One partition per host config: "device-<netbox id>" or "vm-<netbox id>" (stable across renames).
 HOST_CONFIGS = dg.DynamicPartitionsDefinition(name="host_configs")
+# One partition per Zabbix server of the settings (`default` for the single-server environment).
+ZABBIX_SERVERS = dg.DynamicPartitionsDefinition(name="zabbix_servers")
 
 
 def sync_partitions(
-    instance: dg.DagsterInstance, keys: Sequence[str]
+    instance: dg.DagsterInstance,
+    keys: Sequence[str],
+    partitions: dg.DynamicPartitionsDefinition = HOST_CONFIGS,
 ) -> tuple[list[str], list[str]]:
-    """Make the ``host_configs`` partitions equal to ``keys``; returns (added, removed)."""
-    existing = instance.get_dynamic_partitions(HOST_CONFIGS.name)
+    """Make the dynamic ``partitions`` equal to ``keys``; returns (added, removed)."""
+    name = partitions.name or ""
+    existing = instance.get_dynamic_partitions(name)
     present = set(existing)
     added = [k for k in keys if k not in present]
     wanted = set(keys)
     removed = [k for k in existing if k not in wanted]
     if added:
-        instance.add_dynamic_partitions(HOST_CONFIGS.name, added)
+        instance.add_dynamic_partitions(name, added)
     for key in removed:
-        instance.delete_dynamic_partition(HOST_CONFIGS.name, key)
+        instance.delete_dynamic_partition(name, key)
     return added, removed

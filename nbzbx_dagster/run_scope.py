@@ -13,7 +13,7 @@ for the next run) sets ``scope.failure``: the writes are committed, then the run
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -72,11 +72,13 @@ def system_job_run(
     store: StateStore,
     settings: Settings,
     job: str,
+    server: str | None = None,
 ) -> Iterator[RunScope]:
-    """Scope the run: on exit commit or roll back its transaction, then record the outcome.
+    """Scope the run (or its part for one Zabbix ``server``): on exit commit or roll back its
+    transaction, then record the outcome.
 
     Everything that can fail belongs inside, client logins included, so that every run of a
-    system job leaves exactly one event-log row."""
+    system job leaves exactly one event-log row per server it worked on."""
     started = datetime.now(UTC)
     scope: RunScope | None = None
     try:
@@ -84,12 +86,14 @@ def system_job_run(
             scope = RunScope(lambda: stack.enter_context(store.transaction()))
             yield scope
     except Exception as exc:
-        _record(context, store, settings, job, started, "failure", scope, one_line(exc))
+        _record(context, store, settings, job, server, started, "failure", scope, one_line(exc))
         raise
     if scope is not None and scope.failure:
-        _record(context, store, settings, job, started, "failure", scope, scope.failure, True)
+        _record(
+            context, store, settings, job, server, started, "failure", scope, scope.failure, True
+        )
         raise SystemJobFailed(scope.failure)
-    _record(context, store, settings, job, started, "success", scope, None)
+    _record(context, store, settings, job, server, started, "success", scope, None)
 
 
 def _record(
@@ -97,6 +101,7 @@ def _record(
     store: StateStore,
     settings: Settings,
     job: str,
+    server: str | None,
     started: datetime,
     status: str,
     scope: RunScope | None,
@@ -113,12 +118,61 @@ def _record(
             status=status,
             summary=summary,
             error=error,
+            server=server,
         )
         store.prune_events(settings.event_log_retention_days)
     tag = json.dumps(compact(summary), default=str, ensure_ascii=False)
     context.instance.add_run_tags(context.run.run_id, {SUMMARY_TAG: tag})
+    what = f"{job} ({server})" if server else job
     if error:
         outcome = "committed" if committed else "rolled back"
-        context.log.error(f"{job} failed; state-store changes {outcome}: {error}")
+        context.log.error(f"{what} failed; state-store changes {outcome}: {error}")
     else:
-        context.log.info(f"{job} summary: {tag}")
+        context.log.info(f"{what} summary: {tag}")
+
+
+@dataclass
+class ServerOutcome:
+    """One server's part of a run: what its body returned, or the failure that rolled it back."""
+
+    result: Any = None
+    error: BaseException | None = None
+
+
+def for_each_server(
+    context: dg.OpExecutionContext | dg.AssetExecutionContext,
+    store: StateStore,
+    settings: Settings,
+    job: str,
+    servers: Sequence[str],
+    body: Callable[[str, RunScope], Any],
+) -> dict[str, ServerOutcome]:
+    """Run ``body`` once per server, each in its own scope (transaction and event-log row), so
+    that a server that fails rolls back only its own part and the others go on."""
+    outcomes: dict[str, ServerOutcome] = {}
+    for server in servers:
+        try:
+            with system_job_run(context, store, settings, job, server) as run:
+                outcomes[server] = ServerOutcome(body(server, run))
+        except Exception as exc:
+            outcomes[server] = ServerOutcome(error=exc)
+    return outcomes
+
+
+def raise_server_failures(outcomes: dict[str, ServerOutcome]) -> None:
+    """Fail the run when any server's part failed, after the others were stored: with one
+    server, its own error; with several, one line naming each failed server."""
+    failed = {s: o.error for s, o in outcomes.items() if o.error is not None}
+    if not failed:
+        return
+    if len(outcomes) == 1:
+        raise next(iter(failed.values()))  # type: ignore[misc]
+    done = [s for s in outcomes if s not in failed]
+    causes = "; ".join(f"server {s}: {' '.join(str(e).split())}" for s, e in failed.items())
+    raise SystemJobFailed(causes + (f" (stored for {', '.join(done)})" if done else ""))
+
+
+def set_summary(context: dg.OpExecutionContext | dg.AssetExecutionContext, summary: dict) -> None:
+    """The run's summary tag, for a run whose servers each recorded their own."""
+    tag = json.dumps(compact(summary), default=str, ensure_ascii=False)
+    context.instance.add_run_tags(context.run.run_id, {SUMMARY_TAG: tag})

@@ -26,7 +26,12 @@ from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.sync.check import HostCheck
-from nbzbx_dagster.sync.refresh import load_host_configs, refresh, save_refresh
+from nbzbx_dagster.sync.refresh import (
+    combined_summary,
+    load_host_configs,
+    refresh_server,
+    save_refresh,
+)
 
 
 @dg.asset(
@@ -76,19 +81,28 @@ def host_config_sync_status(
     error, with a field-by-field diff, stored in the state store. The partitions of a run are
     checked together."""
     store = state_store.open()
-    result = refresh(
-        netbox.client,
-        zabbix.client,
-        store,
-        settings.effective(),
-        only_keys=context.partition_keys,
-    )
-    with store.transaction() as conn:
-        save_refresh(conn, result)
-    record_host_configs(context.instance, result.host_configs)
+    effective = settings.effective()
+    host_configs = load_host_configs(netbox.client(), store, effective)
+    keys = set(context.partition_keys)
+    servers = sorted({s for k, s in host_configs.servers.items() if k in keys})
+    summaries, checks = [], []
+    for server in servers:
+        result = refresh_server(
+            server,
+            host_configs,
+            zabbix.factory(server, effective),
+            store,
+            effective,
+            only_keys=context.partition_keys,
+        )
+        with store.transaction() as conn:
+            save_refresh(conn, result)
+        summaries.append(result.summary)
+        checks.extend(result.checks)
+    record_host_configs(context.instance, host_configs)
     yield dg.MaterializeResult(
         asset_key=STATUS_ASSET,
-        metadata={**result.summary, **_listing(result.checks)},
+        metadata={**combined_summary(summaries, servers), **_listing(checks)},
     )
     evaluation = in_sync_evaluation(store)
     yield dg.AssetCheckResult(

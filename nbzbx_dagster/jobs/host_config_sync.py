@@ -26,10 +26,23 @@ from nbzbx_dagster.netbox.writeback import missing_fields, write_back
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG, system_job_run
+from nbzbx_dagster.run_scope import (
+    SYSTEM_JOB_TAG,
+    RunScope,
+    for_each_server,
+    raise_server_failures,
+    set_summary,
+    system_job_run,
+)
 from nbzbx_dagster.scheduling import register_system_job
 from nbzbx_dagster.sync.check import HostCheck
-from nbzbx_dagster.sync.refresh import refresh, save_refresh
+from nbzbx_dagster.sync.refresh import (
+    Refresh,
+    combined_summary,
+    load_host_configs,
+    refresh_server,
+    save_refresh,
+)
 from nbzbx_dagster.timings import Timings
 
 JOB = "host_config_sync_refresh"
@@ -62,20 +75,36 @@ def refresh_host_config_sync_status(
     store = state_store.open()
     timings = Timings()
     with system_job_run(context, store, effective, JOB) as run:
-        result = refresh(
-            netbox.client,
-            zabbix.client,
+        # NetBox first, once for every server: down, it fails the whole run with its row
+        with timings.section("netbox_read"):
+            client = netbox.client()
+        host_configs = load_host_configs(client, store, effective, timings)
+        run.summary = {"host_configs": len(host_configs.configs)}
+
+    def one(server: str, scope: RunScope) -> Refresh:
+        result = refresh_server(
+            server,
+            host_configs,
+            zabbix.factory(server, effective),
             store,
             effective,
             cutoff_minutes=config.cutoff,
             timings=timings,
         )
-        save_refresh(run.conn, result, timings)
-        run.summary = result.summary
-    checks, summary = result.checks, result.summary
+        save_refresh(scope.conn, result, timings)
+        scope.summary = result.summary
+        return result
+
+    servers = effective.server_names
+    outcomes = for_each_server(context, store, effective, JOB, servers, one)
+    results = [o.result for o in outcomes.values() if o.error is None]
+    checks = [c for r in results for c in r.checks]
+    summary = combined_summary([r.summary for r in results], servers)
+    if len(servers) > 1:
+        set_summary(context, summary)
     with timings.section("store_read"):
         evaluation = in_sync_evaluation(store)
-    configs_metadata = record_host_configs(context.instance, result.host_configs, timings)
+    configs_metadata = record_host_configs(context.instance, host_configs, timings)
     with timings.section("dagster_events"):
         context.log_event(dg.AssetMaterialization(CONFIGS_ASSET, metadata=configs_metadata))
         record_statuses(context, checks)
@@ -83,7 +112,7 @@ def refresh_host_config_sync_status(
     context.log.info(f"{JOB}: {summary}")
     if effective.netbox_writeback and checks:
         with timings.section("netbox_writeback"):
-            _write_back(context, netbox.client(), result.host_configs.configs, checks)
+            _write_back(context, netbox.client(), host_configs.configs, checks)
     context.add_output_metadata(
         {
             **{k: v for k, v in summary.items() if v is not None},
@@ -91,11 +120,12 @@ def refresh_host_config_sync_status(
             "api_calls": dg.MetadataValue.json(
                 {
                     "netbox": dict(netbox.client().calls),
-                    "zabbix": dict(zabbix.client().calls),
+                    "zabbix": zabbix.api_calls(),
                 }
             ),
         }
     )
+    raise_server_failures(outcomes)
 
 
 def _write_back(

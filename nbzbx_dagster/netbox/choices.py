@@ -1,7 +1,8 @@
 """The NetBox custom fields and choice sets the project owns (all named ``zabbix_*``).
 
-They let NetBox users pick Zabbix templates, host groups, a proxy or proxy group per device or
-VM, and show each one's Zabbix host id and sync status. Choices follow the cache of Zabbix
+They let NetBox users pick a Zabbix server, templates, host groups, a proxy or proxy group per
+device or VM, and show each one's Zabbix host id and sync status. The choices are every
+server's names: an import for one server never removes another's. Choices follow the cache of Zabbix
 settings; a choice still used by NetBox objects is kept and reported, never forced out.
 """
 
@@ -27,6 +28,13 @@ class OwnedField:
 
 
 FIELDS = [
+    OwnedField(
+        "zabbix_server",
+        "select",
+        "Zabbix server",
+        "servers",
+        "The Zabbix server that monitors this host, overriding the server rules.",
+    ),
     OwnedField(
         "zabbix_templates",
         "multiselect",

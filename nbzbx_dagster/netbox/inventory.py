@@ -8,7 +8,7 @@ never host configs. Custom-field values are flattened (NetBox 4.7 returns a sele
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nbzbx_dagster.netbox.client import NetBoxClient
@@ -20,6 +20,7 @@ DEVICE_FIELDS = [
     "site",
     "role",
     "platform",
+    "tenant",
     "primary_ip4",
     "tags",
     "custom_fields",
@@ -44,6 +45,8 @@ class HostConfig:
     platform: str | None = None
     platform_name: str | None = None
     cluster: str | None = None
+    tenant: str | None = None  # slug
+    region: str | None = None  # slug of the site's region, read only when a server rule needs it
     tags: tuple[str, ...] = ()  # slugs
     tag_names: tuple[str, ...] = ()
     primary_ip: str | None = None  # address without prefix length
@@ -83,6 +86,7 @@ def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
         platform=_slug(raw.get("platform")),
         platform_name=_slug(raw.get("platform"), "name"),
         cluster=_slug(raw.get("cluster"), "name"),
+        tenant=_slug(raw.get("tenant")),
         tags=tuple(t["slug"] for t in tags),
         tag_names=tuple(t["name"] for t in tags),
         primary_ip=str(ipaddress.ip_interface(ip["address"]).ip) if isinstance(ip, dict) else None,
@@ -95,11 +99,14 @@ def read_host_configs(
     device_filters: dict[str, Any],
     vm_filters: dict[str, Any],
     with_vms: bool,
+    *,
+    with_regions: bool = False,
 ) -> list[HostConfig]:
     """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order.
 
     Only the configured filters are checked against NetBox's schema (without any, it is not
-    fetched): the exclusion of decommissioning objects is the project's own."""
+    fetched): the exclusion of decommissioning objects is the project's own. ``with_regions``
+    adds each site's region (one more listing, of the sites)."""
     exclude = {"status__n": EXCLUDED_STATUS}
     rows = [("device", r) for r in client.devices(device_filters, DEVICE_FIELDS, known=exclude)]
     if with_vms:
@@ -108,4 +115,8 @@ def read_host_configs(
         (host_config_from(kind, raw) for kind, raw in rows),
         key=lambda c: (c.object_type != "device", c.object_id),  # pages arrive in any order
     )
-    return [c for c in configs if c.status != EXCLUDED_STATUS]
+    configs = [c for c in configs if c.status != EXCLUDED_STATUS]
+    if with_regions:
+        regions = {site["slug"]: _slug(site.get("region")) for site in client.objects("dcim.sites")}
+        configs = [replace(c, region=regions.get(c.site or "")) for c in configs]
+    return configs

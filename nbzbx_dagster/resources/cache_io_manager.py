@@ -11,6 +11,7 @@ import dagster as dg
 import pandas as pd
 
 from nbzbx_dagster.resources.store import StateStoreResource
+from nbzbx_dagster.settings.servers import DEFAULT_SERVER
 from nbzbx_dagster.store.cache import KIND_OF_ASSET, cache_frame
 
 
@@ -22,5 +23,6 @@ class ZabbixCacheIOManager(dg.ConfigurableIOManager):
 
     def load_input(self, context: dg.InputContext) -> pd.DataFrame:
         kind = KIND_OF_ASSET[context.asset_key.path[-1]]
+        server = context.asset_partition_key if context.has_asset_partitions else DEFAULT_SERVER
         with self.state_store.open().transaction() as conn:
-            return cache_frame(conn, kind)
+            return cache_frame(conn, kind, server)

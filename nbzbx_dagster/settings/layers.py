@@ -41,7 +41,7 @@ def _kind(name: str) -> str:
         return "bool"
     if annotation is int:
         return "int"
-    if annotation is str or get_origin(annotation) is Literal:
+    if annotation in (str, str | None) or get_origin(annotation) is Literal:
         return "str"
     return "json"
 
@@ -154,9 +154,11 @@ def _resolve(
         merged.update(values)
         source.update({name: (layer, origin[name]) for name in values})
     try:
-        return Settings.model_validate(merged), source
+        settings = Settings.model_validate(merged)
     except ValidationError as exc:
         raise SettingsError(one_line(exc, merged)) from None
+    settings.check_servers()
+    return settings, source
 
 
 def load_settings(

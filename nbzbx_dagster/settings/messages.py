@@ -22,6 +22,9 @@ _ALLOWED_TEXT = {
     "managed_tags": "a list of: " + ", ".join(get_args(ManagedTagField)),
     "tag_prefix": "1..64 characters of letters, digits and _ . : / -",
     "unmanaged_maintenance_pattern": "a regular expression",
+    "zabbix_servers": "a list of servers: name, url, verify_tls, ca_bundle, timeout_seconds",
+    "server_rules": "a list of rules: server, and sites, regions, tenants, tags (slug lists)",
+    "default_server": "the name of one of zabbix_servers",
 }
 
 
@@ -61,8 +64,8 @@ def one_line(exc: ValidationError, given: Mapping[str, Any], source: str | None 
     """Turn pydantic's report into one line about the first problem."""
     err = exc.errors()[0]
     loc = err["loc"]
-    name = str(loc[0])
     suffix = f" [from {source}]" if source else ""
+    name = str(loc[0])
     if err["type"] == "extra_forbidden" and len(loc) == 1:
         return unknown(name) + suffix
     value = short(given.get(name, err["input"]))

@@ -10,6 +10,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from nbzbx_dagster.settings.servers import DEFAULT_SERVER, ServerRule, ZabbixServer
+
 
 class SettingsError(ValueError):
     """An invalid setting or connection value; the message is one line, safe to show."""
@@ -133,6 +135,14 @@ class Settings(BaseModel):
     """Maintenance cleanup also deletes expired Zabbix maintenances not in the registry."""
     unmanaged_maintenance_pattern: str = "^nbzbx-"
     """Regex (re.search) an unregistered Zabbix maintenance's name must match to be cleaned."""
+    zabbix_servers: list[ZabbixServer] = Field(default_factory=list)
+    """Named Zabbix servers (name, url, verify_tls, ca_bundle, timeout_seconds); none: one server
+    named `default` from NBZBX_ZABBIX_URL and its credentials."""
+    server_rules: list[ServerRule] = Field(default_factory=list)
+    """Rules tried in order that pick a host config's server by sites, regions, tenants or tags;
+    a `zabbix_server` custom field on the device or VM wins over them."""
+    default_server: str | None = None
+    """The server of host configs no rule picks (default: the first of `zabbix_servers`)."""
 
     @field_validator("unmanaged_maintenance_pattern")
     @classmethod
@@ -155,6 +165,46 @@ class Settings(BaseModel):
             if not re.fullmatch(r"[A-Za-z0-9_]+", key):
                 raise ValueError(f"bad filter name {key!r}")
         return value
+
+    def check_servers(self) -> None:
+        """The servers named by rules exist. Checked on the effective settings, not per layer:
+        the servers may come from the file and a rule from an override."""
+        names = [s.name for s in self.zabbix_servers]
+        if len(set(names)) != len(names):
+            raise SettingsError("zabbix_servers: each name once")
+        known = set(self.server_names)
+        for rule in self.server_rules:
+            if rule.server not in known:
+                raise SettingsError(f"server_rules: no server named {rule.server!r}")
+        if self.default_server is not None and self.default_server not in known:
+            raise SettingsError(f"default_server: no server named {self.default_server!r}")
+
+    @property
+    def server_names(self) -> list[str]:
+        """The configured servers' names, in order; ``["default"]`` without any."""
+        return [s.name for s in self.zabbix_servers] or [DEFAULT_SERVER]
+
+    def server(self, name: str) -> ZabbixServer | None:
+        """The named server's settings; None for the single-server environment's `default`."""
+        return next((s for s in self.zabbix_servers if s.name == name), None)
+
+    def server_for(
+        self,
+        site: str | None,
+        region: str | None,
+        tenant: str | None,
+        tags: tuple[str, ...] | list[str] = (),
+        chosen: str | None = None,
+    ) -> str:
+        """The server of a host config: ``chosen`` (its `zabbix_server` custom field) when set,
+        else the first matching rule's, else `default_server`, else the first server. A chosen
+        name that is not a server is returned as is: the caller reports it for that host."""
+        if chosen:
+            return chosen
+        for rule in self.server_rules:
+            if rule.matches(site, region, tenant, tags):
+                return rule.server
+        return self.default_server or self.server_names[0]
 
     def mapping_for(
         self,

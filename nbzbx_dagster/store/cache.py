@@ -2,6 +2,7 @@
 
 One ``CacheKind`` per Zabbix object type names its table, id column and the columns compared
 on import; everything else (assets, IO manager, NetBox choices) goes through these functions.
+Every function works on one server's rows: Zabbix ids mean nothing across servers.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ class CacheKind:
     @property
     def columns(self) -> list[str]:
         """Compared columns: all but the id and the bookkeeping."""
-        return [c.name for c in self.table.columns if c.name not in (self.id_column, "last_synced")]
+        skip = (self.id_column, "server", "last_synced")
+        return [c.name for c in self.table.columns if c.name not in skip]
 
 
 KINDS: dict[str, CacheKind] = {
@@ -60,27 +62,31 @@ def to_row(kind: CacheKind, obj: dict) -> Row:
     return {"id": str(obj[kind.id_column]), **{c: obj.get(c) for c in kind.columns}}
 
 
-def read_cache(conn: Connection, kind: CacheKind) -> dict[str, Row]:
-    rows = conn.execute(select(kind.table)).mappings()
+def read_cache(conn: Connection, kind: CacheKind, server: str) -> dict[str, Row]:
+    rows = conn.execute(select(kind.table).where(kind.table.c.server == server)).mappings()
     return {
         str(r[kind.id_column]): {"id": str(r[kind.id_column]), **{c: r[c] for c in kind.columns}}
         for r in rows
     }
 
 
-def apply_plan(conn: Connection, kind: CacheKind, plan: CachePlan, now: datetime) -> None:
-    """Write one type's plan: bulk insert, per-id update, delete; ``last_synced`` for all seen."""
+def apply_plan(
+    conn: Connection, kind: CacheKind, plan: CachePlan, now: datetime, server: str
+) -> None:
+    """Write one type's plan for ``server``: bulk insert, per-id update, delete;
+    ``last_synced`` for all seen."""
     table, idc = kind.table, kind.id_column
+    mine = table.c.server == server
 
     def values(row: Row) -> dict:
         return {idc: row["id"], **{c: row[c] for c in kind.columns}, "last_synced": now}
 
     if plan.added:
-        conn.execute(insert(table), [values(r) for r in plan.added])
+        conn.execute(insert(table), [{"server": server, **values(r)} for r in plan.added])
     if plan.updated:
         stmt = (
             update(table)
-            .where(table.c[idc] == bindparam("_id"))
+            .where(mine, table.c[idc] == bindparam("_id"))
             .values({c: bindparam(c) for c in [*kind.columns, "last_synced"]})
         )
         conn.execute(
@@ -91,18 +97,19 @@ def apply_plan(conn: Connection, kind: CacheKind, plan: CachePlan, now: datetime
             ],
         )
     if plan.deleted:
-        conn.execute(delete(table).where(table.c[idc].in_([r["id"] for r in plan.deleted])))
+        conn.execute(delete(table).where(mine, table.c[idc].in_([r["id"] for r in plan.deleted])))
     if plan.unchanged:
         conn.execute(
             update(table)
-            .where(table.c[idc].in_([r["id"] for r in plan.unchanged]))
+            .where(mine, table.c[idc].in_([r["id"] for r in plan.unchanged]))
             .values(last_synced=now)
         )
 
 
-def cache_frame(conn: Connection, kind: CacheKind) -> pd.DataFrame:
-    """The cached objects of one type as a DataFrame, in Zabbix id order."""
-    rows = [dict(r) for r in conn.execute(select(kind.table)).mappings()]
+def cache_frame(conn: Connection, kind: CacheKind, server: str) -> pd.DataFrame:
+    """One server's cached objects of one type as a DataFrame, in Zabbix id order."""
+    query = select(kind.table).where(kind.table.c.server == server)
+    rows = [dict(r) for r in conn.execute(query).mappings()]
     frame = pd.DataFrame(rows, columns=[c.name for c in kind.table.columns])
     if not frame.empty:
         frame = frame.sort_values(kind.id_column, key=lambda s: s.astype(int)).reset_index(

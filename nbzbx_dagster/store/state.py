@@ -218,8 +218,10 @@ class StateStore:
         run_id: str | None = None,
         summary: Mapping[str, Any] | None = None,
         error: str | None = None,
+        server: str | None = None,
     ) -> int:
-        """Record a run's outcome in its own transaction; the new row's id.
+        """Record a run's outcome (for one Zabbix server, or None for all) in its own
+        transaction; the new row's id.
 
         Callers check `Settings.event_log_enabled` and keep secrets out of summary and error.
         """
@@ -227,6 +229,7 @@ class StateStore:
             raise ValueError(f"event status {status!r} (allowed: {', '.join(EVENT_STATUSES)})")
         row = {
             "job": job,
+            "server": server,
             "run_id": run_id,
             "started_at": started_at,
             "finished_at": finished_at or utc_now(),

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Column,
     DateTime,
     Dialect,
+    ForeignKey,
     Index,
     Integer,
     MetaData,
@@ -36,6 +37,7 @@ NAMING_CONVENTION = {
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "pk": "pk_%(table_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
 }
 
 metadata = MetaData(naming_convention=NAMING_CONVENTION)
@@ -44,6 +46,8 @@ metadata = MetaData(naming_convention=NAMING_CONVENTION)
 JSONType = JSON().with_variant(JSONB(), "postgresql")
 ZabbixId = String(32)
 Name = String(255)
+ServerName = String(64)
+DEFAULT_SERVER = "default"
 
 MAINTENANCE_STATUSES = ("pending", "active", "expired", "failed")
 EVENT_STATUSES = ("success", "failure")
@@ -83,11 +87,32 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-# --- cache of Zabbix settings, keyed by Zabbix id ----------------------------------------------
+def _server_column() -> Column:
+    return Column(
+        "server",
+        ServerName,
+        primary_key=True,
+        server_default=DEFAULT_SERVER,
+        doc="the Zabbix server the object was read from",
+    )
+
+
+# --- Zabbix servers seen, and the cache of their settings, keyed by (server, Zabbix id) -------
+
+zabbix_server = Table(
+    "zabbix_server",
+    metadata,
+    Column("name", ServerName, primary_key=True),
+    Column("url", String(1024), nullable=False, doc="the URL the server's rows were read from"),
+    Column("version", String(32), nullable=True),
+    Column("first_seen", UTCDateTime, nullable=False, default=utc_now),
+    Column("last_seen", UTCDateTime, nullable=False, default=utc_now),
+)
 
 zabbix_template = Table(
     "zabbix_template",
     metadata,
+    _server_column(),
     Column("templateid", ZabbixId, primary_key=True),
     Column("host", Name, nullable=False, doc="technical name"),
     Column("name", Name, nullable=False, doc="visible name"),
@@ -103,6 +128,7 @@ zabbix_template = Table(
 zabbix_template_group = Table(
     "zabbix_template_group",
     metadata,
+    _server_column(),
     Column("groupid", ZabbixId, primary_key=True),
     Column("name", Name, nullable=False, index=True),
     Column("last_synced", UTCDateTime, nullable=False, default=utc_now),
@@ -111,6 +137,7 @@ zabbix_template_group = Table(
 zabbix_host_group = Table(
     "zabbix_host_group",
     metadata,
+    _server_column(),
     Column("groupid", ZabbixId, primary_key=True),
     Column("name", Name, nullable=False, index=True),
     Column("last_synced", UTCDateTime, nullable=False, default=utc_now),
@@ -119,6 +146,7 @@ zabbix_host_group = Table(
 zabbix_proxy = Table(
     "zabbix_proxy",
     metadata,
+    _server_column(),
     Column("proxyid", ZabbixId, primary_key=True),
     Column("name", Name, nullable=False, index=True),
     Column("mode", String(8), nullable=False),
@@ -136,6 +164,7 @@ zabbix_proxy = Table(
 zabbix_proxy_group = Table(
     "zabbix_proxy_group",
     metadata,
+    _server_column(),
     Column("proxy_groupid", ZabbixId, primary_key=True),
     Column("name", Name, nullable=False, index=True),
     Column("description", Text, nullable=False, default=""),
@@ -150,6 +179,7 @@ host_config_status = Table(
     "host_config_status",
     metadata,
     Column("partition_key", String(64), primary_key=True, doc="device-<id> or vm-<id>"),
+    Column("server", ServerName, nullable=False, server_default=DEFAULT_SERVER, index=True),
     Column("object_type", String(16), nullable=False),
     Column("object_id", Integer, nullable=False),
     Column("name", Name, nullable=False),
@@ -187,13 +217,25 @@ maintenance_window = Table(
         nullable=False,
         doc="host_configs, sites, host_groups, proxies, proxy_groups, clusters: lists",
     ),
-    Column("zabbix_maintenance_id", ZabbixId, nullable=True),
     Column("status", String(16), nullable=False, default="pending"),
     Column("created_by", Name, nullable=False),
     Column("created_at", UTCDateTime, nullable=False, default=utc_now),
     CheckConstraint(_in("status", MAINTENANCE_STATUSES), name="status"),
     CheckConstraint('"end" > start', name="end_after_start"),
     Index(None, "end"),
+)
+
+maintenance_part = Table(
+    "maintenance_part",
+    metadata,
+    Column(
+        "window_id",
+        Integer,
+        ForeignKey("maintenance_window.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column("server", ServerName, primary_key=True),
+    Column("zabbix_maintenance_id", ZabbixId, nullable=True, doc="None: not created there"),
 )
 
 # --- settings overrides and event log ------------------------------------------------------------
@@ -217,6 +259,7 @@ event_log = Table(
         autoincrement=True,
     ),
     Column("job", Name, nullable=False),
+    Column("server", ServerName, nullable=True, doc="the Zabbix server the run worked on"),
     Column("run_id", String(64), nullable=True, doc="Dagster run id"),
     Column("started_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=False),

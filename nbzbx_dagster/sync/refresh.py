@@ -2,9 +2,12 @@
 
 Knows nothing of Dagster: the ``host_config_sync_refresh`` job (which picks the stale host
 configs) and the partitioned ``host_config_sync_status`` asset (which checks the partitions it
-was given) both call ``refresh`` and then ``save_refresh`` in their transaction. Everything is
-read and compared before anything is written, so a NetBox or Zabbix failure as a whole leaves
-every stored status as it was.
+was given) both call ``load_host_configs`` once, then per Zabbix server ``refresh_server`` and
+``save_refresh`` in that server's transaction. Every host config belongs to one server (the
+``zabbix_server`` custom field, the server rules, the default server); its names resolve through
+that server's cache and its Zabbix host is read there only. Everything of a server is read and
+compared before anything is written, so a NetBox or Zabbix failure leaves its statuses as they
+were.
 """
 
 from __future__ import annotations
@@ -36,14 +39,19 @@ from nbzbx_dagster.zabbix.client import ZabbixClient
 
 @dataclass
 class HostConfigs:
-    """The selected host configs with their desired hosts (or configuration errors)."""
+    """The selected host configs with their server and desired host (or configuration error)."""
 
     configs: list[HostConfig]
     desired: dict[str, dict[str, Any] | ConfigError]
+    servers: dict[str, str]
+    """Host config key to the name of the Zabbix server that monitors it."""
 
     @property
     def keys(self) -> list[str]:
         return [c.key for c in self.configs]
+
+    def of_server(self, server: str) -> list[HostConfig]:
+        return [c for c in self.configs if self.servers[c.key] == server]
 
 
 @dataclass
@@ -56,27 +64,62 @@ class Refresh:
     """The statuses as stored before the refresh."""
     checked_at: datetime
     summary: dict[str, Any]
+    server: str
 
 
-def load_index(store: StateStore) -> ZabbixIndex:
-    """Zabbix names to ids from the cache of Zabbix settings."""
+def load_index(store: StateStore, server: str) -> ZabbixIndex:
+    """Zabbix names to ids from ``server``'s cache of Zabbix settings."""
     with store.connect() as conn:
-        frames = {k: cache_frame(conn, KINDS[k]).to_dict("records") for k in KINDS}
+        frames = {k: cache_frame(conn, KINDS[k], server).to_dict("records") for k in KINDS}
     return ZabbixIndex.from_rows(
         frames["templates"], frames["host_groups"], frames["proxies"], frames["proxy_groups"]
     )
 
 
+def server_of(config: HostConfig, settings: Settings) -> str:
+    chosen = config.custom_fields.get("zabbix_server") or None
+    return settings.server_for(config.site, config.region, config.tenant, config.tags, chosen)
+
+
 def desired_states(
-    configs: Sequence[HostConfig], settings: Settings, index: ZabbixIndex
+    configs: Sequence[HostConfig],
+    settings: Settings,
+    servers: dict[str, str],
+    indexes: dict[str, ZabbixIndex],
 ) -> dict[str, dict[str, Any] | ConfigError]:
+    """Each host config's desired host, through its server's index. A name that exists only on
+    another server is an error that names both servers."""
     desired: dict[str, dict[str, Any] | ConfigError] = {}
     for config in configs:
+        server = servers[config.key]
+        if server not in indexes:
+            desired[config.key] = ConfigError(
+                f"zabbix_server {server!r} is not one of the servers: {', '.join(indexes)}"
+            )
+            continue
         try:
-            desired[config.key] = desired_host(config, settings, index)
+            desired[config.key] = desired_host(config, settings, indexes[server])
         except ConfigError as exc:
-            desired[config.key] = exc
+            desired[config.key] = _elsewhere(exc, config, settings, server, indexes)
     return desired
+
+
+def _elsewhere(
+    exc: ConfigError,
+    config: HostConfig,
+    settings: Settings,
+    server: str,
+    indexes: dict[str, ZabbixIndex],
+) -> ConfigError:
+    for other, index in indexes.items():
+        if other == server:
+            continue
+        try:
+            desired_host(config, settings, index)
+        except ConfigError:
+            continue
+        return ConfigError(f"{exc} on server {server} (this host's server); server {other} has it")
+    return ConfigError(f"{exc} on server {server}")
 
 
 def load_host_configs(
@@ -85,11 +128,20 @@ def load_host_configs(
     timings = timings or Timings()
     with timings.section("netbox_read"):
         configs = read_host_configs(
-            netbox, settings.device_filters, settings.vm_filters, settings.sync_vms
+            netbox,
+            settings.device_filters,
+            settings.vm_filters,
+            settings.sync_vms,
+            with_regions=any(r.regions for r in settings.server_rules),
         )
     with timings.section("desired_state"):
-        desired = desired_states(configs, settings, load_index(store))
-    return HostConfigs(configs, desired)
+        picked = {c.key: server_of(c, settings) for c in configs}
+        indexes = {name: load_index(store, name) for name in settings.server_names}
+        desired = desired_states(configs, settings, picked, indexes)
+    # a host config naming an unknown server is checked (as an error) with the default one
+    fallback = settings.server_for(None, None, None)
+    servers = {k: name if name in indexes else fallback for k, name in picked.items()}
+    return HostConfigs(configs, desired, servers)
 
 
 def refresh_summary(
@@ -109,8 +161,22 @@ def refresh_summary(
     }
 
 
-def refresh(
-    netbox: Callable[[], NetBoxClient],
+def combined_summary(summaries: Sequence[dict[str, Any]], servers: Sequence[str]) -> dict:
+    """The refresh job's summary (contract) over its servers, with each server's beside it when
+    there are several."""
+    counts = ("total", "updated", "failed", "in_sync", "out_of_sync", "missing")
+    out: dict[str, Any] = {k: sum(s[k] for s in summaries) for k in counts}
+    if summaries:
+        out["cutoff_in_minutes"] = summaries[0]["cutoff_in_minutes"]
+        out["cutoff"] = summaries[0]["cutoff"]
+    if len(servers) > 1:
+        out["servers"] = {s["server"]: {k: s[k] for k in counts} for s in summaries}
+    return out
+
+
+def refresh_server(
+    server: str,
+    host_configs: HostConfigs,
     zabbix: Callable[[], ZabbixClient],
     store: StateStore,
     settings: Settings,
@@ -119,41 +185,53 @@ def refresh(
     only_keys: Sequence[str] | None = None,
     timings: Timings | None = None,
 ) -> Refresh:
-    """Check the stale host configs (or ``only_keys``); nothing is written yet.
+    """Check ``server``'s stale host configs (or those of ``only_keys``); nothing is written.
 
-    ``netbox`` and ``zabbix`` are client factories, called here so that a caller inside its run
-    scope records a system that is down. ``timings`` collects the seconds per section (NetBox
-    read, desired state, Zabbix read, compare, state store)."""
+    ``zabbix`` is the server's client factory, called here so that a caller inside its run
+    scope records a server that is down. ``timings`` collects the seconds per section (Zabbix
+    read, compare, state store). A stored host id is used only where it was found on this
+    server."""
     timings = timings or Timings()
     now = datetime.now(UTC)
     minutes = settings.cutoff_host_config_sync if cutoff_minutes is None else cutoff_minutes
     cutoff = now - timedelta(minutes=minutes)
-    with timings.section("netbox_read"):
-        client = netbox()
-    host_configs = load_host_configs(client, store, settings, timings)
     with timings.section("store_read"), store.connect() as conn:
         stored = read_statuses(conn)
-    selected = set(
-        stale_keys(host_configs.keys, stored, cutoff) if only_keys is None else only_keys
-    )
-    configs = [c for c in host_configs.configs if c.key in selected]
+    mine = host_configs.of_server(server)
+    if only_keys is None:
+        only_keys = stale_keys([c.key for c in mine], stored, cutoff)
+    selected = set(only_keys)
+    configs = [c for c in mine if c.key in selected]
     known = {
-        c.key: (stored.get(c.key) or {}).get("zabbix_hostid") or _cf_hostid(c) for c in configs
+        c.key: row.get("zabbix_hostid")
+        for c in configs
+        if (row := stored.get(c.key) or {}).get("server") == server
     }
     with timings.section("zabbix_read"):
-        zabbix_client = zabbix()
-    checks = check_hosts(
-        zabbix_client, configs, host_configs.desired, known, settings.compare_mode, timings
+        zabbix_client = zabbix() if configs else None
+    checks = (
+        check_hosts(
+            zabbix_client, configs, host_configs.desired, known, settings.compare_mode, timings
+        )
+        if zabbix_client is not None
+        else []
     )
-    return Refresh(host_configs, checks, stored, now, refresh_summary(checks, minutes, cutoff))
+    summary = {"server": server, **refresh_summary(checks, minutes, cutoff)}
+    return Refresh(host_configs, checks, stored, now, summary, server)
 
 
 def save_refresh(conn: Connection, result: Refresh, timings: Timings | None = None) -> None:
-    """Store the checks (an error keeps the last good status it replaces) and forget the
-    statuses of host configs that are gone, through the caller's transaction."""
+    """Store the server's checks (an error keeps the last good status it replaces) and forget
+    its statuses of host configs that are gone or moved to another server, through the caller's
+    transaction."""
     with (timings or Timings()).section("store_write"):
-        wanted = set(result.host_configs.keys)
-        delete_statuses(conn, [k for k in result.stored if k not in wanted])
+        wanted = {c.key for c in result.host_configs.of_server(result.server)}
+        gone = [
+            k
+            for k, row in result.stored.items()
+            if row.get("server") == result.server and k not in wanted
+        ]
+        delete_statuses(conn, gone)
         save_statuses(conn, [_status_row(c, result) for c in result.checks])
 
 
@@ -165,6 +243,7 @@ def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
         last_good = previous if previous and previous != "error" else before.get("last_good_status")
     return {
         "partition_key": check.config.key,
+        "server": result.server,
         "object_type": check.config.object_type,
         "object_id": check.config.object_id,
         "name": check.config.name,
@@ -176,8 +255,3 @@ def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
         "checked_at": result.checked_at,
         "desired": check.desired,
     }
-
-
-def _cf_hostid(config: HostConfig) -> str | None:
-    value = config.custom_fields.get("zabbix_hostid")
-    return str(value) if value not in (None, "") else None

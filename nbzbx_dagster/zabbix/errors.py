@@ -18,6 +18,7 @@ AUTH_FAILURE_TEXTS = ("Not authorized.", "Session terminated, re-login, please."
 # Texts of errors that mean "the object is not there (or invisible to this user)".
 NOT_FOUND_TEXTS = ("No permissions to referred object or it does not exist", "does not exist")
 
+
 class ZabbixError(Exception):
     """A failed Zabbix request, as one readable line: ``Zabbix at <url>: <cause>``.
 

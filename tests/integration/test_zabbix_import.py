@@ -23,15 +23,16 @@ from lab_objects import netbox_device as make_netbox_device
 from sqlalchemy import select
 from stopping_zabbix import StoppingZabbix
 
-from nbzbx_dagster.assets.zabbix_settings import IMPORT_JOB, choice_names, fetch_zabbix_settings
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.netbox.choices import publish_choices
 from nbzbx_dagster.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.cache import KINDS, cache_frame, to_row
+from nbzbx_dagster.store.cache import KINDS, to_row
+from nbzbx_dagster.sync.zabbix_import import choice_names, fetch_zabbix_settings
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
 from nbzbx_dagster.zabbix import api as zapi
+from nbzbx_dagster.zabbix_settings_events import IMPORT_JOB
 
 pytestmark = pytest.mark.integration
 
@@ -612,9 +613,9 @@ def test_publishing_unchanged_choices_writes_nothing_to_netbox(
 ) -> None:
     lab.ok()
     with lab.store().connect() as conn:
-        names = choice_names({key: cache_frame(conn, kind) for key, kind in KINDS.items()})
+        names = choice_names(conn, ["default"])
     netbox.calls.clear()
-    report = publish_choices(netbox, names)
+    report = publish_choices(netbox, {**names, "servers": ["default"]})
     writes = {call: n for call, n in netbox.calls.items() if not call.startswith("GET")}
     assert writes == {}
     assert not any(entry.get("added") or entry.get("removed") for entry in report.values())

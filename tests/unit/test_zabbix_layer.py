@@ -932,7 +932,7 @@ def test_pyzabbix_debug_logs_never_carry_the_password(caplog: pytest.LogCaptureF
 def test_resource_builds_without_network_and_hides_secrets() -> None:
     resource = ZabbixResource(url="http://127.0.0.1:9", token=TOKEN, password=PASSWORD)
     assert TOKEN not in repr(resource) and PASSWORD not in repr(resource)
-    assert resource._client is None
+    assert resource._clients == {}
 
 
 def test_resource_connects_once(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,0 +1,104 @@
+"""Importing one Zabbix server's settings into its cache, and the names NetBox users pick from.
+
+Knows nothing of Dagster: the ``import_zabbix_settings`` job and the Zabbix settings assets call
+``import_server`` once per server, each inside that server's own transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Connection
+
+from nbzbx_dagster.store.cache import KINDS, apply_plan, cache_frame, read_cache, to_row
+from nbzbx_dagster.store.cache_plan import CachePlan, plan_cache
+from nbzbx_dagster.store.servers import check_same_objects, check_server, record_server
+from nbzbx_dagster.zabbix import api as zapi
+from nbzbx_dagster.zabbix.client import ZabbixClient
+
+
+@dataclass
+class ServerImport:
+    """One server's import: the plan per type and the cache as it now is."""
+
+    server: str
+    plans: dict[str, CachePlan]
+    frames: dict[str, pd.DataFrame]
+
+    @property
+    def summary(self) -> dict[str, Any]:
+        data = {key: self.plans[key].summary() for key in KINDS}
+        changed = sum(p["added"] + p["updated"] + p["deleted"] for p in data.values())
+        return {
+            "message": f"imported zabbix configuration of {self.server}: {changed} changes",
+            "server": self.server,
+            "data": data,
+        }
+
+
+def fetch_zabbix_settings(client: ZabbixClient) -> dict[str, list[dict[str, Any]]]:
+    """Every type read once; template interface types from one batched item query."""
+    templates = zapi.templates(client)
+    types = zapi.template_interface_types(client, templates)
+    for template in templates:
+        template["interface_type"] = types.get(template["templateid"], "any")
+    return {
+        "template_groups": zapi.template_groups(client),
+        "host_groups": zapi.host_groups(client),
+        "proxy_groups": zapi.proxy_groups(client),
+        "proxies": zapi.proxies(client),
+        "templates": templates,
+    }
+
+
+def import_server(
+    conn: Connection,
+    client: ZabbixClient,
+    server: str,
+    *,
+    max_deletions: int,
+    now: datetime,
+) -> ServerImport:
+    """Read ``server``'s settings and bring its cache up to date through ``conn``.
+
+    Refused before anything is written when the store's rows of ``server`` came from another
+    URL or the server answers with another server's objects; pruning is refused for the whole
+    import when more than ``max_deletions`` objects of one type would go."""
+    check_server(conn, server, client.url)
+    remote = fetch_zabbix_settings(client)
+    rows = {key: [to_row(kind, obj) for obj in remote[key]] for key, kind in KINDS.items()}
+    cached = {key: read_cache(conn, kind, server) for key, kind in KINDS.items()}
+    check_same_objects(
+        server,
+        client.url,
+        {k: {i: r[KINDS[k].name_column] for i, r in c.items()} for k, c in cached.items()},
+        {k: {r["id"]: r[KINDS[k].name_column] for r in rs} for k, rs in rows.items()},
+    )
+    plans = {
+        key: plan_cache(
+            key, cached[key], rows[key], max_deletions=max_deletions, name_key=kind.name_column
+        )
+        for key, kind in KINDS.items()
+    }
+    frames = {}
+    for key, kind in KINDS.items():
+        apply_plan(conn, kind, plans[key], now, server)
+        frames[key] = cache_frame(conn, kind, server)
+    record_server(conn, server, client.url, client.version_str, now)
+    return ServerImport(server, plans, frames)
+
+
+def choice_names(conn: Connection, servers: list[str]) -> dict[str, list[str]]:
+    """The names NetBox users pick from, per choice source: every server's, so that an import
+    for one server never removes another's choices."""
+    names: dict[str, list[str]] = {"templates": [], "host_groups": [], "proxies": []}
+    names["proxy_groups"] = []
+    column = {"templates": "host"}
+    for server in servers:
+        for key in names:
+            frame = cache_frame(conn, KINDS[key], server)
+            names[key].extend(frame[column.get(key, "name")].tolist())
+    return {key: list(dict.fromkeys(values)) for key, values in names.items()}

@@ -1,0 +1,79 @@
+"""What Dagster records of an import of Zabbix settings, shared by the partitioned Zabbix
+settings assets (one server per run) and the ``import_zabbix_settings`` job (every server in one
+run): the asset names, the import of one server inside its run scope, and the metadata."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from nbzbx_dagster.netbox.choices import publish_choices
+from nbzbx_dagster.run_scope import RunScope
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.store.cache import KINDS, CacheKind
+from nbzbx_dagster.store.cache_plan import CachePlan
+from nbzbx_dagster.sync.zabbix_import import ServerImport, choice_names, import_server
+
+GROUP = "zabbix_settings"
+IMPORT_JOB = "import_zabbix_settings"
+CHOICES_ASSET = "netbox_zabbix_choices"
+PREVIEW_ROWS = 20
+
+
+def import_in_scope(
+    run: RunScope, server: str, zabbix: Any, netbox: Any, settings: Settings
+) -> tuple[ServerImport, dict[str, Any]]:
+    """Import ``server`` through the run's transaction, then publish every server's names as
+    NetBox choices, last and still inside: NetBox failing rolls the cache back with the run."""
+    result = import_server(
+        run.conn,
+        zabbix(),
+        server,
+        max_deletions=settings.max_deletions,
+        now=datetime.now(UTC),
+    )
+    names = choice_names(run.conn, settings.server_names)
+    report = publish_choices(netbox(), {**names, "servers": settings.server_names})
+    run.summary = result.summary
+    return result, report
+
+
+def output_metadata(kind: CacheKind, frame: pd.DataFrame, plan: CachePlan) -> dict[str, Any]:
+    schema = dg.TableSchema(columns=[dg.TableColumn(c, str(frame[c].dtype)) for c in frame.columns])
+    preview = frame.head(PREVIEW_ROWS).astype(str)
+    counts = plan.summary()
+    return {
+        "dagster/column_schema": schema,
+        "dagster/row_count": len(frame),
+        "preview": dg.MetadataValue.table(
+            records=[dg.TableRecord(r) for r in preview.to_dict("records")], schema=schema
+        ),
+        **{k: counts[k] for k in ("added", "updated", "deleted", "unchanged")},
+        "added_names": dg.MetadataValue.json(counts["added_names"]),
+        "deleted_names": dg.MetadataValue.json(counts["deleted_names"]),
+    }
+
+
+def choices_metadata(report: dict[str, Any]) -> dict[str, Any]:
+    return {k: dg.MetadataValue.json(v) for k, v in report.items()}
+
+
+def materializations(result: ServerImport, report: dict[str, Any]) -> list[dg.AssetMaterialization]:
+    """The server's partition of every Zabbix settings asset and of the NetBox choices."""
+    events = [
+        dg.AssetMaterialization(
+            kind.asset,
+            partition=result.server,
+            metadata=output_metadata(kind, result.frames[key], result.plans[key]),
+        )
+        for key, kind in KINDS.items()
+    ]
+    events.append(
+        dg.AssetMaterialization(
+            CHOICES_ASSET, partition=result.server, metadata=choices_metadata(report)
+        )
+    )
+    return events
