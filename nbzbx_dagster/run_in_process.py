@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import dagster as dg
+from sqlalchemy.exc import SQLAlchemyError
 
 from nbzbx_dagster.run_scope import SUMMARY_TAG, SYSTEM_JOB_TAG
-from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store import StateStore, StoreError
 from nbzbx_dagster.store.url import state_store_url
 
 
@@ -75,6 +76,7 @@ def run_job(
     """Execute ``job`` now on ``instance``; raises DagsterInvariantViolationError for an unknown
     job name."""
     from nbzbx_dagster.definitions import defs
+    from nbzbx_dagster.resources import build_resources
 
     job_def = defs.resolve_job_def(job)
     config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **(run_config or {})}
@@ -83,6 +85,8 @@ def run_job(
         instance=instance,
         raise_on_error=False,
         tags={SYSTEM_JOB_TAG: job},
+        # bound now: which optional variables are set is this process's, not the import's
+        resources=build_resources(),
     )
     return RunOutcome(
         job, result.run_id, result.success, _summary(result.run_id, instance), failure_cause(result)
@@ -93,6 +97,8 @@ def _summary(run_id: str, instance: dg.DagsterInstance) -> dict[str, Any]:
     store = StateStore(state_store_url())
     try:
         events = store.list_events(run_id=run_id, limit=1)
+    except (StoreError, SQLAlchemyError):  # a run that failed before it opened the store
+        events = []
     finally:
         store.dispose()
     if events and events[0]["summary"]:

@@ -96,6 +96,7 @@ class FakeNetBox:
 
 
 NAMES = {
+    "servers": ["default"],
     "templates": ["Linux by Zabbix agent"],
     "host_groups": ["Linux servers", "Zabbix servers"],
     "proxies": ["proxy-1"],
