@@ -130,9 +130,8 @@ def _zabbix_option(func: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--zabbix",
         type=click.Choice(lab_services.ZABBIX_VERSIONS),
-        default="7.0",
-        show_default=True,
-        help="Which lab Zabbix to point at.",
+        default=None,
+        help="Point at one lab Zabbix only (server 'default'); without it both servers, by name.",
     )(func)
 
 
@@ -176,7 +175,7 @@ def lab_status(as_json: bool) -> None:
 @lab.command("env")
 @_zabbix_option
 @click.option("--json", "as_json", is_flag=True, help="Variable names and values, token masked.")
-def lab_env(zabbix: str, as_json: bool) -> None:
+def lab_env(zabbix: str | None, as_json: bool) -> None:
     """Print export lines pointing the project at the lab: eval "$(nbzbx lab env)"."""
     try:
         lines = lab_services.export_lines(zabbix)
@@ -194,11 +193,11 @@ def lab_env(zabbix: str, as_json: bool) -> None:
 @_zabbix_option
 @click.option("--all-zabbix", is_flag=True, help="Seed both lab Zabbix servers.")
 @click.option("--json", "as_json", is_flag=True)
-def lab_seed(zabbix: str, all_zabbix: bool, as_json: bool) -> None:
+def lab_seed(zabbix: str | None, all_zabbix: bool, as_json: bool) -> None:
     """Load the demo data set into NetBox and the lab Zabbix."""
     from nbzbx_dagster.lab.seed import seed_lab
 
-    versions = list(lab_services.ZABBIX_VERSIONS) if all_zabbix else [zabbix]
+    versions = list(lab_services.ZABBIX_VERSIONS) if all_zabbix or zabbix is None else [zabbix]
     try:
         result = seed_lab(versions)
     except Exception as exc:  # one line, whatever failed

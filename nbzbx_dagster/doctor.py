@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
+from functools import partial
 from typing import Any
 
 from nbzbx_dagster.connections import NetBoxConnection, ZabbixConnection
 from nbzbx_dagster.netbox.errors import NetBoxError
 from nbzbx_dagster.settings import SettingsError, load_settings
+from nbzbx_dagster.settings.servers import ZabbixServer
 from nbzbx_dagster.store import StateStore, StoreError
 from nbzbx_dagster.store.url import state_store_url
 from nbzbx_dagster.zabbix.errors import ZabbixError
@@ -31,8 +33,10 @@ def _netbox(env: Env) -> dict[str, Any]:
     return {"url": connection.url, "version": status.get("netbox-version")}
 
 
-def _zabbix(env: Env) -> dict[str, Any]:
-    connection = ZabbixConnection.from_env(env)
+def _zabbix(env: Env, server: ZabbixServer | None = None) -> dict[str, Any]:
+    connection = (
+        ZabbixConnection.for_server(server, env) if server else ZabbixConnection.from_env(env)
+    )
     client = connection.open()
     try:
         return {"url": connection.url, "version": client.version_str, "auth": connection.auth}
@@ -74,20 +78,30 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-CHECKS: list[tuple[str, Callable[[Env], dict[str, Any]]]] = [
-    ("settings", _settings),
-    ("netbox", _netbox),
-    ("zabbix", _zabbix),
-    ("state_store", _store),
-    ("dagster_instance", _dagster),
-]
+def _zabbix_checks(env: Env) -> list[tuple[str, Callable[[Env], dict[str, Any]]]]:
+    """One check per Zabbix server of the settings: ``zabbix <name>``; just ``zabbix`` for the
+    single-server environment (and when the settings do not load: their own check says why)."""
+    try:
+        servers = load_settings(env=env).zabbix_servers
+    except SettingsError:
+        servers = []
+    if not servers:
+        return [("zabbix", _zabbix)]
+    return [(f"zabbix {s.name}", partial(_zabbix, server=s)) for s in servers]
 
 
 def run_checks(env: Env | None = None) -> list[dict[str, Any]]:
     """Run every check; a failing one does not stop the others."""
     env = os.environ if env is None else env
+    checks: list[tuple[str, Callable[[Env], dict[str, Any]]]] = [
+        ("settings", _settings),
+        ("netbox", _netbox),
+        *_zabbix_checks(env),
+        ("state_store", _store),
+        ("dagster_instance", _dagster),
+    ]
     results = []
-    for name, check in CHECKS:
+    for name, check in checks:
         try:
             results.append({"name": name, "ok": True, **check(env)})
         except (CheckFailed, NetBoxError, ZabbixError, StoreError, SettingsError) as exc:

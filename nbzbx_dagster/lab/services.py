@@ -6,7 +6,9 @@ knows the ports and files so that ``nbzbx lab env|status`` answer without runnin
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import socket
 import subprocess
 from dataclasses import dataclass
@@ -92,14 +94,40 @@ def listening(port: int, timeout: float = 0.5) -> bool:
         return False
 
 
-def env(zabbix: str = "7.0") -> dict[str, str]:
-    """The environment that points the project at the lab; the NetBox token is read from a file."""
+# Both lab servers side by side: site Zürich on Zabbix 6.0, everything else on 7.0.
+LAB_SERVERS = {"zbx60": "6.0", "zbx70": "7.0"}
+LAB_SERVER_RULES = [{"server": "zbx60", "sites": ["zurich"]}]
+LAB_DEFAULT_SERVER = "zbx70"
+
+
+def zabbix_env(zabbix: str | None) -> dict[str, str]:
+    """One lab Zabbix as the single-server environment (server ``default``), or, for None,
+    both lab servers by name, with their rules and credentials."""
+    if zabbix is not None:
+        return {
+            "NBZBX_ZABBIX_URL": zabbix_url(zabbix),
+            "NBZBX_ZABBIX_USER": ZABBIX_USER,
+            "NBZBX_ZABBIX_PASSWORD": ZABBIX_PASSWORD,
+        }
+    servers = [{"name": n, "url": zabbix_url(v)} for n, v in LAB_SERVERS.items()]
+    out = {
+        "NBZBX_ZABBIX_SERVERS": json.dumps(servers),
+        "NBZBX_SERVER_RULES": json.dumps(LAB_SERVER_RULES),
+        "NBZBX_DEFAULT_SERVER": LAB_DEFAULT_SERVER,
+    }
+    for name in LAB_SERVERS:
+        prefix = f"NBZBX_ZABBIX_{name.upper()}_"
+        out[prefix + "USER"], out[prefix + "PASSWORD"] = ZABBIX_USER, ZABBIX_PASSWORD
+    return out
+
+
+def env(zabbix: str | None = None) -> dict[str, str]:
+    """The environment that points the project at the lab (both Zabbix servers, or the one
+    named); the NetBox token is read from a file."""
     return {
         "NBZBX_NETBOX_URL": netbox_url(),
         "NBZBX_NETBOX_TOKEN": netbox_token(),
-        "NBZBX_ZABBIX_URL": zabbix_url(zabbix),
-        "NBZBX_ZABBIX_USER": ZABBIX_USER,
-        "NBZBX_ZABBIX_PASSWORD": ZABBIX_PASSWORD,
+        **zabbix_env(zabbix),
         "NBZBX_DATABASE_URL": database_url("nbzbx"),
         "NBZBX_CONFIG": str(LAB_SETTINGS),
         "NBZBX_DAGSTER_PG_URL": database_url("dagster", pooled=True),
@@ -109,14 +137,14 @@ def env(zabbix: str = "7.0") -> dict[str, str]:
     }
 
 
-def export_lines(zabbix: str = "7.0") -> list[str]:
+def export_lines(zabbix: str | None = None) -> list[str]:
     """Shell export lines; the token stays in its file (the line reads it): never printed."""
     lines = []
     for key, value in env(zabbix).items():
         if key == "NBZBX_NETBOX_TOKEN":
             lines.append(f'export {key}="$(cat {netbox_token_file()})"')
         else:
-            lines.append(f"export {key}={value}")
+            lines.append(f"export {key}={shlex.quote(value)}")
     return lines
 
 

@@ -31,6 +31,7 @@ from nbzbx_dagster.store.host_status import (
     save_statuses,
     stale_keys,
 )
+from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
 from nbzbx_dagster.timings import Timings
@@ -209,6 +210,9 @@ def refresh_server(
     }
     with timings.section("zabbix_read"):
         zabbix_client = zabbix() if configs else None
+    if zabbix_client is not None:
+        with store.connect() as conn:
+            check_server(conn, server, zabbix_client.url)  # never another server's cache
     checks = (
         check_hosts(
             zabbix_client, configs, host_configs.desired, known, settings.compare_mode, timings
