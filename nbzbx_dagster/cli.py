@@ -17,6 +17,7 @@ import click
 
 from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
 from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
+from nbzbx_dagster.commands.servers import servers_group
 from nbzbx_dagster.commands.settings import settings as settings_group
 from nbzbx_dagster.commands.system_jobs import system_jobs_group
 from nbzbx_dagster.lab import services as lab_services
@@ -211,6 +212,7 @@ def lab_seed(zabbix: str | None, all_zabbix: bool, as_json: bool) -> None:
 
 
 main.add_command(maintenance_group)
+main.add_command(servers_group)
 main.add_command(settings_group)
 main.add_command(system_jobs_group)
 
