@@ -9,7 +9,7 @@ The per-partition materializations are stored in batches where the deployment al
 instance's retention has to allow for.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import dagster as dg
 from pydantic import Field
@@ -32,11 +32,11 @@ from nbzbx_dagster.run_scope import (
     for_each_server,
     raise_server_failures,
     set_summary,
-    system_job_run,
 )
 from nbzbx_dagster.scheduling import register_system_job
 from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import (
+    HostConfigs,
     Refresh,
     combined_summary,
     load_host_configs,
@@ -74,17 +74,12 @@ def refresh_host_config_sync_status(
     effective = settings.effective()
     store = state_store.open()
     timings = Timings()
-    with system_job_run(context, store, effective, JOB) as run:
-        # NetBox first, once for every server: down, it fails the whole run with its row
-        with timings.section("netbox_read"):
-            client = netbox.client()
-        host_configs = load_host_configs(client, store, effective, timings)
-        run.summary = {"host_configs": len(host_configs.configs)}
+    read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective, timings))
 
     def one(server: str, scope: RunScope) -> Refresh:
         result = refresh_server(
             server,
-            host_configs,
+            read(),
             zabbix.factory(server, effective),
             store,
             effective,
@@ -104,6 +99,9 @@ def refresh_host_config_sync_status(
         set_summary(context, summary)
     with timings.section("store_read"):
         evaluation = in_sync_evaluation(store)
+    if read.result is None:  # NetBox failed for every server: the first one's cause
+        raise_server_failures(outcomes)
+    host_configs = read.result
     configs_metadata = record_host_configs(context.instance, host_configs, timings)
     with timings.section("dagster_events"):
         context.log_event(dg.AssetMaterialization(CONFIGS_ASSET, metadata=configs_metadata))
@@ -126,6 +124,27 @@ def refresh_host_config_sync_status(
         }
     )
     raise_server_failures(outcomes)
+
+
+class NetBoxRead:
+    """The host configs, read from NetBox once for every server, inside the first server's
+    scope: NetBox down fails each server's part with its own event-log row, and is asked once."""
+
+    def __init__(self, load: Callable[[], HostConfigs]) -> None:
+        self.load = load
+        self.result: HostConfigs | None = None
+        self.error: Exception | None = None
+
+    def __call__(self) -> HostConfigs:
+        if self.result is None and self.error is None:
+            try:
+                self.result = self.load()
+            except Exception as exc:
+                self.error = exc
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
 
 
 def _write_back(
