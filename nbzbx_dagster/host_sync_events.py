@@ -50,10 +50,11 @@ def record_host_configs(
     return host_configs_metadata(host_configs, added, removed)
 
 
-def check_metadata(check: HostCheck) -> dict[str, Any]:
+def check_metadata(check: HostCheck, server: str) -> dict[str, Any]:
     """One partition's materialization metadata: the NetBox name is here, not in the key."""
     meta: dict[str, Any] = {
         "name": check.config.name,
+        "server": server,
         "status": check.status,
         "zabbix_hostid": check.zabbix_hostid or "",
         "diff": dg.MetadataValue.json(check.diff),
@@ -63,10 +64,16 @@ def check_metadata(check: HostCheck) -> dict[str, Any]:
     return meta
 
 
-def record_statuses(context: dg.OpExecutionContext, checks: Sequence[HostCheck]) -> None:
+def record_statuses(
+    context: dg.OpExecutionContext, checks: Sequence[HostCheck], servers: dict[str, str]
+) -> None:
     """One ``host_config_sync_status`` materialization per checked partition."""
     materializations = [
-        dg.AssetMaterialization(STATUS_ASSET, partition=c.config.key, metadata=check_metadata(c))
+        dg.AssetMaterialization(
+            STATUS_ASSET,
+            partition=c.config.key,
+            metadata=check_metadata(c, servers[c.config.key]),
+        )
         for c in checks
     ]
     batched = log_materializations(context, materializations)

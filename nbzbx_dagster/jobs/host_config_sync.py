@@ -105,7 +105,7 @@ def refresh_host_config_sync_status(
     configs_metadata = record_host_configs(context.instance, host_configs, timings)
     with timings.section("dagster_events"):
         context.log_event(dg.AssetMaterialization(CONFIGS_ASSET, metadata=configs_metadata))
-        record_statuses(context, checks)
+        record_statuses(context, checks, host_configs.servers)
         context.log_event(evaluation)
     context.log.info(f"{JOB}: {summary}")
     if effective.netbox_writeback and checks:
