@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -24,14 +23,6 @@ TOKEN = "nb-token-0123456789abcdef"
 ZBX_TOKEN = "zbx-token-fedcba9876543210"
 PASSWORD = "pa55-w0rd-never-shown"
 DB_PASSWORD = "db-pa55-never-shown"
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see only the NBZBX_* variables they set themselves."""
-    for name in list(os.environ):
-        if name.startswith("NBZBX_"):
-            monkeypatch.delenv(name)
 
 
 def write_yaml(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:
