@@ -8,6 +8,8 @@ import pytest
 
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import seed_lab
+from nbzbx_dagster.netbox import NetBoxClient
+from nbzbx_dagster.zabbix import ZabbixClient
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -35,6 +37,26 @@ def seeded_lab() -> dict:
 @pytest.fixture(params=services.ZABBIX_VERSIONS, ids=lambda v: f"zabbix-{v}")
 def zabbix_version(request: pytest.FixtureRequest) -> str:
     return request.param
+
+
+@pytest.fixture(scope="module")
+def netbox() -> NetBoxClient:
+    """The project's client of the lab NetBox. Module-scoped, not session-scoped: it is made
+    after `seeded_lab` has reset the lab databases, in every module that seeds."""
+    return NetBoxClient.connect(services.netbox_url(), services.netbox_token(), timeout=60)
+
+
+@pytest.fixture
+def zabbix(zabbix_version: str) -> Iterator[ZabbixClient]:
+    """The project's client of one lab Zabbix, logged in as Admin for one test."""
+    client = ZabbixClient.connect(
+        services.zabbix_url(zabbix_version),
+        user=services.ZABBIX_USER,
+        password=services.ZABBIX_PASSWORD,
+        timeout=30,
+    )
+    yield client
+    client.close()
 
 
 @pytest.fixture

@@ -7,7 +7,6 @@ Tests that change the lab put it back.
 
 import json
 import os
-from collections.abc import Iterator
 from typing import Any
 
 import dagster as dg
@@ -67,22 +66,6 @@ def imported(project: dg.DagsterInstance) -> dg.DagsterInstance:
     outcome = run_job("import_zabbix_settings", instance=project)
     assert outcome.success, outcome.error
     return project
-
-
-@pytest.fixture
-def zabbix(zabbix_version: str) -> Iterator[ZabbixClient]:
-    client = ZabbixClient.connect(
-        services.zabbix_url(zabbix_version),
-        user=services.ZABBIX_USER,
-        password=services.ZABBIX_PASSWORD,
-    )
-    yield client
-    client.close()
-
-
-@pytest.fixture
-def netbox() -> NetBoxClient:
-    return NetBoxClient.connect(services.netbox_url(), services.netbox_token())
 
 
 def test_a_full_refresh_shows_every_status(imported: dg.DagsterInstance) -> None:

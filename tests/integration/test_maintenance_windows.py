@@ -56,13 +56,9 @@ class NetBoxLab:
 
 
 @pytest.fixture(scope="module")
-def netbox() -> Iterator[NetBoxLab]:
-    try:
-        requests.get(services.netbox_url() + "/api/", timeout=5)
-        token = services.netbox_token()
-    except (requests.RequestException, RuntimeError) as error:
-        pytest.fail(f"the lab NetBox is not answering ({error}); run `nbzbx lab up`")
-    client = NetBoxClient.connect(services.netbox_url(), token)
+def netbox(netbox: NetBoxClient) -> Iterator[NetBoxLab]:
+    """Here `netbox` is the module's NetBox objects, made with the conftest's client."""
+    client = netbox
     api = client.api
     made: list[Any] = []
 
@@ -125,6 +121,8 @@ class ZabbixLab:
 
 @pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=lambda v: f"zabbix-{v}")
 def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[ZabbixLab]:
+    """Here `zabbix` is one version's objects for the whole module, so it logs in itself (the
+    conftest's client lives for one test)."""
     version = request.param
     url = services.zabbix_url(version)
     try:
@@ -185,12 +183,6 @@ def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[Zabbix
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test() as temp:
-        yield temp
 
 
 def resources(store: StateStore, zabbix_url: str) -> dict[str, Any]:

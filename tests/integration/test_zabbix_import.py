@@ -3,8 +3,8 @@
 Each test has its own SQLite state store and Dagster instance, but Zabbix and NetBox are shared
 with other test runs: objects made here carry a unique ``it-<uuid8>-`` prefix and are deleted
 afterwards, and assertions are about those objects, or about counts relative to a first import.
-The version fixture is module-scoped, so all 6.0 tests run before all 7.0 tests (every switch
-rewrites the shared NetBox choice sets).
+The zabbix_version fixture is module-scoped here, so all 6.0 tests run before all 7.0 tests
+(every switch rewrites the shared NetBox choice sets).
 """
 
 from __future__ import annotations
@@ -43,7 +43,8 @@ Snapshot = dict[str, dict[str, dict[str, Any]]]  # kind -> id -> cache row
 
 
 @pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=lambda v: f"zabbix-{v}")
-def version(request: pytest.FixtureRequest) -> str:
+def zabbix_version(request: pytest.FixtureRequest) -> str:
+    """The conftest's version, module-scoped here."""
     body = {"jsonrpc": "2.0", "method": "apiinfo.version", "params": {}, "id": 1}
     url = services.zabbix_url(request.param)
     try:
@@ -161,33 +162,23 @@ class Lab:
 
 
 @pytest.fixture
-def lab(version: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Lab]:
-    for key, value in services.env(version).items():
+def lab(
+    zabbix_version: str, zabbix: ZabbixClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Lab]:
+    for key, value in services.env(zabbix_version).items():
         monkeypatch.setenv(key, value)
     database_url = f"sqlite:///{tmp_path}/state.db"
     monkeypatch.setenv("NBZBX_DATABASE_URL", database_url)
     monkeypatch.setenv("NBZBX_HOME", str(tmp_path))
     for key in ("DAGSTER_HOME", "NBZBX_CONFIG", "NBZBX_MAX_DELETIONS", "NBZBX_ZABBIX_TOKEN"):
         monkeypatch.delenv(key, raising=False)
-    admin = ZabbixClient.connect(
-        services.zabbix_url(version),
-        user=services.ZABBIX_USER,
-        password=services.ZABBIX_PASSWORD,
-        timeout=30,
-    )
-    cleanup = ZabbixCleanup(admin)
+    cleanup = ZabbixCleanup(zabbix)
     prefix = f"it-{uuid.uuid4().hex[:8]}-"
     try:
         with dg.instance_for_test() as instance:
-            yield Lab(version, database_url, instance, admin, cleanup, prefix, monkeypatch)
+            yield Lab(zabbix_version, database_url, instance, zabbix, cleanup, prefix, monkeypatch)
     finally:
         cleanup.run()
-        admin.close()
-
-
-@pytest.fixture(scope="module")
-def netbox() -> NetBoxClient:
-    return NetBoxClient.connect(services.netbox_url(), services.netbox_token(), timeout=60)
 
 
 def names(summary: dict[str, Any], key: str, what: str) -> set[str]:

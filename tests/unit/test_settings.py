@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
@@ -18,14 +17,6 @@ from nbzbx_dagster.settings import (
     load_settings,
     validate_override,
 )
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests see only the NBZBX_* variables they set themselves."""
-    for name in list(os.environ):
-        if name.startswith("NBZBX_"):
-            monkeypatch.delenv(name)
 
 
 def write_yaml(tmp_path: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> Path:

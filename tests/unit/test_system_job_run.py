@@ -1,21 +1,10 @@
 """`system_job_run`: one event-log row per run wherever the body fails; one transaction."""
 
-import os
-from pathlib import Path
-
 import dagster as dg
-import pytest
 
 from nbzbx_dagster.run_scope import system_job_run
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
-
-
-@pytest.fixture(autouse=True)
-def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in list(os.environ):
-        if name.startswith("NBZBX_"):
-            monkeypatch.delenv(name)
 
 
 def run_body(store: StateStore, body) -> dg.ExecuteInProcessResult:
@@ -30,13 +19,6 @@ def run_body(store: StateStore, body) -> dg.ExecuteInProcessResult:
 
     with dg.instance_for_test() as instance:
         return probe_job.execute_in_process(instance=instance, raise_on_error=False)
-
-
-@pytest.fixture
-def store(tmp_path: Path) -> StateStore:
-    store = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
-    store.upgrade()
-    return store
 
 
 def test_failure_before_any_write_is_recorded_once(store) -> None:
