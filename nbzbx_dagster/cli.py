@@ -124,7 +124,8 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
 # ---------------------------------------------------------------------------------- lab
 @main.group()
 def lab() -> None:
-    """The local lab: real PostgreSQL, Redis, Zabbix 6.0 and 7.0, and NetBox 4.7.3 on loopback."""
+    """The local lab: real PostgreSQL, Redis, Zabbix 6.0 and 7.0, and NetBox 4.7.3 on loopback,
+    with contract endpoints for Zabbix 7.2, 7.4 and 8.0 over the real 7.0."""
 
 
 def _zabbix_option(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -132,7 +133,8 @@ def _zabbix_option(func: Callable[..., Any]) -> Callable[..., Any]:
         "--zabbix",
         type=click.Choice(lab_services.ZABBIX_VERSIONS),
         default=None,
-        help="Point at one lab Zabbix only (server 'default'); without it both servers, by name.",
+        help="Point at one lab Zabbix only, as server 'default' (7.2, 7.4, 8.0: contract "
+        "endpoints over 7.0); without it both real servers, by name.",
     )(func)
 
 
@@ -162,13 +164,20 @@ def lab_reset() -> None:
 def lab_status(as_json: bool) -> None:
     """Say what runs where."""
     rows = [
-        {"service": s.name, "port": s.port, "url": s.url, "up": lab_services.listening(s.port)}
+        {
+            "service": s.name,
+            "port": s.port,
+            "url": s.url,
+            "up": lab_services.listening(s.port),
+            "note": s.note,
+        }
         for s in lab_services.services()
     ]
 
     def human(data: list[dict[str, Any]]) -> None:
         for row in data:
-            click.echo(f"{'up  ' if row['up'] else 'down'} {row['service']:<12} {row['url']}")
+            note = f"  ({row['note']})" if row["note"] else ""
+            click.echo(f"{'up  ' if row['up'] else 'down'} {row['service']:<20} {row['url']}{note}")
 
     emit(rows, as_json, human)
 
@@ -192,13 +201,14 @@ def lab_env(zabbix: str | None, as_json: bool) -> None:
 
 @lab.command("seed")
 @_zabbix_option
-@click.option("--all-zabbix", is_flag=True, help="Seed both lab Zabbix servers.")
+@click.option("--all-zabbix", is_flag=True, help="Seed both real lab Zabbix servers.")
 @click.option("--json", "as_json", is_flag=True)
 def lab_seed(zabbix: str | None, all_zabbix: bool, as_json: bool) -> None:
     """Load the demo data set into NetBox and the lab Zabbix."""
     from nbzbx_dagster.lab.seed import seed_lab
 
-    versions = list(lab_services.ZABBIX_VERSIONS) if all_zabbix or zabbix is None else [zabbix]
+    real = list(lab_services.REAL_ZABBIX_VERSIONS)
+    versions = real if all_zabbix or zabbix is None else [zabbix]
     try:
         result = seed_lab(versions)
     except Exception as exc:  # one line, whatever failed

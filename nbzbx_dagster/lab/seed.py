@@ -20,14 +20,17 @@ from nbzbx_dagster.zabbix.client import ZabbixClient
 
 
 def seed_lab(zabbix_versions: Iterable[str], reset: bool = True) -> dict[str, dict[str, int]]:
-    """Reset the lab databases (unless ``reset`` is false) and load the demo data."""
+    """Reset the lab databases (unless ``reset`` is false) and load the demo data.
+
+    A contract endpoint (7.2, 7.4, 8.0) has no database of its own: asking for it seeds 7.0.
+    """
     if reset and services.run_script("reset") != 0:
         raise RuntimeError("resetting the lab databases failed (see the lines above)")
     netbox = NetBoxClient.connect(services.netbox_url(), services.netbox_token())
     result = {"netbox": seed_netbox(netbox)}
     settings = load_settings(env={"NBZBX_CONFIG": str(services.LAB_SETTINGS)})
     configs = read_host_configs(netbox, settings.device_filters, settings.vm_filters, True)
-    for version in zabbix_versions:
+    for version in dict.fromkeys(services.zabbix_server(v) for v in zabbix_versions):
         client = ZabbixClient.connect(
             services.zabbix_url(version),
             user=services.ZABBIX_USER,

@@ -31,8 +31,20 @@ PG_PORT = _port("PG", 54329)
 REDIS_PORT = _port("REDIS", 63799)
 PGBOUNCER_PORT = _port("PGBOUNCER", 64329)
 NETBOX_PORT = _port("NETBOX", 18001)
-ZABBIX_PORTS = {"6.0": _port("ZBX60", 18060), "7.0": _port("ZBX70", 18070)}
+# Real Zabbix servers, and contract endpoints: a relay (zabbix_contract.py) in front of the real
+# 7.0 that answers as 7.2, 7.4 or 8.0 and refuses what those versions removed. Not servers: they
+# share 7.0's database, so their seed is the 7.0 seed.
+REAL_ZABBIX_PORTS = {"6.0": _port("ZBX60", 18060), "7.0": _port("ZBX70", 18070)}
+CONTRACT_PORTS = {
+    "7.2": _port("ZBX72", 18072),
+    "7.4": _port("ZBX74", 18074),
+    "8.0": _port("ZBX80", 18080),
+}
+CONTRACT_UPSTREAM = "7.0"
+ZABBIX_PORTS = {**REAL_ZABBIX_PORTS, **CONTRACT_PORTS}
 ZABBIX_VERSIONS = tuple(ZABBIX_PORTS)
+REAL_ZABBIX_VERSIONS = tuple(REAL_ZABBIX_PORTS)
+CONTRACT_VERSIONS = tuple(CONTRACT_PORTS)
 ZABBIX_USER = "Admin"
 ZABBIX_PASSWORD = "zabbix"  # the default of a fresh Zabbix database, not a secret of anyone's
 
@@ -42,6 +54,7 @@ class Service:
     name: str
     port: int
     url: str
+    note: str = ""  # what it is when the name does not say it (contract endpoints)
 
 
 def services() -> list[Service]:
@@ -49,15 +62,32 @@ def services() -> list[Service]:
         Service("postgresql", PG_PORT, f"postgresql://postgres@127.0.0.1:{PG_PORT}"),
         Service("pgbouncer", PGBOUNCER_PORT, f"postgresql://postgres@127.0.0.1:{PGBOUNCER_PORT}"),
         Service("redis", REDIS_PORT, f"redis://127.0.0.1:{REDIS_PORT}"),
-        *(Service(f"zabbix-{v}", p, zabbix_url(v)) for v, p in ZABBIX_PORTS.items()),
+        *(Service(f"zabbix-{v}", p, zabbix_url(v)) for v, p in REAL_ZABBIX_PORTS.items()),
+        *(
+            Service(
+                zabbix_id(v), p, zabbix_url(v), f"contract endpoint over Zabbix {CONTRACT_UPSTREAM}"
+            )
+            for v, p in CONTRACT_PORTS.items()
+        ),
         Service("netbox", NETBOX_PORT, netbox_url()),
     ]
 
 
 def zabbix_url(version: str) -> str:
     if version not in ZABBIX_PORTS:
-        raise ValueError(f"the lab has Zabbix {' and '.join(ZABBIX_VERSIONS)}, not {version!r}")
+        raise ValueError(f"the lab has Zabbix {', '.join(ZABBIX_VERSIONS)}, not {version!r}")
     return f"http://127.0.0.1:{ZABBIX_PORTS[version]}/api_jsonrpc.php"
+
+
+def zabbix_id(version: str) -> str:
+    """``zabbix-7.0`` for a real server, ``zabbix-8.0-contract`` for a contract endpoint."""
+    return f"zabbix-{version}-contract" if version in CONTRACT_PORTS else f"zabbix-{version}"
+
+
+def zabbix_server(version: str) -> str:
+    """The real lab Zabbix that holds a version's data: itself, or 7.0 for a contract."""
+    zabbix_url(version)  # refuses an unknown version
+    return CONTRACT_UPSTREAM if version in CONTRACT_PORTS else version
 
 
 def netbox_url() -> str:

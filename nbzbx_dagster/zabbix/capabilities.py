@@ -9,14 +9,39 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# The Zabbix majors this layer knows. A newer major may remove what the flags below rely on, an
+# older release lacks what they assume: both are refused rather than guessed.
+OLDEST = (6, 0)
+KNOWN_MAJORS = frozenset({6, 7, 8})
+# "7.0.22", "7.0", and pre-releases such as "8.0.0alpha2", "8.0.0beta1", "8.0.0rc1".
+_VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?((?:alpha|beta|rc)\d*)?")
 
-def parse_version(text: str) -> tuple[int, int, int]:
-    """``"7.0.22"`` -> ``(7, 0, 22)``; also tolerates suffixes such as ``"7.4.0rc1"``."""
-    match = re.fullmatch(r"\s*(\d+)\.(\d+)(?:\.(\d+))?\S*\s*", text or "")
+
+class UnsupportedVersion(ValueError):
+    """A well-formed Zabbix version this project does not support."""
+
+
+def parse_version(text: str) -> tuple[tuple[int, int, int], str]:
+    """``"7.0.22"`` -> ``((7, 0, 22), "")``; ``"8.0.0rc1"`` -> ``((8, 0, 0), "rc1")``.
+
+    A pre-release has the API of its release, so the flags use the numbers only. Anything else,
+    and versions outside 6.0 to 8.x, raise ValueError (UnsupportedVersion for the latter).
+    """
+    match = _VERSION.fullmatch((text or "").strip())
     if not match:
         raise ValueError(f"not a Zabbix version: {text!r}")
-    major, minor, patch = match.groups()
-    return int(major), int(minor), int(patch or 0)
+    major, minor, patch, suffix = match.groups()
+    numbers = (int(major), int(minor), int(patch or 0))
+    if numbers[:2] < OLDEST:
+        raise UnsupportedVersion(
+            f"Zabbix {text.strip()} is older than 6.0 LTS, the oldest version this project supports"
+        )
+    if numbers[0] not in KNOWN_MAJORS:
+        raise UnsupportedVersion(
+            f"Zabbix {text.strip()} is a major version this project does not know "
+            f"(it supports 6.0 to 8.0); its API may differ, so it is not guessed at"
+        )
+    return numbers, suffix or ""
 
 
 @dataclass(frozen=True)
@@ -24,13 +49,20 @@ class ZabbixVersion:
     """The version and the API shape decisions that follow from it."""
 
     version: tuple[int, int, int]
+    suffix: str = ""  # a pre-release tag such as "rc1": shown, never branched on
 
     @classmethod
     def from_string(cls, text: str) -> ZabbixVersion:
-        return cls(parse_version(text))
+        numbers, suffix = parse_version(text)
+        return cls(numbers, suffix)
+
+    @property
+    def release(self) -> str:
+        """The numbers only, e.g. ``"8.0.0"`` for 8.0.0rc1 (what pyzabbix compares)."""
+        return ".".join(map(str, self.version))
 
     def __str__(self) -> str:
-        return ".".join(map(str, self.version))
+        return self.release + self.suffix
 
     @property
     def has_template_groups(self) -> bool:
@@ -70,5 +102,8 @@ class ZabbixVersion:
 
     @property
     def uses_bearer_header(self) -> bool:
-        """pyzabbix sends the session/token as ``Authorization: Bearer`` from 6.4 on."""
+        """The session/token goes in ``Authorization: Bearer`` (6.4+); 7.2 removed body ``auth``.
+
+        pyzabbix makes this choice itself from the version it is given (``>= 6.4.0``).
+        """
         return self.version >= (6, 4, 0)

@@ -21,7 +21,7 @@ from packaging.version import Version
 from pyzabbix import ZabbixAPI
 
 from nbzbx_dagster.http_errors import display_url
-from nbzbx_dagster.zabbix.capabilities import ZabbixVersion
+from nbzbx_dagster.zabbix.capabilities import UnsupportedVersion, ZabbixVersion
 from nbzbx_dagster.zabbix.errors import ZabbixError, classify, is_transient
 
 log = logging.getLogger(__name__)
@@ -108,12 +108,16 @@ class ZabbixClient:
         raw = self.call("apiinfo.version")
         try:
             self.zabbix_version = ZabbixVersion.from_string(str(raw))
+        except UnsupportedVersion as exc:
+            raise ZabbixError(self.url, str(exc)) from None
         except ValueError:
             raise ZabbixError(
                 self.url, "not a Zabbix API: apiinfo.version gave no version", kind="protocol"
             ) from None
-        # pyzabbix chooses Bearer header (>= 6.4) or body "auth" from this attribute.
-        self._api.version = Version(str(self.zabbix_version))
+        # pyzabbix sends the Bearer header when this is >= 6.4.0, else body "auth" (which 7.2
+        # refuses): give it the release numbers, so that a pre-release such as 6.4.0rc1 counts
+        # as its release, as uses_bearer_header does.
+        self._api.version = Version(self.zabbix_version.release)
         if token:
             self._guarded("login", lambda: self._api.login(api_token=token))
             # A token is not checked until it is used: use it once so a bad one fails here.

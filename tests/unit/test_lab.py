@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbzbx_dagster.cli import main
+from nbzbx_dagster.lab import services
 
 TOKEN = "nbt_abcdefgh12345678." + "s3cretpart0123456789abcdefghij"  # fake, split for scanners
 
@@ -18,7 +19,10 @@ def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return tmp_path
 
 
-@pytest.mark.parametrize(("version", "port"), [("6.0", "18060"), ("7.0", "18070")])
+@pytest.mark.parametrize(
+    ("version", "port"),
+    [("6.0", "18060"), ("7.0", "18070"), ("7.2", "18072"), ("7.4", "18074"), ("8.0", "18080")],
+)
 def test_env_points_at_the_chosen_zabbix_and_reads_the_token_from_its_file(
     cache: Path, version: str, port: str
 ) -> None:
@@ -56,3 +60,26 @@ def test_env_without_a_lab_says_what_to_do(tmp_path: Path, monkeypatch: pytest.M
 def test_an_unknown_zabbix_version_is_refused(cache: Path) -> None:
     result = CliRunner().invoke(main, ["lab", "env", "--zabbix", "5.0"])
     assert result.exit_code == 2 and "6.0" in result.output
+
+
+def test_status_names_the_contract_endpoints_as_such(cache: Path) -> None:
+    result = CliRunner().invoke(main, ["lab", "status"])
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[1]: line for line in result.output.splitlines()}
+    for version, port in (("7.2", 18072), ("7.4", 18074), ("8.0", 18080)):
+        line = lines[f"zabbix-{version}-contract"]
+        assert f"http://127.0.0.1:{port}/api_jsonrpc.php" in line
+        assert "(contract endpoint over Zabbix 7.0)" in line
+    assert "contract" not in lines["zabbix-6.0"] + lines["zabbix-7.0"]
+
+
+def test_a_contract_version_is_seeded_as_the_real_7_0() -> None:
+    assert [services.zabbix_server(v) for v in services.ZABBIX_VERSIONS] == [
+        "6.0",
+        "7.0",
+        "7.0",
+        "7.0",
+        "7.0",
+    ]
+    with pytest.raises(ValueError, match=r"not '9\.0'"):
+        services.zabbix_server("9.0")

@@ -21,6 +21,7 @@ from requests.adapters import BaseAdapter
 from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError, ZabbixVersion
 from nbzbx_dagster.zabbix import api as zapi
+from nbzbx_dagster.zabbix.capabilities import UnsupportedVersion
 
 RECORDINGS = Path(__file__).parent / "recordings"
 URL = "http://zabbix.test"
@@ -216,11 +217,83 @@ def test_capabilities_follow_the_version(
     assert (caps.template_groups_select is not None) is template_groups
 
 
-def test_version_parsing() -> None:
-    assert ZabbixVersion.from_string("7.4.0rc1").version == (7, 4, 0)
-    assert ZabbixVersion.from_string("6.0").version == (6, 0, 0)
-    with pytest.raises(ValueError):
-        ZabbixVersion.from_string("<html>")
+@pytest.mark.parametrize(
+    ("text", "numbers", "shown"),
+    [
+        ("6.0.14", (6, 0, 14), "6.0.14"),
+        ("6.0", (6, 0, 0), "6.0.0"),
+        ("7.4.2", (7, 4, 2), "7.4.2"),
+        (" 7.0.29\n", (7, 0, 29), "7.0.29"),
+        ("8.0.0", (8, 0, 0), "8.0.0"),
+        ("8.0.0rc1", (8, 0, 0), "8.0.0rc1"),
+        ("8.0.0alpha2", (8, 0, 0), "8.0.0alpha2"),
+        ("8.0.0beta1", (8, 0, 0), "8.0.0beta1"),
+        ("7.4.0rc1", (7, 4, 0), "7.4.0rc1"),
+    ],
+)
+def test_every_version_form_is_parsed(text: str, numbers: tuple[int, int, int], shown: str) -> None:
+    caps = ZabbixVersion.from_string(text)
+    assert caps.version == numbers
+    assert str(caps) == shown
+    assert caps.release == ".".join(map(str, numbers))
+
+
+def test_a_pre_release_has_the_api_of_its_release() -> None:
+    assert ZabbixVersion.from_string("6.4.0rc1").uses_bearer_header
+    assert ZabbixVersion.from_string("7.0.0beta1").has_proxy_groups
+    assert not ZabbixVersion.from_string("6.2.0alpha1").has_proxy_groups
+
+
+@pytest.mark.parametrize("text", ["<html>", "", "7", "7.0.x", "v7.0.0", "7.0.0-rc1", "8.0.0gamma"])
+def test_what_is_not_a_version_is_refused(text: str) -> None:
+    with pytest.raises(ValueError, match="not a Zabbix version"):
+        ZabbixVersion.from_string(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("9.0.0", "major version this project does not know"),
+        ("9.0.0alpha1", "major version this project does not know"),
+        ("10.2.1", "major version this project does not know"),
+        ("5.4.12", "older than 6.0 LTS"),
+        ("5.0.0", "older than 6.0 LTS"),
+    ],
+)
+def test_unknown_and_too_old_versions_are_refused_not_guessed(text: str, reason: str) -> None:
+    with pytest.raises(UnsupportedVersion, match=reason):
+        ZabbixVersion.from_string(text)
+
+
+def test_connecting_to_an_unknown_major_says_so() -> None:
+    fake = FakeZabbix("9.0.0")
+    with pytest.raises(ZabbixError, match=r"Zabbix 9\.0\.0 is a major version .* 6\.0 to 8\.0"):
+        connect(fake)
+    assert fake.methods() == ["apiinfo.version"]  # no login to a server it does not know
+
+
+@pytest.mark.parametrize("version", ["6.4.0rc1", "7.0.29", "7.2.15", "7.4.6", "8.0.0rc1", "8.0.0"])
+def test_sessions_go_in_the_bearer_header_from_6_4_on(version: str) -> None:
+    assert ZabbixVersion.from_string(version).uses_bearer_header
+    fake = FakeZabbix(version, host__get=[])
+    client = connect(fake)
+    zapi.host_refs(client, hostids=["1"])
+    client.close()
+    for sent in fake.requests_for("host.get") + fake.requests_for("user.logout"):
+        assert "auth" not in sent  # 7.2 refuses body auth
+        assert sent["headers"]["Authorization"] == f"Bearer {SESSION}"
+    assert fake.requests_for("user.login")[0]["params"] == {
+        "username": "nbzbx",
+        "password": PASSWORD,
+    }
+
+
+def test_sessions_go_in_the_body_on_6_0() -> None:
+    assert not ZabbixVersion.from_string("6.0.14").uses_bearer_header
+    fake = FakeZabbix("6.0.14", host__get=[])
+    zapi.host_refs(connect(fake), hostids=["1"])
+    sent = fake.requests_for("host.get")[0]
+    assert sent["auth"] == SESSION and "Authorization" not in sent["headers"]
 
 
 def test_a_garbage_version_answer_is_not_a_zabbix_api() -> None:
