@@ -337,6 +337,32 @@ def import_settings(instance: dg.DagsterInstance) -> None:
         sys.exit(f"import_zabbix_settings failed: {outcome.error}")
 
 
+TWO_SERVERS = {
+    "NBZBX_ZABBIX_SERVERS": json.dumps(
+        [{"name": n, "url": services.zabbix_url("7.0")} for n in ("bench-a", "bench-b")]
+    ),
+    "NBZBX_SERVER_RULES": json.dumps([{"server": "bench-b", "sites": ["zurich"]}]),
+    "NBZBX_DEFAULT_SERVER": "bench-a",
+    **{
+        f"NBZBX_ZABBIX_BENCH_{x}_{k}": v
+        for x in ("A", "B")
+        for k, v in (("USER", services.ZABBIX_USER), ("PASSWORD", services.ZABBIX_PASSWORD))
+    },
+}
+
+
+def two_server_refresh(instance: dg.DagsterInstance) -> Refresh:
+    """The same host configs split over two servers (site Zürich on one, the rest on the other),
+    both names for the lab's 7.0: what several servers cost beside one, on the same Zabbix."""
+    os.environ.update(TWO_SERVERS)
+    try:
+        import_settings(instance)
+        return run_refresh("two servers", instance, DAGSTER_DB, writeback=False)
+    finally:
+        for key in TWO_SERVERS:
+            os.environ.pop(key)
+
+
 # -- the reference's call pattern -----------------------------------------------------------------
 
 HOST_GET = {
@@ -450,6 +476,13 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
         )
     )
 
+    refreshes.append(
+        timed(
+            "refresh across two servers (two names on the 7.0), no write-back",
+            lambda: two_server_refresh(pooled),
+        )
+    )
+
     kept = set(seed.hostids.values()) - set(gone)
     sample = [h for h in seed.hostids.values() if h in kept][: args.baseline_sample]
     baselines = []
@@ -515,6 +548,15 @@ def print_report(results: Sequence[SizeResult]) -> None:
                 f"{total:.0f} s, {calls:,} Zabbix calls; vs nbzbx whole run "
                 f"{total / first.wall:.1f}x, vs its project work {total / first.project:.0f}x"
             )
+    print("\nSeveral servers: the refresh across two servers against the same refresh on one")
+    for result in results:
+        one = result.refreshes[0]
+        two = next(x for x in result.refreshes if x.label == "two servers")
+        print(
+            f"  N={result.n:,}: two servers {two.wall:.1f} s, one server {one.wall:.1f} s "
+            f"({two.wall / one.wall:.2f}x); Zabbix calls {two.calls('zabbix')} vs "
+            f"{one.calls('zabbix')}"
+        )
     print("\nGoals at 10,000 (2 cores): project's own work <= 60 s, whole refresh <= 240 s, >= 10x")
     for result in results:
         first = result.refreshes[0]
