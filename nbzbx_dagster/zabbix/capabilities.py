@@ -1,7 +1,7 @@
 """What a Zabbix version can do, decided once from ``apiinfo.version``.
 
 Every version branch of the project lives here; the API functions only ask these flags and
-names. Facts: /work/shared/reference/zabbix-api-versions.md.
+names.
 """
 
 from __future__ import annotations
@@ -78,10 +78,6 @@ class ZabbixVersion:
     def proxy_fields(self) -> str:
         """``"7.0"``: name/operating_mode/address/port; ``"6.0"``: host/status/proxy_address."""
         return "7.0" if self.version >= (7, 0, 0) else "6.0"
-
-    @property
-    def proxy_name_field(self) -> str:
-        return "name" if self.proxy_fields == "7.0" else "host"
 
     @property
     def host_proxy_fields(self) -> str:

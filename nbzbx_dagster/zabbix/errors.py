@@ -48,10 +48,6 @@ class ZabbixError(Exception):
         """True when Zabbix said the referred object does not exist (or is not visible)."""
         return any(text in (self.data or "") for text in NOT_FOUND_TEXTS)
 
-    @property
-    def is_auth_failure(self) -> bool:
-        return self.kind == "auth"
-
 
 def is_transient(exc: BaseException) -> bool:
     """Errors worth a retry: a reset connection or a 502/503/504 from a proxy in front."""
