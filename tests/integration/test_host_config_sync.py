@@ -1,4 +1,5 @@
-"""Host config sync status against the seeded lab: NetBox 4.7.3 with Zabbix 6.0 and 7.0.
+"""Host config sync status against the seeded lab: NetBox 4.7.3 with Zabbix 6.0 and 7.0, and the
+7.2, 7.4 and 8.0 contract endpoints over 7.0 (which show 7.0's seeded data).
 
 The demo data (nbzbx_dagster/lab/demo_data.py, lab-settings.yaml) has hosts in sync, hosts
 drifting in one field each, a missing host and a decommissioning device that is no host config.

@@ -1,4 +1,5 @@
-"""Maintenance windows against the lab: NetBox 4.7.3, Zabbix 6.0.14 and 7.0.
+"""Maintenance windows against the lab: NetBox 4.7.3, Zabbix 6.0.14 and 7.0, and the 7.2, 7.4
+and 8.0 contract endpoints over 7.0.
 
 NetBox gets a throwaway site (two devices, one with an accented name), a cluster scoped to the
 site (one VM) and an unscoped cluster (one VM); each Zabbix gets their hosts, a host group, a
@@ -119,7 +120,7 @@ class ZabbixLab:
     proxy_group: str | None = None
 
 
-@pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=lambda v: f"zabbix-{v}")
+@pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=services.zabbix_id)
 def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[ZabbixLab]:
     """Here `zabbix` is one version's objects for the whole module, so it logs in itself (the
     conftest's client lives for one test)."""

@@ -1,10 +1,11 @@
-"""The ``import_zabbix_settings`` job against the lab: Zabbix 6.0.14 and 7.0, NetBox 4.7.3.
+"""The ``import_zabbix_settings`` job against the lab: Zabbix 6.0.14 and 7.0, the 7.2, 7.4 and
+8.0 contract endpoints over 7.0, and NetBox 4.7.3.
 
 Each test has its own SQLite state store and Dagster instance, but Zabbix and NetBox are shared
 with other test runs: objects made here carry a unique ``it-<uuid8>-`` prefix and are deleted
 afterwards, and assertions are about those objects, or about counts relative to a first import.
-The zabbix_version fixture is module-scoped here, so all 6.0 tests run before all 7.0 tests
-(every switch rewrites the shared NetBox choice sets).
+The zabbix_version fixture is module-scoped here, so all tests of one version run before the next
+version's (every switch rewrites the shared NetBox choice sets).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ Snapshot = dict[str, dict[str, dict[str, Any]]]  # kind -> id -> cache row
 # -- fixtures ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=lambda v: f"zabbix-{v}")
+@pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=services.zabbix_id)
 def zabbix_version(request: pytest.FixtureRequest) -> str:
     """The conftest's version, module-scoped here."""
     body = {"jsonrpc": "2.0", "method": "apiinfo.version", "params": {}, "id": 1}
@@ -68,8 +69,9 @@ class Lab:
     monkeypatch: pytest.MonkeyPatch
 
     @property
-    def is_7(self) -> bool:
-        return self.version.startswith("7")
+    def since_7(self) -> bool:
+        """Zabbix 7.0 or later (7.0 names, template and proxy groups); the lab's other is 6.0."""
+        return self.zabbix.version >= (7, 0, 0)
 
     def run(self, max_deletions: int | None = None) -> RunOutcome:
         if max_deletions is not None:
@@ -124,7 +126,7 @@ class Lab:
     def template_group(self, name: str) -> str:
         """A template group (a host group on 6.0)."""
         groupid = zapi.create_template_group(self.zabbix, self.prefix + name)
-        self.cleanup.add("templategroup" if self.is_7 else "hostgroup", groupid)
+        self.cleanup.add("templategroup" if self.since_7 else "hostgroup", groupid)
         return groupid
 
     def template(
@@ -221,7 +223,7 @@ def test_import_from_empty_adds_what_zabbix_has(lab: Lab) -> None:
     assert lab.prefix + "hg" in names(data, "host_groups", "added")
     assert lab.prefix + "tpl" in names(data, "templates", "added")
     assert lab.prefix + "proxy" in names(data, "proxies", "added")
-    if lab.is_7:
+    if lab.since_7:
         assert lab.prefix + "tg" in names(data, "template_groups", "added")
         assert data["template_groups"]["added"] >= 1
     else:  # no template groups before 6.2: the group is a host group
@@ -282,7 +284,7 @@ def test_added_renamed_deleted_objects(lab: Lab) -> None:
     tgroupid = lab.template_group("tg")
     tpl_renamed, tpl_deleted = lab.template("tpl-old", tgroupid), lab.template("tpl-gone", tgroupid)
     px_renamed, px_deleted = lab.proxy("px-old"), lab.proxy("px-gone")
-    if lab.is_7:
+    if lab.since_7:
         tg_renamed, tg_deleted = lab.template_group("tg-old"), lab.template_group("tg-gone")
         pg_renamed, pg_deleted = lab.proxy_group("pg-old"), lab.proxy_group("pg-gone")
     lab.ok()
@@ -295,10 +297,10 @@ def test_added_renamed_deleted_objects(lab: Lab) -> None:
     z.call("template.update", {"templateid": tpl_renamed, "host": p + "tpl-renamed"})
     lab.delete("template", tpl_deleted)
     lab.proxy("px-new")
-    name_field = "name" if lab.is_7 else "host"
+    name_field = "name" if lab.since_7 else "host"
     z.call("proxy.update", {"proxyid": px_renamed, name_field: p + "px-renamed"})
     lab.delete("proxy", px_deleted)
-    if lab.is_7:
+    if lab.since_7:
         lab.template_group("tg-new")
         z.call("templategroup.update", {"groupid": tg_renamed, "name": p + "tg-renamed"})
         lab.delete("templategroup", tg_deleted)
@@ -309,7 +311,7 @@ def test_added_renamed_deleted_objects(lab: Lab) -> None:
     # a high limit: this test is about reporting, other runs may delete their objects meanwhile
     data = lab.ok(max_deletions=100)
     kinds = ["host_groups", "templates", "proxies"]
-    if lab.is_7:
+    if lab.since_7:
         kinds += ["template_groups", "proxy_groups"]
     short = {
         "host_groups": "hg",
@@ -338,7 +340,7 @@ def test_added_renamed_deleted_objects(lab: Lab) -> None:
     assert lab.cached("host_groups", hg_deleted) is None
     assert lab.cached("templates", tpl_deleted) is None
     assert lab.cached("proxies", px_deleted) is None
-    if lab.is_7:
+    if lab.since_7:
         assert lab.cached("template_groups", tg_renamed)["name"] == p + "tg-renamed"
         assert lab.cached("proxy_groups", pg_renamed)["name"] == p + "pg-renamed"
         assert lab.cached("template_groups", tg_deleted) is None
@@ -428,7 +430,7 @@ def test_names_with_non_ascii_characters(lab: Lab, netbox: NetBoxClient) -> None
     assert lab.cached("host_groups", groupid)["name"] == lab.prefix + hg_name
     row = lab.cached("templates", templateid)
     assert (row["host"], row["name"]) == (lab.prefix + "tpl", visible)
-    if lab.is_7:
+    if lab.since_7:
         assert row["template_groups"] == [lab.prefix + "tg-Ünïcödé"]
     # the same names come back from the state store: a second import sees no change
     again = lab.ok()
@@ -472,7 +474,7 @@ def test_parent_templates_and_interface_types(lab: Lab) -> None:
 
 
 def test_proxy_to_proxy_group_link(lab: Lab) -> None:
-    if not lab.is_7:
+    if not lab.since_7:
         # before 7.0 there are no proxy groups: none cached, no link on proxies
         proxyid = lab.proxy("px")
         with pytest.raises(ZabbixError, match=r"proxy groups need Zabbix 7\.0"):
