@@ -11,7 +11,7 @@ import pytest
 from nbzbx_dagster.lab import services
 
 NBZBX = str(Path(sys.executable).with_name("nbzbx"))
-EXPECTED_ZABBIX = {"6.0": "6.0.", "7.0": "7.0."}
+EXPECTED_ZABBIX = {"6.0": "6.0.", "7.0": "7.0.", "8.0": "8.0."}
 FAKE_NETBOX_TOKEN = "nbt_wrongkey123." + "wrongsecretvalue456789"  # split for secret scanners
 
 
@@ -21,6 +21,12 @@ def doctor(env_changes: dict[str, str]) -> tuple[int, list[dict], str]:
         [NBZBX, "doctor", "--json"], env=env, capture_output=True, text=True, timeout=120
     )
     return done.returncode, json.loads(done.stdout), done.stdout + done.stderr
+
+
+@pytest.fixture(params=list(EXPECTED_ZABBIX), ids=services.zabbix_id)
+def zabbix_version(request: pytest.FixtureRequest) -> str:
+    """The real servers, and the newest contract endpoint (the doctor reads what it answers)."""
+    return request.param
 
 
 @pytest.fixture
