@@ -1,24 +1,70 @@
 """``nbzbx maintenance create|list|delete``: the maintenance registry from the command line.
 
 ``create`` takes the options of the ``create_maintenance`` job and runs the same code; ``delete``
-deletes the Zabbix maintenance first and the registry row only once Zabbix no longer has it.
+deletes the window's Zabbix maintenance on each server first, and the registry row only once no
+server has it any more.
 """
 
 from __future__ import annotations
 
+import functools
 import getpass
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from nbzbx_dagster.commands.common import client_factories, emit, fail, open_store
 from nbzbx_dagster.maintenance.targets import MaintenanceError
 
+if TYPE_CHECKING:
+    from nbzbx_dagster.netbox.client import NetBoxClient
+    from nbzbx_dagster.settings import Settings
+    from nbzbx_dagster.store import StateStore
+    from nbzbx_dagster.zabbix.client import ZabbixClient
 
-def _services() -> tuple[Any, Callable[[], Any], Callable[[], Any]]:
-    """The state store, and factories of the Zabbix and NetBox clients (connected on use)."""
-    return open_store(), *client_factories()
+
+def _services() -> tuple[
+    StateStore, Settings, Callable[[str], ZabbixClient], Callable[[], NetBoxClient]
+]:
+    """The state store, the settings, and factories of each server's Zabbix client and of the
+    NetBox client (each connected on first use, once)."""
+    from nbzbx_dagster.settings import load_settings
+
+    store = open_store()
+    settings = load_settings(store.get_overrides())
+    default_zabbix, netbox = client_factories()
+    return store, settings, _zabbix_clients(settings, default_zabbix), netbox
+
+
+def _zabbix_clients(
+    settings: Settings, default: Callable[[], ZabbixClient]
+) -> Callable[[str], ZabbixClient]:
+    """A server's client: a named server's from its settings and variables, ``default`` from
+    the single-server environment; a server the settings do not name is refused."""
+    from nbzbx_dagster.connections import ZabbixConnection
+    from nbzbx_dagster.settings.servers import DEFAULT_SERVER
+
+    @functools.cache
+    def client(server: str) -> ZabbixClient:
+        named = settings.server(server)
+        if named is not None:
+            return ZabbixConnection.for_server(named).open()
+        if server == DEFAULT_SERVER and not settings.zabbix_servers:
+            return default()
+        known = ", ".join(settings.server_names)
+        raise MaintenanceError(f"server {server!r} is not one of the Zabbix servers: {known}")
+
+    return client
+
+
+def parts_line(parts: Mapping[str, str | None]) -> str:
+    """``maintenance 12`` in the single-server environment, else ``zbx60 12, zbx70 34``."""
+    from nbzbx_dagster.settings.servers import DEFAULT_SERVER
+
+    if list(parts) == [DEFAULT_SERVER]:
+        return f"maintenance {parts[DEFAULT_SERVER] or '-'}"
+    return ", ".join(f"{server} {i or '-'}" for server, i in parts.items()) or "no maintenance"
 
 
 def _expected_errors() -> tuple[type[Exception], ...]:
@@ -95,11 +141,11 @@ def create(
     from nbzbx_dagster.maintenance.create import (
         WindowRequest,
         create_window,
+        created_text,
         validate_request,
         window_times,
     )
     from nbzbx_dagster.maintenance.targets import MaintenanceTargets
-    from nbzbx_dagster.settings import load_settings
 
     try:
         now = datetime.now(UTC)
@@ -114,14 +160,9 @@ def create(
             created_by=f"cli {getpass.getuser()}",
         )
         validate_request(request, now)  # refuse bad input before connecting anywhere
-        store, zabbix, netbox = _services()
+        store, settings, zabbix, netbox = _services()
         result = create_window(
-            request,
-            store=store,
-            zabbix=zabbix,
-            netbox=netbox,
-            journal_enabled=load_settings(store.get_overrides()).journal_enabled,
-            now=now,
+            request, store=store, zabbix=zabbix, netbox=netbox, settings=settings, now=now
         )
     except _expected_errors() as exc:
         fail(str(exc))
@@ -130,8 +171,7 @@ def create(
         window, resolved = data["window"], data["resolved"]
         click.echo(
             f"created {window['name']!r} ({window['status']}): {window['start']} to "
-            f"{window['end']}, Zabbix maintenance {window['zabbix_maintenance_id']}, "
-            f"{len(resolved['hostids'])} hosts, {len(resolved['groupids'])} host groups"
+            f"{window['end']}, {created_text(data)}"
         )
         if resolved["unmonitored"]:
             click.echo("without a Zabbix host: " + ", ".join(resolved["unmonitored"]))
@@ -165,7 +205,7 @@ def list_(as_json: bool) -> None:
             targets = ", ".join(f"{k} {','.join(v)}" for k, v in row["targets"].items() if v)
             click.echo(
                 f"{row['id']:>4} {row['status']:<8} {row['start']}  {row['end']}  {row['name']}"
-                f"  [{targets}]"
+                f"  [{targets}]  ({parts_line(row['parts'])})"
             )
 
     emit(rows, as_json, human)
@@ -175,33 +215,55 @@ def list_(as_json: bool) -> None:
 @click.argument("name_or_id")
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def delete(name_or_id: str, as_json: bool) -> None:
-    """Delete a window: in Zabbix first, then from the registry (kept if Zabbix fails)."""
+    """Delete a window: on each Zabbix server first, then from the registry (a server that
+    fails keeps its part, and the window stays)."""
     from nbzbx_dagster.maintenance import windows
+    from nbzbx_dagster.maintenance.targets import where
+    from nbzbx_dagster.settings.servers import DEFAULT_SERVER
     from nbzbx_dagster.zabbix import api as zapi
 
     try:
-        store, zabbix, _ = _services()
+        store, _, zabbix, _ = _services()
         with store.connect() as conn:
             window = windows.get_window(conn, name_or_id)
         if window is None:
             raise MaintenanceError(f"no maintenance window named (or with id) {name_or_id!r}")
-        maintenanceid = window["zabbix_maintenance_id"]
-        in_zabbix = "not recorded"
-        if maintenanceid:
-            outcome = zapi.delete_maintenances(zabbix(), [maintenanceid])
-            if outcome.failed:
-                raise MaintenanceError(
-                    f"Zabbix did not delete maintenance {maintenanceid} "
-                    f"({outcome.failed[maintenanceid]}); the window stays in the registry"
+        done: dict[str, str] = {}
+        failed: list[str] = []
+        for server, maintenanceid in window["parts"].items():
+            if not maintenanceid:
+                done[server] = "not recorded"
+                continue
+            try:
+                outcome = zapi.delete_maintenances(zabbix(server), [maintenanceid])
+            except _expected_errors() as exc:
+                failed.append(f"Zabbix{where(server)}: {' '.join(str(exc).split())}")
+                continue
+            if maintenanceid in outcome.failed:
+                failed.append(
+                    f"Zabbix{where(server)} did not delete maintenance {maintenanceid} "
+                    f"({outcome.failed[maintenanceid]})"
                 )
-            in_zabbix = "deleted" if outcome.deleted else "already gone"
+            else:
+                done[server] = "deleted" if outcome.deleted else "already gone"
         with store.transaction() as conn:
-            windows.delete_window(conn, window["id"])
+            for server in done:
+                windows.delete_part(conn, window["id"], server)
+            if not failed:
+                windows.delete_window(conn, window["id"])
+        if failed:
+            kept = "; ".join(failed)
+            raise MaintenanceError(f"{kept}; the window stays in the registry")
     except _expected_errors() as exc:
         fail(str(exc))
-    result = {"name": window["name"], "id": window["id"], "zabbix": in_zabbix}
-    emit(
-        result,
-        as_json,
-        lambda d: click.echo(f"deleted {d['name']!r} (Zabbix maintenance: {d['zabbix']})"),
-    )
+    result: dict[str, Any] = {"name": window["name"], "id": window["id"], "parts": done}
+    if len(done) == 1:
+        result["zabbix"] = next(iter(done.values()))
+
+    def human(data: dict[str, Any]) -> None:
+        outcomes = ", ".join(f"{server}: {what}" for server, what in data["parts"].items())
+        if list(data["parts"]) == [DEFAULT_SERVER]:
+            outcomes = f"Zabbix maintenance: {data['zabbix']}"
+        click.echo(f"deleted {data['name']!r} ({outcomes or 'no Zabbix maintenance recorded'})")
+
+    emit(result, as_json, human)

@@ -1,23 +1,37 @@
 """Maintenance op jobs: ``create_maintenance`` (launchpad), ``maintenance_cleanup`` (system job).
 
-The cleanup's registry writes are the run's one transaction. Windows whose Zabbix delete failed
-stay in the registry (marked failed); the deletions that succeeded are committed, and then the
-run fails, so the failure is seen and the next run retries what is left.
+The cleanup runs per Zabbix server, each server's registry writes in its own transaction and
+event-log row. Parts whose Zabbix delete failed stay in the registry (their window marked
+failed); the deletions that succeeded, on that server and on the others, are committed, and then
+the run fails naming the server, so the failure is seen and the next run retries what is left.
 """
 
 from datetime import UTC, datetime
+from typing import Any
 
 import dagster as dg
 from pydantic import Field
 
-from nbzbx_dagster.maintenance.cleanup import cleanup_maintenances
-from nbzbx_dagster.maintenance.create import WindowRequest, create_window, window_times
+from nbzbx_dagster.maintenance import windows
+from nbzbx_dagster.maintenance.cleanup import cleanup_maintenances, combine, failure_message
+from nbzbx_dagster.maintenance.create import (
+    WindowRequest,
+    create_window,
+    created_text,
+    window_times,
+)
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.maintenance.targets import MaintenanceTargets
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG, system_job_run
+from nbzbx_dagster.run_scope import (
+    SYSTEM_JOB_TAG,
+    RunScope,
+    for_each_server,
+    raise_server_failures,
+    set_summary,
+)
 from nbzbx_dagster.scheduling import register_system_job
 
 CREATE_JOB = "create_maintenance"
@@ -75,6 +89,7 @@ def create_maintenance_window(
     settings: SettingsResource,
 ) -> dg.Output:
     now = datetime.now(UTC)
+    effective = settings.effective()
     start, end = window_times(config.start, config.end, config.duration_minutes, now)
     targets = MaintenanceTargets.from_mapping(
         {
@@ -98,17 +113,13 @@ def create_maintenance_window(
     result = create_window(
         request,
         store=state_store.open(),
-        zabbix=zabbix.client,
+        zabbix=lambda server: zabbix.client(server, effective),
         netbox=netbox.client,
-        journal_enabled=settings.effective().journal_enabled,
+        settings=effective,
         now=now,
     )
     window = result["window"]
-    context.log.info(
-        f"maintenance {window['name']!r} created: Zabbix maintenance "
-        f"{window['zabbix_maintenance_id']}, {len(result['resolved']['hostids'])} hosts, "
-        f"{len(result['resolved']['groupids'])} host groups"
-    )
+    context.log.info(f"maintenance {window['name']!r} created: {created_text(result)}")
     if result["journal"] and result["journal"]["failed"]:
         context.log.warning(f"journal entries not written: {result['journal']['errors']}")
     return dg.Output(
@@ -127,7 +138,7 @@ def create_maintenance() -> None:
 
 @dg.op(
     name="cleanup_expired_maintenances",
-    description="Delete expired windows in Zabbix, then from the registry.",
+    description="Delete expired windows in Zabbix (on each server), then from the registry.",
     out=dg.Out(dg.Nothing),
 )
 def cleanup_expired_maintenances(
@@ -138,31 +149,44 @@ def cleanup_expired_maintenances(
     settings: SettingsResource,
 ) -> dg.Output:
     effective = settings.effective()
-    store = state_store.open()
-    journal = Journal(netbox.client) if effective.journal_enabled else None
-    with system_job_run(context, store, effective, CLEANUP_JOB) as run:
+    now = datetime.now(UTC)
+    servers = effective.server_names
+    expired: list[list[dict[str, Any]]] = []  # read once, inside the first server's part
+    summaries: dict[str, dict[str, Any]] = {}
+    journals: list[Journal] = []
+
+    def one(server: str, run: RunScope) -> None:
+        if not expired:
+            expired.append(windows.expired_windows(run.conn, now))
+        journal = Journal(netbox.client) if effective.journal_enabled else None
+        if journal is not None:
+            journals.append(journal)
         run.summary = cleanup_maintenances(
             run.conn,
-            zabbix=zabbix.client,
+            server=server,
+            expired=expired[0],
+            zabbix=zabbix.factory(server, effective),
             settings=effective,
-            now=datetime.now(UTC),
+            now=now,
             journal=journal,
             run_label=f"{CLEANUP_JOB} run {context.run_id}",
         )
-        if run.summary["failed"]:
-            first = next(iter({**run.summary["errors"], **_unmanaged_errors(run.summary)}.items()))
-            run.failure = (
-                f"{run.summary['failed']} maintenance(s) could not be deleted and are kept for the "
-                f"next run; first: {first[0]}: {first[1]}"
-            )
-    context.log.info(run.summary["message"])
-    if journal is not None and journal.errors:
-        context.log.warning(f"journal entries not written: {journal.summary()['errors']}")
-    return dg.Output(None, metadata={"summary": dg.MetadataValue.json(run.summary)})
+        summaries[server] = run.summary
+        run.failure = failure_message(run.summary)
+        context.log.info((f"{server}: " if len(servers) > 1 else "") + run.summary["message"])
 
-
-def _unmanaged_errors(summary: dict) -> dict[str, str]:
-    return summary.get("unmanaged", {}).get("errors", {})
+    outcomes = for_each_server(context, state_store.open(), effective, CLEANUP_JOB, servers, one)
+    if len(servers) > 1:  # each server's row has its own; the run gets the whole
+        errors = {s: " ".join(str(o.error).split()) for s, o in outcomes.items() if o.error}
+        summary = combine(summaries, errors, now)
+        set_summary(context, summary)
+    else:
+        summary = summaries.get(servers[0], {})
+    for journal in journals:
+        if journal.errors:
+            context.log.warning(f"journal entries not written: {journal.summary()['errors']}")
+    raise_server_failures(outcomes)
+    return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summary)})
 
 
 @register_system_job("maintenance_cleanup_interval")

@@ -1,10 +1,12 @@
 """The maintenance cleanup: expired windows leave Zabbix first, then the registry.
 
-A window whose end is at or before now is deleted in Zabbix (one that is already gone there
-counts as deleted) and then its registry row is deleted. When Zabbix cannot delete it (or cannot
-be reached) the row stays, marked ``failed``, and the next run retries it. Windows not yet ended
-are never read for deletion. Optionally, expired Zabbix maintenances that the registry does not
-know are deleted too when their name matches a pattern.
+The cleanup runs once per Zabbix server, each in its own transaction: the parts of the expired
+windows on that server are deleted there (a maintenance already gone counts as deleted) and
+their rows forgotten; a window is removed once no part remains on any server. When a server
+cannot delete a part (or cannot be reached) the part stays, the window is marked ``failed``, and
+the next run retries it; the other servers' deletions are kept. Windows not yet ended are never
+read for deletion. Optionally, expired Zabbix maintenances that the registry does not know are
+deleted too, per server, when their name matches a pattern.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from nbzbx_dagster.maintenance import windows
+from nbzbx_dagster.maintenance.create import parts_text
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.zabbix import api as zapi
@@ -122,53 +125,110 @@ class _LazyZabbix:
 def cleanup_maintenances(
     conn: Connection,
     *,
+    server: str,
+    expired: list[dict[str, Any]],
     zabbix: Callable[[], ZabbixClient],
     settings: Settings,
     now: datetime,
     journal: Journal | None = None,
     run_label: str = "maintenance_cleanup",
 ) -> dict[str, Any]:
-    """Clean the expired windows (writes through ``conn``); the summary."""
+    """Clean ``server``'s parts of the ``expired`` windows (as read when the run began; writes
+    through ``conn``) and remove the windows left without parts; the server's summary, whose
+    ``removed_names`` are the windows that left the registry. ``zabbix`` is called only when
+    the server has something to do."""
     lazy = _LazyZabbix(zabbix)
-    expired = windows.expired_windows(conn, now)
-    by_name = {w["name"]: w for w in expired}
-    outcome = deletion_outcomes(
-        {w["name"]: w["zabbix_maintenance_id"] for w in expired}, lazy.delete
-    )
+    mine = {w["name"]: w for w in expired if server in w["parts"]}
+    outcome = deletion_outcomes({name: w["parts"][server] for name, w in mine.items()}, lazy.delete)
     for name in outcome.deleted:
-        windows.delete_window(conn, by_name[name]["id"])
+        windows.delete_part(conn, mine[name]["id"], server)
     for name in outcome.failed:
-        windows.mark_failed(conn, by_name[name]["id"])
+        windows.mark_failed(conn, mine[name]["id"])
+    gone = windows.without_parts(conn, [w["id"] for w in expired])
+    removed = [w for w in expired if w["id"] in gone]
+    for window in removed:
+        windows.delete_window(conn, window["id"])
 
     unmanaged: Outcome | None = None
     if settings.cleanup_unmanaged_maintenances:
-        unmanaged = _cleanup_unmanaged(conn, lazy, settings.unmanaged_maintenance_pattern, now)
+        unmanaged = _cleanup_unmanaged(
+            conn, server, lazy, settings.unmanaged_maintenance_pattern, now
+        )
 
     if journal is not None:
-        for name in outcome.deleted:
-            window = by_name[name]
+        for window in removed:
             objects = window["targets"].get("resolved", {}).get("objects", [])
             journal.write(objects, cleanup_note(window, run_label))
     summary = summarise(outcome, unmanaged, now)
+    summary["removed_names"] = [w["name"] for w in removed]
     if journal is not None:
         summary["journal"] = journal.summary()
     return summary
 
 
-def _cleanup_unmanaged(conn: Connection, lazy: _LazyZabbix, pattern: str, now: datetime) -> Outcome:
+def _cleanup_unmanaged(
+    conn: Connection, server: str, lazy: _LazyZabbix, pattern: str, now: datetime
+) -> Outcome:
     try:
         existing = zapi.maintenances(lazy.client())
     except ZabbixError as error:
         # the run must show that this part was not done
         return Outcome(failed={"(listing Zabbix maintenances)": str(error)}, checked=0)
     candidates = unmanaged_candidates(
-        existing, windows.registered_maintenance_ids(conn), pattern, now
+        existing, windows.registered_maintenance_ids(conn, server), pattern, now
     )
     return deletion_outcomes(candidates, lazy.delete)
+
+
+def failure_message(summary: Mapping[str, Any]) -> str | None:
+    """Why a server's cleanup must fail the run (its deletions are kept): None when nothing
+    failed."""
+    if not summary["failed"]:
+        return None
+    errors = {**summary["errors"], **summary.get("unmanaged", {}).get("errors", {})}
+    first = next(iter(errors.items()))
+    return (
+        f"{summary['failed']} maintenance(s) could not be deleted and are kept for the "
+        f"next run; first: {first[0]}: {first[1]}"
+    )
+
+
+def combine(
+    summaries: Mapping[str, Mapping[str, Any]],
+    errors: Mapping[str, str],
+    now: datetime,
+) -> dict[str, Any]:
+    """The run's summary over its servers: the contract totals (deleted, checked, failed count
+    Zabbix maintenances, one per window and server), the windows that left the registry, and
+    each server's detail; ``errors`` are the servers whose part of the run failed outright
+    (their summary, if any, says what they did)."""
+    done = summaries.values()
+    failed_servers = sorted({*errors, *(s for s, d in summaries.items() if d["failed"])})
+    deleted = sum(d["deleted"] for d in done)
+    failed = sum(d["failed"] for d in done)
+    return {
+        "message": f"maintenance cleanup: {deleted} deleted, {failed} failed"
+        + (f" (failed on {', '.join(failed_servers)})" if failed_servers else ""),
+        "deleted": deleted,
+        "checked": sum(d["checked"] for d in done),
+        "failed": failed,
+        "timestamp": now.isoformat(timespec="seconds"),
+        "removed_names": sorted({n for d in done for n in d["removed_names"]}),
+        "failed_names": sorted({n for d in done for n in d["failed_names"]}),
+        "failed_servers": failed_servers,
+        "servers": {
+            server: {
+                key: value
+                for key, value in {**summaries.get(server, {}), "error": errors.get(server)}.items()
+                if key not in ("message", "timestamp") and value is not None
+            }
+            for server in sorted({*summaries, *errors})
+        },
+    }
 
 
 def cleanup_note(window: Mapping[str, Any], run_label: str) -> str:
     return (
         f"Maintenance window **{window['name']}** ended {window['end'].isoformat()}; removed "
-        f"from Zabbix (maintenance {window['zabbix_maintenance_id']}) by {run_label}."
+        f"from Zabbix ({parts_text(window['parts'])}) by {run_label}."
     )

@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.inventory import OBJECT_TYPES
+from nbzbx_dagster.netbox.inventory import OBJECT_TYPES, host_config_from
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.settings.servers import DEFAULT_SERVER
 from nbzbx_dagster.sync.names import technical_name
+from nbzbx_dagster.sync.refresh import server_of
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
@@ -29,7 +32,9 @@ TARGET_LABELS = {
     "clusters": "cluster",
 }
 HOST_CONFIG_KEY = re.compile(r"(device|vm)-([1-9][0-9]*)")
-NETBOX_FIELDS = ["id", "name", "custom_fields"]
+ZABBIX_KINDS = ("host_groups", "proxies", "proxy_groups")
+# what picks a device's or VM's server too (site, tenant, tags, the zabbix_server custom field)
+NETBOX_FIELDS = ["id", "name", "status", "site", "tenant", "tags", "custom_fields"]
 # names per NetBox request when mapping Zabbix hosts back (keeps the query string short)
 NAME_BATCH = 100
 
@@ -115,29 +120,28 @@ class _NetBoxObject:
     name: str
     zabbix_hostid: str | None
     explicit: bool
+    server: str
 
 
-def _netbox_object(kind: str, row: Mapping[str, Any], explicit: bool) -> _NetBoxObject:
-    hostid = (row.get("custom_fields") or {}).get("zabbix_hostid")
-    return _NetBoxObject(
-        key=f"{kind}-{row['id']}",
-        name=str(row.get("name") or ""),
-        zabbix_hostid=str(hostid) if hostid not in (None, "") else None,
-        explicit=explicit,
-    )
+def where(server: str) -> str:
+    """`` on <server>`` for a named server; nothing for the single-server environment."""
+    return "" if server == DEFAULT_SERVER else f" on {server}"
 
 
 class _Resolver:
     def __init__(
         self,
         targets: MaintenanceTargets,
-        zabbix: ZabbixClient,
+        zabbix: Callable[[str], ZabbixClient],
         netbox: Callable[[], NetBoxClient],
+        settings: Settings,
     ) -> None:
         self.targets = targets
         self.zabbix = zabbix
+        self.settings = settings
         self._netbox_factory = netbox
         self._netbox: NetBoxClient | None = None
+        self._regions: dict[str, str | None] | None = None
         self.unknown: list[str] = []
 
     @property
@@ -146,7 +150,25 @@ class _Resolver:
             self._netbox = self._netbox_factory()
         return self._netbox
 
-    # -- NetBox targets -> devices and VMs ----------------------------------------------------
+    # -- NetBox targets -> devices and VMs, each on its server ---------------------------------
+
+    def _object(self, kind: str, row: Mapping[str, Any], explicit: bool) -> _NetBoxObject:
+        config = host_config_from(kind, dict(row))
+        if any(rule.regions for rule in self.settings.server_rules):
+            if self._regions is None:  # one listing of the sites, only when a rule needs it
+                self._regions = {
+                    site["slug"]: (site.get("region") or {}).get("slug")
+                    for site in self.netbox.objects("dcim.sites")
+                }
+            config = replace(config, region=self._regions.get(config.site or ""))
+        hostid = config.custom_fields.get("zabbix_hostid")
+        return _NetBoxObject(
+            key=config.key,
+            name=config.name,
+            zabbix_hostid=str(hostid) if hostid not in (None, "") else None,
+            explicit=explicit,
+            server=server_of(config, self.settings),
+        )
 
     def netbox_objects(self) -> dict[str, _NetBoxObject]:
         found: dict[str, _NetBoxObject] = {}
@@ -166,7 +188,7 @@ class _Resolver:
             }
             for kind, kind_rows in rows.items():
                 for row in kind_rows:
-                    obj = _netbox_object(kind, row, explicit=True)
+                    obj = self._object(kind, row, explicit=True)
                     found[obj.key] = obj
             self.unknown += _unknown("host_configs", [k for k in t.host_configs if k not in found])
         cluster_ids: list[int] = []
@@ -177,9 +199,9 @@ class _Resolver:
             if known:
                 slugs = sorted(known)
                 for row in self.netbox.devices({"site": slugs}, NETBOX_FIELDS):
-                    found.setdefault(f"device-{row['id']}", _netbox_object("device", row, False))
+                    found.setdefault(f"device-{row['id']}", self._object("device", row, False))
                 for row in self.netbox.virtual_machines({"site": slugs}, NETBOX_FIELDS):
-                    found.setdefault(f"vm-{row['id']}", _netbox_object("vm", row, False))
+                    found.setdefault(f"vm-{row['id']}", self._object("vm", row, False))
                 # VMs of clusters scoped to the site, whatever their own site field says
                 clusters = self.netbox.objects("virtualization.clusters", {"site": slugs})
                 cluster_ids += [int(c["id"]) for c in clusters]
@@ -193,16 +215,18 @@ class _Resolver:
                 {"cluster_id": sorted(set(cluster_ids))}, NETBOX_FIELDS
             )
             for row in vms:
-                found.setdefault(f"vm-{row['id']}", _netbox_object("vm", row, False))
+                found.setdefault(f"vm-{row['id']}", self._object("vm", row, False))
         return found
 
-    def zabbix_hosts_of(self, objects: Mapping[str, _NetBoxObject]) -> dict[str, dict[str, str]]:
-        """Host config key -> its Zabbix host: by the ``zabbix_hostid`` custom field when set,
-        else by technical name."""
+    def zabbix_hosts_of(
+        self, server: str, objects: Mapping[str, _NetBoxObject]
+    ) -> dict[str, dict[str, str]]:
+        """Host config key -> its Zabbix host on ``server``: by the ``zabbix_hostid`` custom
+        field when set, else by technical name."""
         if not objects:
             return {}
         refs = zapi.host_refs(
-            self.zabbix,
+            self.zabbix(server),
             hostids=[o.zabbix_hostid for o in objects.values() if o.zabbix_hostid],
             names=[technical_name(o.name) for o in objects.values() if not o.zabbix_hostid],
         )
@@ -216,39 +240,69 @@ class _Resolver:
                 hosts[key] = ref
         return hosts
 
-    # -- Zabbix targets --------------------------------------------------------------------
+    # -- Zabbix targets: a name counts on every server that has it -----------------------------
 
-    def _ids_by_name(self, kind: str, rows: list[Any], id_key: str) -> list[str]:
-        wanted = getattr(self.targets, kind)
-        if not wanted:
-            return []
-        ids = {row["name"]: row[id_key] for row in rows}
-        self.unknown += _unknown(kind, [n for n in wanted if n not in ids])
-        return [ids[n] for n in wanted if n in ids]
-
-    def groupids(self) -> list[str]:
-        if not self.targets.host_groups:
-            return []
-        return self._ids_by_name("host_groups", zapi.host_groups(self.zabbix), "groupid")
-
-    def proxy_hosts(self) -> list[dict[str, str]]:
+    def zabbix_side(self) -> dict[str, tuple[list[str], list[dict[str, str]]]]:
+        """Server -> (host group ids, hosts of the proxies and proxy groups) for every server
+        that has one of the named ones; a name that no server has is unknown."""
         t = self.targets
-        proxyids = (
-            self._ids_by_name("proxies", zapi.proxies(self.zabbix), "proxyid") if t.proxies else []
-        )
-        proxy_groupids: list[str] = []
-        if t.proxy_groups:
-            if not self.zabbix.zabbix_version.has_proxy_groups:
-                raise MaintenanceError(
-                    f"proxy groups need Zabbix 7.0 or later (this is {self.zabbix.version_str}): "
-                    + ", ".join(_unknown("proxy_groups", t.proxy_groups))
-                )
-            proxy_groupids = self._ids_by_name(
-                "proxy_groups", zapi.proxy_groups(self.zabbix), "proxy_groupid"
+        if not (t.host_groups or t.proxies or t.proxy_groups):
+            return {}
+        servers = self.settings.server_names
+        clients = {server: self.zabbix(server) for server in servers}
+        if t.proxy_groups and not any(c.zabbix_version.has_proxy_groups for c in clients.values()):
+            versions = ", ".join(
+                f"{'this' if s == DEFAULT_SERVER else s} is {c.version_str}"
+                for s, c in clients.items()
             )
-        if not proxyids and not proxy_groupids:
-            return []
-        return zapi.host_refs(self.zabbix, proxyids=proxyids, proxy_groupids=proxy_groupids)
+            raise MaintenanceError(
+                f"proxy groups need Zabbix 7.0 or later ({versions}): "
+                + ", ".join(_unknown("proxy_groups", t.proxy_groups))
+            )
+        seen: dict[str, set[str]] = {kind: set() for kind in ZABBIX_KINDS}
+        found: dict[str, tuple[list[str], list[dict[str, str]]]] = {}
+        for server, client in clients.items():
+            ids = {
+                "host_groups": self._ids(t.host_groups, client, zapi.host_groups, "groupid"),
+                "proxies": self._ids(t.proxies, client, zapi.proxies, "proxyid"),
+                "proxy_groups": self._ids(
+                    t.proxy_groups if client.zabbix_version.has_proxy_groups else (),
+                    client,
+                    zapi.proxy_groups,
+                    "proxy_groupid",
+                ),
+            }
+            for kind, by_name in ids.items():
+                seen[kind] |= set(by_name)
+            proxy_hosts = (
+                zapi.host_refs(
+                    client,
+                    proxyids=ids["proxies"].values(),
+                    proxy_groupids=ids["proxy_groups"].values(),
+                )
+                if ids["proxies"] or ids["proxy_groups"]
+                else []
+            )
+            if ids["host_groups"] or proxy_hosts:
+                found[server] = (list(ids["host_groups"].values()), proxy_hosts)
+        for kind in ZABBIX_KINDS:
+            wanted = getattr(t, kind)
+            self.unknown += _unknown(kind, [n for n in wanted if n not in seen[kind]])
+        return found
+
+    @staticmethod
+    def _ids(
+        wanted: Iterable[str],
+        client: ZabbixClient,
+        read: Callable[[ZabbixClient], list[Any]],
+        id_key: str,
+    ) -> dict[str, str]:
+        """Name -> id of those of ``wanted`` that exist on ``client``'s server."""
+        wanted = list(wanted)
+        if not wanted:
+            return {}
+        ids = {row["name"]: row[id_key] for row in read(client)}
+        return {n: ids[n] for n in wanted if n in ids}
 
     def objects_of_hosts(self, refs: Iterable[Mapping[str, str]]) -> list[str]:
         """NetBox devices and VMs behind Zabbix hosts: the visible name keeps the NetBox name,
@@ -267,71 +321,116 @@ class _Resolver:
                 ("vm", self.netbox.virtual_machines({"name": batch}, NETBOX_FIELDS)),
             ):
                 for row in rows:
-                    obj = _netbox_object(kind, row, False)
-                    if obj.zabbix_hostid in hostids or (
-                        not obj.zabbix_hostid and technical_name(obj.name) in by_host
-                    ):
-                        keys.append(obj.key)
+                    hostid = (row.get("custom_fields") or {}).get("zabbix_hostid")
+                    hostid = str(hostid) if hostid not in (None, "") else None
+                    name = technical_name(str(row.get("name") or ""))
+                    if hostid in hostids or (not hostid and name in by_host):
+                        keys.append(f"{kind}-{row['id']}")
         return keys
 
 
 def resolve_targets(
     targets: MaintenanceTargets,
-    zabbix: ZabbixClient,
+    zabbix: Callable[[str], ZabbixClient],
     netbox: Callable[[], NetBoxClient],
+    settings: Settings,
     *,
     map_objects: bool = True,
-) -> Resolution:
-    """Resolve ``targets`` to Zabbix host and group ids; every unknown name is reported at once.
+) -> dict[str, Resolution]:
+    """Resolve ``targets`` on each Zabbix server: server -> its host and group ids, only for
+    the servers that have something to cover. Every unknown name is reported at once.
 
-    NetBox is asked only when a NetBox-side target is given, or when ``map_objects`` asks for
-    the devices and VMs behind the Zabbix-side targets (for journal entries).
+    Devices and VMs (host configs, and those of sites and clusters) are looked up on their own
+    server (:func:`server_of`); host groups, proxies and proxy groups on every server that has
+    them. ``zabbix`` gives a server's client (connected on first use): a server is logged into
+    only when it is needed. NetBox is asked only when a NetBox-side target is given, or when
+    ``map_objects`` asks for the devices and VMs behind the Zabbix-side targets (for journal
+    entries).
     """
     if targets.is_empty():
         raise MaintenanceError("no targets: a maintenance window needs at least one target")
-    resolver = _Resolver(targets, zabbix, netbox)
+    resolver = _Resolver(targets, zabbix, netbox, settings)
     objects = resolver.netbox_objects()
-    hosts_of = resolver.zabbix_hosts_of(objects)
-    unmonitored_explicit = [
-        f"{key} ({obj.name})"
-        for key, obj in objects.items()
-        if obj.explicit and key not in hosts_of
-    ]
-    groupids = resolver.groupids()
-    proxy_refs = resolver.proxy_hosts()
+    zabbix_side = resolver.zabbix_side()
     if resolver.unknown:
         raise MaintenanceError("unknown target(s): " + ", ".join(resolver.unknown))
+    elsewhere = [
+        f"{key} ({obj.name}) names zabbix_server {obj.server!r}"
+        for key, obj in objects.items()
+        if obj.server not in settings.server_names
+    ]
+    if elsewhere:
+        raise MaintenanceError(
+            f"host config(s) on no configured server ({', '.join(settings.server_names)}): "
+            + ", ".join(elsewhere)
+        )
+    hosts_of: dict[str, dict[str, dict[str, str]]] = {}
+    for server in settings.server_names:
+        mine = {k: o for k, o in objects.items() if o.server == server}
+        if mine:
+            hosts_of[server] = resolver.zabbix_hosts_of(server, mine)
+
+    def monitored(key: str, obj: _NetBoxObject) -> bool:
+        return key in hosts_of.get(obj.server, {})
+
+    unmonitored_explicit = [
+        f"{key} ({obj.name}){where(obj.server)}"
+        for key, obj in objects.items()
+        if obj.explicit and not monitored(key, obj)
+    ]
     if unmonitored_explicit:
         raise MaintenanceError(
             "host config(s) without a Zabbix host: " + ", ".join(unmonitored_explicit)
         )
 
-    refs = {r["hostid"]: r for r in [*hosts_of.values(), *proxy_refs]}
-    keys = set(hosts_of)
-    if map_objects:
-        zabbix_side = list(proxy_refs)
-        if groupids:
-            zabbix_side += zapi.host_refs(zabbix, groupids=groupids)
-        keys |= set(resolver.objects_of_hosts(zabbix_side))
-    resolution = Resolution(
-        hostids=sorted(refs, key=int),
-        groupids=sorted(set(groupids), key=int),
-        hosts=sorted(r["host"] for r in refs.values()),
-        objects=sorted(keys, key=_key_order),
-        unmonitored=sorted(
-            (f"{key} ({obj.name})" for key, obj in objects.items() if key not in hosts_of),
-        ),
-    )
-    if not resolution.hostids and not resolution.groupids:
+    resolutions: dict[str, Resolution] = {}
+    for server in settings.server_names:
+        groupids, proxy_refs = zabbix_side.get(server, ([], []))
+        hosts = hosts_of.get(server, {})
+        refs = {r["hostid"]: r for r in [*hosts.values(), *proxy_refs]}
+        if not refs and not groupids:
+            continue
+        keys = set(hosts)
+        if map_objects:
+            mapped = list(proxy_refs)
+            if groupids:
+                mapped += zapi.host_refs(zabbix(server), groupids=groupids)
+            keys |= set(resolver.objects_of_hosts(mapped))
+        resolutions[server] = Resolution(
+            hostids=sorted(refs, key=int),
+            groupids=sorted(set(groupids), key=int),
+            hosts=sorted(r["host"] for r in refs.values()),
+            objects=sorted(keys, key=_key_order),
+            unmonitored=sorted(
+                f"{key} ({obj.name})"
+                for key, obj in objects.items()
+                if obj.server == server and key not in hosts
+            ),
+        )
+    if not resolutions:
+        unmonitored = sorted(f"{key} ({obj.name})" for key, obj in objects.items())
         raise MaintenanceError(
             "the targets select no Zabbix host and no host group"
-            + (
-                f" (without a Zabbix host: {', '.join(resolution.unmonitored)})"
-                if resolution.unmonitored
-                else ""
-            )
+            + (f" (without a Zabbix host: {', '.join(unmonitored)})" if unmonitored else "")
         )
-    return resolution
+    return resolutions
+
+
+def merged(resolutions: Mapping[str, Resolution]) -> dict[str, Any]:
+    """The resolution of a window across its servers, for the registry and for output: the
+    hosts, NetBox objects and unmonitored ones of every server, each server's detail under
+    ``servers``; a window of one server also keeps its ``hostids`` and ``groupids`` at the
+    top, as single-server readers know them."""
+    result: dict[str, Any] = {
+        "hosts": sorted({h for r in resolutions.values() for h in r.hosts}),
+        "objects": sorted({o for r in resolutions.values() for o in r.objects}, key=_key_order),
+        "unmonitored": sorted({u for r in resolutions.values() for u in r.unmonitored}),
+        "servers": {server: r.as_dict() for server, r in resolutions.items()},
+    }
+    if len(resolutions) == 1:
+        [only] = resolutions.values()
+        result.update(hostids=only.hostids, groupids=only.groupids)
+    return result
 
 
 def _key_order(key: str) -> tuple[str, int]:

@@ -23,15 +23,18 @@ import dagster as dg
 import pytest
 import requests
 from click.testing import CliRunner
+from sqlalchemy import update
 
 from nbzbx_dagster.cli import main
 from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
+from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.resources import NetBoxResource, SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.tables import maintenance_window
 from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
 from nbzbx_dagster.zabbix import api as zapi
@@ -57,8 +60,9 @@ class NetBoxLab:
 
 
 @pytest.fixture(scope="module")
-def netbox(netbox: NetBoxClient) -> Iterator[NetBoxLab]:
-    """Here `netbox` is the module's NetBox objects, made with the conftest's client."""
+def netbox(netbox: NetBoxClient, seeded_lab: dict) -> Iterator[NetBoxLab]:
+    """After the session's seed (which resets the lab): the seeded data stays, ours is added,
+    made with the conftest's client."""
     client = netbox
     api = client.api
     made: list[Any] = []
@@ -268,7 +272,7 @@ def add_window(
             description="",
             with_data_collection=True,
             targets={"host_groups": [zabbix.group], "resolved": {"objects": list(objects)}},
-            zabbix_maintenance_id=maintenanceid,
+            parts={"default": maintenanceid},
             created_by="test",
             now=datetime.now(UTC),
         )
@@ -306,7 +310,7 @@ def test_create_by_site_covers_devices_and_cluster_vms(
     assert maintenance["till"] - maintenance["since"] == 3600
     assert [p["timeperiod_type"] for p in maintenance["timeperiods"]] == ["0"]
     row = window(store, name)
-    assert row["zabbix_maintenance_id"] == maintenance["maintenanceid"]
+    assert row["parts"] == {"default": maintenance["maintenanceid"]}
     assert row["status"] == "active"
     assert row["targets"]["sites"] == [netbox.site]
     assert row["created_by"].startswith("create_maintenance run ")
@@ -737,3 +741,186 @@ def test_cli_create_list_delete(
     assert in_zabbix(zabbix, name) == [] and registry_names(store) == set()
     missing = runner.invoke(main, ["maintenance", "delete", name])
     assert missing.exit_code == 1 and "no maintenance window named" in missing.output
+
+
+# -- two Zabbix servers at once: site zurich on zbx60, the rest on zbx70 ------------------------
+
+SERVERS = {"zbx60": "6.0", "zbx70": "7.0"}
+
+
+@pytest.fixture
+def two_servers(
+    seeded_lab: dict, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[dict[str, ZabbixClient]]:
+    """Settings naming both lab Zabbix servers (through NBZBX_* variables, as a deployment
+    would set them); the clients to check each server with."""
+    point_servers(monkeypatch, {name: services.zabbix_url(v) for name, v in SERVERS.items()})
+    monkeypatch.setenv("NBZBX_SERVER_RULES", json.dumps([{"server": "zbx60", "sites": ["zurich"]}]))
+    monkeypatch.setenv("NBZBX_DEFAULT_SERVER", "zbx70")
+    for name in SERVERS:
+        monkeypatch.setenv(f"NBZBX_ZABBIX_{name.upper()}_USER", ADMIN[0])
+        monkeypatch.setenv(f"NBZBX_ZABBIX_{name.upper()}_PASSWORD", ADMIN[1])
+    clients = {
+        name: ZabbixClient.connect(services.zabbix_url(v), user=ADMIN[0], password=ADMIN[1])
+        for name, v in SERVERS.items()
+    }
+    yield clients
+    for client in clients.values():
+        for maintenance in zapi.maintenances(client):
+            if maintenance["name"].startswith(PREFIX):
+                zapi.delete_maintenances(client, [maintenance["maintenanceid"]])
+        client.close()
+
+
+def point_servers(monkeypatch: pytest.MonkeyPatch, urls: dict[str, str]) -> None:
+    servers = [{"name": name, "url": url} for name, url in urls.items()]
+    monkeypatch.setenv("NBZBX_ZABBIX_SERVERS", json.dumps(servers))
+
+
+def on_servers(
+    instance: dg.DagsterInstance, store: StateStore, job: dg.JobDefinition, **config: Any
+) -> dg.ExecuteInProcessResult:
+    """A run with the named servers of the settings; the single-server fields point nowhere,
+    so a run that used them instead would fail."""
+    run_config = {"ops": {"create_maintenance_window": {"config": config}}} if config else None
+    return job.execute_in_process(
+        run_config=run_config,
+        resources=resources(store, REFUSED_URL),
+        instance=instance,
+        raise_on_error=False,
+    )
+
+
+def seeded_hostids(client: ZabbixClient, names: list[str]) -> set[str]:
+    refs = zapi.host_refs(client, names=[technical_name(n) for n in names])
+    return {r["hostid"] for r in refs}
+
+
+def expire(store: StateStore, name: str) -> None:
+    """Move a window's end into the past, as time passing would."""
+    with store.transaction() as conn:
+        conn.execute(
+            update(maintenance_window)
+            .where(maintenance_window.c.name == name)
+            .values(start=NOW - 2 * HOUR, end=NOW - HOUR)
+        )
+
+
+def test_a_window_over_both_servers_is_created_on_both_and_cleaned_from_both(
+    two_servers: dict[str, ZabbixClient],
+    store: StateStore,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = unique("both")
+    created = on_servers(
+        instance,
+        store,
+        create_maintenance,
+        name=name,
+        sites=["zurich", "lab-a"],
+        duration_minutes=60,
+    )
+    assert created.success, failure(created)
+    zurich = [d[0] for d in demo.DEVICES if d[1] == "zurich"]
+    lab_a = [d[0] for d in demo.DEVICES if d[1] == "lab-a"]
+    [on60] = zapi.maintenances(two_servers["zbx60"], names=[name])
+    [on70] = zapi.maintenances(two_servers["zbx70"], names=[name])
+    expected60 = seeded_hostids(two_servers["zbx60"], zurich)
+    assert expected60 and {h["hostid"] for h in on60["hosts"]} == expected60
+    hosts70 = {h["hostid"] for h in on70["hosts"]}
+    assert seeded_hostids(two_servers["zbx70"], lab_a) <= hosts70
+    assert not seeded_hostids(two_servers["zbx70"], zurich) & hosts70  # zurich is zbx60's
+    row = window(store, name)
+    assert row["parts"] == {"zbx60": on60["maintenanceid"], "zbx70": on70["maintenanceid"]}
+    assert set(row["targets"]["resolved"]["servers"]) == {"zbx60", "zbx70"}
+
+    # zbx70 refuses the deletion once: zbx60's part goes, the window stays with zbx70's
+    expire(store, name)
+    relay = RefusingZabbix(services.zabbix_url("7.0"))
+    relay.refuse.add(on70["maintenanceid"])
+    try:
+        point_servers(monkeypatch, {"zbx60": services.zabbix_url("6.0"), "zbx70": relay.url})
+        refused = on_servers(instance, store, maintenance_cleanup)
+    finally:
+        relay.close()
+    message = failure(refused)
+    assert "server zbx70" in message and "could not be deleted" in message
+    assert "stored for zbx60" in message
+    events = {
+        e["server"]: e for e in store.list_events(job="maintenance_cleanup", run_id=refused.run_id)
+    }
+    assert events["zbx60"]["status"] == "success" and events["zbx60"]["summary"]["deleted"] == 1
+    assert events["zbx70"]["status"] == "failure" and "refused" in events["zbx70"]["error"]
+    tag = json.loads(instance.get_run_by_id(refused.run_id).tags["nbzbx/summary"])
+    assert (tag["deleted"], tag["failed"], tag["failed_servers"]) == (1, 1, ["zbx70"])
+    assert zapi.maintenances(two_servers["zbx60"], names=[name]) == []
+    assert len(zapi.maintenances(two_servers["zbx70"], names=[name])) == 1
+    kept = window(store, name)
+    assert kept["parts"] == {"zbx70": on70["maintenanceid"]} and kept["status"] == "failed"
+
+    # the next run retries zbx70 only, and the window leaves the registry with its last part
+    point_servers(monkeypatch, {n: services.zabbix_url(v) for n, v in SERVERS.items()})
+    back = on_servers(instance, store, maintenance_cleanup)
+    assert back.success, failure(back)
+    tag = json.loads(instance.get_run_by_id(back.run_id).tags["nbzbx/summary"])
+    assert tag["servers"]["zbx60"]["checked"] == 0 and tag["servers"]["zbx70"]["deleted"] == 1
+    assert tag["removed_names"] == [name]
+    assert zapi.maintenances(two_servers["zbx70"], names=[name]) == []
+    assert registry_names(store) == set()
+
+
+def test_a_window_on_one_server_has_one_part_and_names_count_on_every_server(
+    two_servers: dict[str, ZabbixClient],
+    store: StateStore,
+    instance: dg.DagsterInstance,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    name = unique("one")
+    created = on_servers(
+        instance, store, create_maintenance, name=name, sites=["zurich"], duration_minutes=30
+    )
+    assert created.success, failure(created)
+    [on60] = zapi.maintenances(two_servers["zbx60"], names=[name])
+    assert zapi.maintenances(two_servers["zbx70"], names=[name]) == []
+    assert window(store, name)["parts"] == {"zbx60": on60["maintenanceid"]}
+
+    # a host group both servers have: a part on each
+    group = unique("group")
+    grouped = on_servers(
+        instance, store, create_maintenance, name=group, host_groups=["Zürich"], duration_minutes=30
+    )
+    assert grouped.success, failure(grouped)
+    assert set(window(store, group)["parts"]) == {"zbx60", "zbx70"}
+    # a name no server has is an error naming it; nothing is created anywhere
+    missing = unique("missing")
+    refused = on_servers(
+        instance,
+        store,
+        create_maintenance,
+        name=missing,
+        host_groups=["it-no-such-group"],
+        duration_minutes=30,
+    )
+    assert "unknown target(s): host group 'it-no-such-group'" in failure(refused)
+    for client in two_servers.values():
+        assert zapi.maintenances(client, names=[missing]) == []
+
+    # the CLI shows the parts by server name and deletes each
+    monkeypatch.setenv("NBZBX_DATABASE_URL", store.url)
+    monkeypatch.setenv("NBZBX_NETBOX_URL", services.netbox_url())
+    monkeypatch.setenv("NBZBX_NETBOX_TOKEN", services.netbox_token())
+    listed = CliRunner().invoke(main, ["maintenance", "list"])
+    assert listed.exit_code == 0, listed.output
+    line = next(x for x in listed.output.splitlines() if group in x)
+    assert "zbx60 " in line and "zbx70 " in line
+    as_json = json.loads(CliRunner().invoke(main, ["maintenance", "list", "--json"]).output)
+    rows = {r["name"]: r for r in as_json}
+    assert rows[name]["zabbix_maintenance_id"] == on60["maintenanceid"]
+    assert "zabbix_maintenance_id" not in rows[group]
+    deleted = CliRunner().invoke(main, ["maintenance", "delete", group, "--json"])
+    assert deleted.exit_code == 0, deleted.output
+    assert json.loads(deleted.output)["parts"] == {"zbx60": "deleted", "zbx70": "deleted"}
+    for client in two_servers.values():
+        assert zapi.maintenances(client, names=[group]) == []
+    assert group not in registry_names(store)

@@ -15,24 +15,32 @@ from nbzbx_dagster.cli import main
 from nbzbx_dagster.jobs.maintenance import maintenance_cleanup
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import (
+    cleanup_maintenances,
+    combine,
     deletion_outcomes,
+    failure_message,
     summarise,
     unmanaged_candidates,
 )
 from nbzbx_dagster.maintenance.create import (
     WindowRequest,
+    create_parts,
     parse_time,
+    parts_text,
     validate_request,
     window_times,
 )
 from nbzbx_dagster.maintenance.targets import (
     MaintenanceError,
     MaintenanceTargets,
+    Resolution,
     journal_target,
+    merged,
     parse_host_config_key,
 )
 from nbzbx_dagster.resources import NetBoxResource, SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.zabbix import ZabbixError
 from nbzbx_dagster.zabbix.api import MaintenanceDeletion
@@ -207,7 +215,15 @@ def test_summary_contract() -> None:
 # -- registry -----------------------------------------------------------------------------------
 
 
-def add(store: StateStore, name: str, start: datetime, end: datetime, zid: str | None) -> int:
+def add(
+    store: StateStore,
+    name: str,
+    start: datetime,
+    end: datetime,
+    zid: str | None,
+    parts: dict[str, str | None] | None = None,
+) -> int:
+    """A window with one part on ``default`` (id ``zid``), or with ``parts``."""
     with store.transaction() as conn:
         return windows.add_window(
             conn,
@@ -217,7 +233,7 @@ def add(store: StateStore, name: str, start: datetime, end: datetime, zid: str |
             description="",
             with_data_collection=True,
             targets={"sites": ["lab-a"], "resolved": {"objects": []}},
-            zabbix_maintenance_id=zid,
+            parts={"default": zid} if parts is None else parts,
             created_by="test",
             now=NOW,
         )["id"]
@@ -231,10 +247,12 @@ def test_registry_rows(store: StateStore) -> None:
         assert windows.get_window(conn, str(first))["name"] == "ends-now"
         assert windows.get_window(conn, "future")["status"] == "pending"
         assert windows.get_window(conn, "nope") is None
-        assert windows.registered_maintenance_ids(conn) == {"11", "12"}
+        assert windows.registered_maintenance_ids(conn, "default") == {"11", "12"}
+        assert windows.registered_maintenance_ids(conn, "zbx70") == set()
         windows.mark_failed(conn, first)
         row = windows.public_row(windows.get_window(conn, "ends-now"), NOW)
         assert row["status"] == "failed" and row["targets"] == {"sites": ["lab-a"]}
+        assert row["parts"] == {"default": "11"} and row["zabbix_maintenance_id"] == "11"
         assert windows.delete_window(conn, first)
         assert not windows.delete_window(conn, first)
     with pytest.raises(IntegrityError):
@@ -298,3 +316,161 @@ def test_cli_list_empty_registry(store: StateStore, monkeypatch: pytest.MonkeyPa
     add(store, "w1", NOW, NOW + HOUR, "1")
     text = CliRunner().invoke(main, ["maintenance", "list"]).output
     assert "expired" in text and "w1" in text and "sites lab-a" in text
+
+
+# -- several servers: parts, cleanup outcomes, creation undone ----------------------------------
+
+
+def test_a_window_over_two_servers_leaves_the_registry_with_its_last_part(
+    store: StateStore,
+) -> None:
+    both = add(store, "both", NOW - HOUR, NOW, None, parts={"zbx70": "7", "zbx60": "6"})
+    with store.transaction() as conn:
+        window = windows.get_window(conn, "both")
+        assert window["parts"] == {"zbx60": "6", "zbx70": "7"}
+        row = windows.public_row(window, NOW)
+        assert row["parts"] == {"zbx60": "6", "zbx70": "7"}
+        assert "zabbix_maintenance_id" not in row  # only a window of one part has it
+        assert windows.registered_maintenance_ids(conn, "zbx60") == {"6"}
+        windows.delete_part(conn, both, "zbx60")
+        assert windows.without_parts(conn, [both]) == set()
+        assert windows.get_window(conn, "both")["parts"] == {"zbx70": "7"}
+        windows.delete_part(conn, both, "zbx70")
+        assert windows.without_parts(conn, [both]) == {both}
+        assert windows.delete_window(conn, both)
+        assert windows.without_parts(conn, [both]) == set()  # gone windows are not listed
+
+
+class FakeZabbix:
+    """A server's client for the cleanup: deletes what it is asked, or fails every call."""
+
+    def __init__(self, name: str, down: bool = False) -> None:
+        self.name = name
+        self.down = down
+        self.deleted: list[str] = []
+
+
+def fake_deletions(monkeypatch: pytest.MonkeyPatch) -> None:
+    def delete(client: FakeZabbix, ids: list[str]) -> MaintenanceDeletion:
+        if client.down:
+            raise ZabbixError(f"http://{client.name}", "unreachable: connection refused")
+        client.deleted += ids
+        return MaintenanceDeletion(deleted=list(ids))
+
+    monkeypatch.setattr("nbzbx_dagster.maintenance.cleanup.zapi.delete_maintenances", delete)
+
+
+def clean(store: StateStore, server: str, client: FakeZabbix | None) -> dict[str, Any]:
+    """One server's part of a cleanup run, in its own transaction (as the job runs it)."""
+
+    def connect() -> FakeZabbix:
+        if client is None:
+            raise AssertionError(f"{server} has nothing to do and must not be logged into")
+        return client
+
+    with store.transaction() as conn:
+        expired = windows.expired_windows(conn, NOW)
+        return cleanup_maintenances(
+            conn,
+            server=server,
+            expired=expired,
+            zabbix=connect,  # type: ignore[arg-type]
+            settings=Settings(),
+            now=NOW,
+        )
+
+
+def test_cleanup_across_servers_retries_the_one_that_failed(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_deletions(monkeypatch)
+    add(store, "both", NOW - 2 * HOUR, NOW - HOUR, None, parts={"zbx60": "6", "zbx70": "7"})
+    add(store, "only-60", NOW - 2 * HOUR, NOW - HOUR, None, parts={"zbx60": "16"})
+    add(store, "running", NOW - HOUR, NOW + HOUR, None, parts={"zbx70": "17"})
+    zbx60, zbx70 = FakeZabbix("zbx60"), FakeZabbix("zbx70", down=True)
+
+    first60 = clean(store, "zbx60", zbx60)
+    first70 = clean(store, "zbx70", zbx70)
+    assert sorted(zbx60.deleted) == ["16", "6"]
+    assert first60["removed_names"] == ["only-60"]  # "both" still has its zbx70 part
+    assert (first70["deleted"], first70["failed"], first70["removed_names"]) == (0, 1, [])
+    assert "connection refused" in first70["errors"]["both"]
+    assert failure_message(first70).startswith("1 maintenance(s) could not be deleted")
+    assert failure_message(first60) is None
+    with store.connect() as conn:
+        kept = {w["name"]: w for w in windows.list_windows(conn)}
+    assert set(kept) == {"both", "running"}
+    assert kept["both"]["parts"] == {"zbx70": "7"} and kept["both"]["status"] == "failed"
+
+    run = combine({"zbx60": first60, "zbx70": first70}, {"zbx70": "1 maintenance(s) ..."}, NOW)
+    assert {k: run[k] for k in ("deleted", "checked", "failed", "timestamp")} == {
+        "deleted": 2,
+        "checked": 3,
+        "failed": 1,
+        "timestamp": "2025-06-01T12:00:00+00:00",
+    }
+    assert run["failed_servers"] == ["zbx70"] and run["failed_names"] == ["both"]
+    assert run["removed_names"] == ["only-60"]
+    assert run["servers"]["zbx70"]["error"] == "1 maintenance(s) ..."
+    assert "error" not in run["servers"]["zbx60"]
+    assert run["message"].endswith("(failed on zbx70)")
+
+    # next run: zbx60 has nothing left to do (no login), zbx70 is back and removes the window
+    again60 = clean(store, "zbx60", None)
+    zbx70.down = False
+    again70 = clean(store, "zbx70", zbx70)
+    assert (again60["checked"], again60["removed_names"]) == (0, [])
+    assert zbx70.deleted == ["7"] and again70["removed_names"] == ["both"]
+    with store.connect() as conn:
+        assert [w["name"] for w in windows.list_windows(conn)] == ["running"]
+
+
+def test_a_failed_creation_on_one_server_deletes_what_the_others_created(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    created: list[tuple[str, str]] = []
+    deleted: list[tuple[str, list[str]]] = []
+
+    def create(client: str, name: str, *args: Any, **kwargs: Any) -> str:
+        if client == "zbx70":
+            raise ZabbixError("http://zbx70", "Application error: no permissions")
+        created.append((client, name))
+        return "61"
+
+    def delete(client: str, ids: list[str]) -> MaintenanceDeletion:
+        deleted.append((client, ids))
+        return MaintenanceDeletion(deleted=list(ids))
+
+    monkeypatch.setattr("nbzbx_dagster.maintenance.create.zapi.create_maintenance", create)
+    monkeypatch.setattr("nbzbx_dagster.maintenance.create.zapi.delete_maintenances", delete)
+    resolutions = {
+        "zbx60": Resolution(hostids=["1"]),
+        "zbx70": Resolution(groupids=["2"]),
+    }
+    with pytest.raises(MaintenanceError) as refused:
+        create_parts(request(), resolutions, lambda server: server, named=True)  # type: ignore[arg-type,return-value]
+    message = str(refused.value)
+    assert message.startswith("creating the maintenance on server zbx70 failed")
+    assert "no permissions" in message and "deleted again on zbx60" in message
+    assert "\n" not in message
+    assert created == [("zbx60", "nbzbx-upgrade")] and deleted == [("zbx60", ["61"])]
+
+    # the single-server environment keeps Zabbix's own error
+    with pytest.raises(ZabbixError):
+        create_parts(request(), {"zbx70": Resolution(hostids=["1"])}, str, named=False)  # type: ignore[arg-type]
+
+
+def test_merged_resolution_keeps_single_server_keys_for_one_server() -> None:
+    one = merged({"default": Resolution(hostids=["3"], groupids=["4"], hosts=["a"])})
+    assert (one["hostids"], one["groupids"], one["hosts"]) == (["3"], ["4"], ["a"])
+    two = merged(
+        {
+            "zbx60": Resolution(hostids=["3"], hosts=["a"], objects=["vm-2"]),
+            "zbx70": Resolution(hostids=["3"], hosts=["b"], objects=["device-9", "vm-2"]),
+        }
+    )
+    assert "hostids" not in two and two["hosts"] == ["a", "b"]
+    assert two["objects"] == ["device-9", "vm-2"]
+    assert two["servers"]["zbx70"]["hostids"] == ["3"]
+    assert parts_text({"default": "5"}) == "maintenance 5"
+    assert parts_text({"zbx60": "5", "zbx70": "6"}) == "maintenances zbx60 5, zbx70 6"
