@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
+from nbzbx_dagster.commands.hosts import hosts_group
 from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
 from nbzbx_dagster.commands.servers import servers_group
 from nbzbx_dagster.commands.settings import settings as settings_group
@@ -221,6 +222,7 @@ def lab_seed(zabbix: str | None, all_zabbix: bool, as_json: bool) -> None:
     emit(result, as_json, human)
 
 
+main.add_command(hosts_group)
 main.add_command(maintenance_group)
 main.add_command(servers_group)
 main.add_command(settings_group)

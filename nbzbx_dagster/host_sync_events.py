@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import dagster as dg
+import pandas as pd
 
 from nbzbx_dagster.dagster_internals import log_materializations
 from nbzbx_dagster.partitions import sync_partitions
@@ -24,6 +25,7 @@ STATUS_ASSET = dg.AssetKey("host_config_sync_status")
 CONFIGS_ASSET = dg.AssetKey("netbox_host_configs")
 IN_SYNC_CHECK = "host_configs_in_sync"
 LISTED = 50  # host configs named per status in metadata
+REPORTED = 200  # rows of the status report table
 
 
 def host_configs_metadata(
@@ -57,6 +59,7 @@ def check_metadata(check: HostCheck, server: str) -> dict[str, Any]:
         "server": server,
         "status": check.status,
         "zabbix_hostid": check.zabbix_hostid or "",
+        "difference": "; ".join(check.diff.get("in_words", [])) or "-",
         "diff": dg.MetadataValue.json(check.diff),
     }
     if check.error:
@@ -84,8 +87,34 @@ def record_statuses(
         )
 
 
+def status_report(stored: dict[str, dict[str, Any]]) -> str:
+    """The host configs that are not in sync, as a Markdown table an operator reads at a glance:
+    name, key, server, status and what differs, in names."""
+    rows = [
+        {
+            "host": row["name"],
+            "key": key,
+            "server": row.get("server") or "",
+            "status": row["status"],
+            "difference": row["error"]
+            if row["status"] == "error"
+            else "; ".join((row.get("diff") or {}).get("in_words", []))
+            or ("no Zabbix host" if row["status"] == "missing" else ""),
+        }
+        for key, row in stored.items()
+        if row["status"] != "in_sync"
+    ]
+    if not rows:
+        return "Every host config is in sync."
+    frame = pd.DataFrame(rows).sort_values(["status", "host"]).head(REPORTED)
+    more = len(rows) - len(frame)
+    table = frame.to_markdown(index=False)
+    return table + (f"\n\n… and {more} more (`nbzbx hosts --status ...`)" if more else "")
+
+
 def in_sync_evaluation(store: StateStore) -> dg.AssetCheckEvaluation:
-    """Over every stored status: passes when all host configs are in sync, warns otherwise."""
+    """Over every stored status: passes when all host configs are in sync, warns otherwise;
+    its metadata has the report of those that are not."""
     with store.connect() as conn:
         stored = read_statuses(conn)
     by_status: dict[str, list[str]] = {}
@@ -98,6 +127,7 @@ def in_sync_evaluation(store: StateStore) -> dg.AssetCheckEvaluation:
         passed=not bad,
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
+            "not_in_sync": dg.MetadataValue.md(status_report(stored)),
             **{s: len(v) for s, v in by_status.items()},
             **{f"{s}_hosts": dg.MetadataValue.json(v[:LISTED]) for s, v in bad.items()},
         },

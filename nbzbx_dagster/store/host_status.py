@@ -8,10 +8,10 @@ from collections.abc import Iterable, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, select
+from sqlalchemy import Connection, delete, insert, select
 
 from nbzbx_dagster.store.state import upsert
-from nbzbx_dagster.store.tables import host_config_status
+from nbzbx_dagster.store.tables import host_config_status, host_status_change
 
 
 def read_statuses(conn: Connection) -> dict[str, dict[str, Any]]:
@@ -35,3 +35,21 @@ def delete_statuses(conn: Connection, keys: Iterable[str]) -> None:
     keys = list(keys)
     if keys:
         conn.execute(delete(host_config_status).where(host_config_status.c.partition_key.in_(keys)))
+
+
+def record_changes(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    """Append history rows (partition_key, server, name, status, difference, error,
+    changed_at) for statuses that changed."""
+    if rows:
+        conn.execute(insert(host_status_change), list(rows))
+
+
+def history(conn: Connection, partition_key: str, limit: int = 100) -> list[dict[str, Any]]:
+    """One host config's status changes, newest first."""
+    query = (
+        select(host_status_change)
+        .where(host_status_change.c.partition_key == partition_key)
+        .order_by(host_status_change.c.changed_at.desc(), host_status_change.c.id.desc())
+        .limit(limit)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]

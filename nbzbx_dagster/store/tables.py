@@ -200,6 +200,25 @@ host_config_status = Table(
     Index(None, "checked_at"),
 )
 
+host_status_change = Table(
+    "host_status_change",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("partition_key", String(64), nullable=False),
+    Column("server", ServerName, nullable=False),
+    Column("name", Name, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("difference", JSONType, nullable=False, default=list, doc="the difference in words"),
+    Column("error", Text, nullable=True),
+    Column("changed_at", UTCDateTime, nullable=False),
+    Index(None, "partition_key", "changed_at"),
+)
+
 # --- maintenance registry ------------------------------------------------------------------------
 
 maintenance_window = Table(

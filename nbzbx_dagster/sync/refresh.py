@@ -28,12 +28,14 @@ from nbzbx_dagster.store.cache import KINDS, cache_frame
 from nbzbx_dagster.store.host_status import (
     delete_statuses,
     read_statuses,
+    record_changes,
     save_statuses,
     stale_keys,
 )
 from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
+from nbzbx_dagster.sync.diff_words import ZabbixNames, describe
 from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
@@ -46,6 +48,8 @@ class HostConfigs:
     desired: dict[str, dict[str, Any] | ConfigError]
     servers: dict[str, str]
     """Host config key to the name of the Zabbix server that monitors it."""
+    indexes: dict[str, ZabbixIndex]
+    """Per server, its names and ids (from its cache)."""
 
     @property
     def keys(self) -> list[str]:
@@ -142,7 +146,7 @@ def load_host_configs(
     # a host config naming an unknown server is checked (as an error) with the default one
     fallback = settings.server_for(None, None, None)
     servers = {k: name if name in indexes else fallback for k, name in picked.items()}
-    return HostConfigs(configs, desired, servers)
+    return HostConfigs(configs, desired, servers, indexes)
 
 
 def refresh_summary(
@@ -220,6 +224,10 @@ def refresh_server(
         if zabbix_client is not None
         else []
     )
+    names = ZabbixNames.from_index(host_configs.indexes[server])
+    for check in checks:
+        if check.diff.get("differences") or check.diff.get("extra"):
+            check.diff["in_words"] = describe(check.diff, names)
     summary = {"server": server, **refresh_summary(checks, minutes, cutoff)}
     return Refresh(host_configs, checks, stored, now, summary, server)
 
@@ -236,7 +244,9 @@ def save_refresh(conn: Connection, result: Refresh, timings: Timings | None = No
             if row.get("server") == result.server and k not in wanted
         ]
         delete_statuses(conn, gone)
-        save_statuses(conn, [_status_row(c, result) for c in result.checks])
+        rows = [_status_row(c, result) for c in result.checks]
+        save_statuses(conn, rows)
+        record_changes(conn, [_change(r) for r in rows if _changed(r, result.stored)])
 
 
 def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
@@ -258,4 +268,33 @@ def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
         "error": check.error,
         "checked_at": result.checked_at,
         "desired": check.desired,
+    }
+
+
+def _words(row: dict[str, Any]) -> list[str]:
+    return list((row.get("diff") or {}).get("in_words", []))
+
+
+def _changed(row: dict[str, Any], stored: dict[str, dict[str, Any]]) -> bool:
+    """A new status, a new difference or a new error: worth a line in the host's history."""
+    before = stored.get(row["partition_key"])
+    if before is None:
+        return True
+    return (before["status"], _words(before), before.get("error"), before.get("server")) != (
+        row["status"],
+        _words(row),
+        row["error"],
+        row["server"],
+    )
+
+
+def _change(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "partition_key": row["partition_key"],
+        "server": row["server"],
+        "name": row["name"],
+        "status": row["status"],
+        "difference": _words(row),
+        "error": row["error"],
+        "changed_at": row["checked_at"],
     }

@@ -1,0 +1,121 @@
+"""A host's difference in the words an operator uses: names, not Zabbix ids.
+
+``compare_hosts`` compares ids (what Zabbix stores); this turns its structured diff into lines
+such as ``host groups: + Servers, \u2212 Lab A`` or ``proxy: proxy-lab-a → (server)``, through the
+names of the host's own Zabbix server. An id the cache does not know stays visible as ``#id``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from nbzbx_dagster.sync.desired import ZabbixIndex
+
+MINUS = "\u2212"  # a typographic minus: reads as "less" beside "+", never as a hyphen in a name
+LABELS = {
+    "host": "technical name",
+    "name": "visible name",
+    "status": "status",
+    "monitored_by": "monitored by",
+    "proxyid": "proxy",
+    "proxy_groupid": "proxy group",
+    "groups": "host groups",
+    "templates": "templates",
+    "tags": "tags",
+    "interface": "interface",
+}
+
+
+@dataclass(frozen=True)
+class ZabbixNames:
+    """Zabbix ids to names, per kind, of one server."""
+
+    host_groups: Mapping[str, str]
+    templates: Mapping[str, str]
+    proxies: Mapping[str, str]
+    proxy_groups: Mapping[str, str]
+
+    @classmethod
+    def from_index(cls, index: ZabbixIndex) -> ZabbixNames:
+        def reverse(names: Mapping[str, str]) -> dict[str, str]:
+            out: dict[str, str] = {}
+            for name, oid in names.items():
+                out.setdefault(oid, name)  # templates: the visible name comes first
+            return out
+
+        return cls(
+            reverse(index.host_groups),
+            reverse(index.templates),
+            reverse(index.proxies),
+            reverse(index.proxy_groups),
+        )
+
+    def of(self, kind: str, oid: Any) -> str:
+        table = {
+            "groups": self.host_groups,
+            "templates": self.templates,
+            "proxyid": self.proxies,
+            "proxy_groupid": self.proxy_groups,
+        }[kind]
+        return table.get(str(oid), f"#{oid}")
+
+
+def _member(kind: str, value: Any, names: ZabbixNames) -> str:
+    """One member of a set field: a tag as ``tag=value``, a group or template by name."""
+    if kind == "tags" and isinstance(value, list | tuple):
+        tag, val = value
+        return f"{tag}={val}" if val else str(tag)
+    if kind in ("groups", "templates"):
+        return names.of(kind, value)
+    return str(value)
+
+
+def _set_change(kind: str, want: list[Any], have: list[Any], names: ZabbixNames) -> str:
+    wanted = {_member(kind, v, names) for v in want}
+    present = {_member(kind, v, names) for v in have}
+    parts = [f"+ {v}" for v in sorted(wanted - present)]
+    parts += [f"{MINUS} {v}" for v in sorted(present - wanted)]
+    return ", ".join(parts)
+
+
+def _scalar(kind: str, value: Any, names: ZabbixNames) -> str:
+    if value in (None, "", "0"):
+        return "(server)" if kind in ("proxyid", "proxy_groupid") else "(none)"
+    return names.of(kind, value) if kind in ("proxyid", "proxy_groupid") else str(value)
+
+
+def _interface(want: Mapping[str, Any] | None, have: Mapping[str, Any] | None) -> str:
+    if have is None:
+        return f"{(want or {}).get('type', '?')} interface missing in Zabbix"
+    if want is None:
+        return f"{have.get('type', '?')} interface only in Zabbix"
+    changed = [
+        f"{key} {have.get(key) or '(none)'} → {want.get(key) or '(none)'}"
+        for key in want
+        if want.get(key) != have.get(key)
+    ]
+    return ", ".join(changed)
+
+
+def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
+    """One line per differing field, then the extras relaxed mode tolerates. ``+`` is what
+    NetBox wants and Zabbix lacks, a minus sign what Zabbix has beyond it, ``a → b`` Zabbix's value,
+    then NetBox's."""
+    lines = []
+    for key, change in (diff.get("differences") or {}).items():
+        label = LABELS.get(key, key)
+        want, have = change.get("netbox"), change.get("zabbix")
+        if key in ("groups", "templates", "tags"):
+            text = _set_change(key, want or [], have or [], names)
+        elif key == "interface" or isinstance(want, dict) or isinstance(have, dict):
+            text = _interface(want, have)
+        else:
+            text = f"{_scalar(key, have, names)} → {_scalar(key, want, names)}"
+        lines.append(f"{label}: {text}")
+    for key, surplus in (diff.get("extra") or {}).items():
+        members = surplus if isinstance(surplus, list) else [surplus]
+        shown = ", ".join(_member(key, v, names) for v in members)
+        lines.append(f"{LABELS.get(key, key)}: only in Zabbix (tolerated): {shown}")
+    return lines
