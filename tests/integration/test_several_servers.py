@@ -216,3 +216,39 @@ def netbox_statuses() -> dict[str, Any]:
         }
         for r in rows
     }
+
+
+def test_hosts_reads_in_names_and_keeps_each_hosts_history(
+    both: Project, instance: dg.DagsterInstance
+) -> None:
+    """`nbzbx hosts` and `hosts show`: the demo's drifts in names, and a history that grows only
+    when a status or a difference changes."""
+    from click.testing import CliRunner
+
+    from nbzbx_dagster.cli import main
+
+    assert both.run(instance, "import_zabbix_settings").success
+    for _ in range(2):  # the second refresh changes nothing: no new history line
+        assert both.run(instance, "host_config_sync_refresh", REFRESH_ALL).success
+    listed = CliRunner().invoke(main, ["hosts", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = {r["name"]: r for r in json.loads(listed.output)}
+    assert rows["srv-lab-a-03"]["difference"] == "host groups: + Servers"
+    assert rows["srv-lab-a-02"]["difference"].startswith("templates: ")
+    assert "nbzbx Base" in rows["srv-lab-a-02"]["difference"]
+    assert rows["sw-zürich-01"]["difference"] == "proxy: proxy-lab-a → proxy-zurich"
+    assert rows["sw-zürich-01"]["server"] == "zbx60"
+    assert rows["vm-db-01"]["difference"] == "no Zabbix host"
+    only = CliRunner().invoke(main, ["hosts", "--status", "missing", "--json"])
+    assert [r["name"] for r in json.loads(only.output)] == ["vm-db-01"]
+    shown = CliRunner().invoke(main, ["hosts", "show", "srv-lab-a-03", "--json"])
+    assert shown.exit_code == 0, shown.output
+    history = json.loads(shown.output)["history"]
+    assert [(h["status"], h["difference"]) for h in history] == [
+        ("out_of_sync", "host groups: + Servers")
+    ]
+    text = CliRunner().invoke(main, ["hosts", "show", "srv-lab-a-03"]).output
+    assert "srv-lab-a-03 (device-" in text and "on zbx70: out_of_sync" in text
+    missing = CliRunner().invoke(main, ["hosts", "show", "no-such-host"])
+    assert missing.exit_code == 1
+    assert missing.output.strip() == "error: no host config named 'no-such-host' in the state store"
