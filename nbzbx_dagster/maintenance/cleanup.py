@@ -104,15 +104,26 @@ def summarise(registered: Outcome, unmanaged: Outcome | None, now: datetime) -> 
 
 
 class _LazyZabbix:
-    """Connect only when there is something to delete; a failed connection is kept as error."""
+    """Connect only when there is something to delete; a failed connection is kept as error.
+
+    The error is raised again instead of connecting again: a second login with refused
+    credentials counts towards Zabbix's lockout of the account.
+    """
 
     def __init__(self, factory: Callable[[], ZabbixClient]) -> None:
         self._factory = factory
         self._client: ZabbixClient | None = None
+        self._error: ZabbixError | None = None
 
     def client(self) -> ZabbixClient:
+        if self._error is not None:
+            raise self._error
         if self._client is None:
-            self._client = self._factory()
+            try:
+                self._client = self._factory()
+            except ZabbixError as error:
+                self._error = error
+                raise
         return self._client
 
     def delete(self, ids: list[str]) -> zapi.MaintenanceDeletion:

@@ -15,6 +15,7 @@ from nbzbx_dagster.cli import main
 from nbzbx_dagster.jobs.maintenance import maintenance_cleanup
 from nbzbx_dagster.maintenance import registry
 from nbzbx_dagster.maintenance.cleanup import (
+    cleanup_maintenances,
     deletion_outcomes,
     summarise,
     unmanaged_candidates,
@@ -33,6 +34,7 @@ from nbzbx_dagster.maintenance.targets import (
 )
 from nbzbx_dagster.resources import NetBoxResource, SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.zabbix import ZabbixError
 from nbzbx_dagster.zabbix.api import MaintenanceDeletion
@@ -269,6 +271,30 @@ def test_cleanup_commits_what_it_could_and_fails_the_run(store: StateStore) -> N
     with store.connect() as conn:
         rows = {w["name"]: w["status"] for w in registry.list_windows(conn)}
     assert rows == {"in-zabbix": "failed", "running": "pending"}
+
+
+def test_refused_zabbix_login_is_tried_once_per_cleanup(store: StateStore) -> None:
+    """The registered and the unmanaged part both need Zabbix: a refused login is not repeated,
+    as every attempt counts towards Zabbix's lockout of the account."""
+    now = datetime.now(UTC)
+    add(store, "expired", now - 2 * HOUR, now - HOUR, "42")
+    logins: list[int] = []
+
+    def refused() -> Any:
+        logins.append(1)
+        raise ZabbixError("http://zabbix.test", "authentication failed: Incorrect", kind="auth")
+
+    with store.transaction() as conn:
+        summary = cleanup_maintenances(
+            conn,
+            zabbix=refused,
+            settings=Settings(cleanup_unmanaged_maintenances=True),
+            now=now,
+        )
+    assert len(logins) == 1
+    assert summary["failed"] == 2  # the window and the listing of unmanaged maintenances
+    listing = summary["unmanaged"]["errors"]["(listing Zabbix maintenances)"]
+    assert "authentication failed" in listing
 
 
 # -- CLI input errors (no service is contacted) -------------------------------------------------
