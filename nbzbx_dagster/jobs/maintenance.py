@@ -156,8 +156,12 @@ def cleanup_expired_maintenances(
                 f"next run; first: {first[0]}: {first[1]}"
             )
     context.log.info(run.summary["message"])
-    if journal is not None and journal.errors:
-        context.log.warning(f"journal entries not written: {journal.summary()['errors']}")
+    if journal is not None and (journal.errors or journal.dropped):
+        shown = journal.summary()
+        context.log.warning(
+            f"journal: {shown['kept']} entries kept for the next run, {shown['dropped']} dropped "
+            f"(NetBox object gone); errors: {shown['errors']}; dropped: {shown['dropped_entries']}"
+        )
     return dg.Output(None, metadata={"summary": dg.MetadataValue.json(run.summary)})
 
 

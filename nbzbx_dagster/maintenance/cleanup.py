@@ -4,7 +4,8 @@ A window whose end is at or before now is deleted in Zabbix (one that is already
 counts as deleted) and then its registry row is deleted. When Zabbix cannot delete it (or cannot
 be reached) the row stays, marked ``failed``, and the next run retries it. Windows not yet ended
 are never read for deletion. Optionally, expired Zabbix maintenances that the registry does not
-know are deleted too when their name matches a pattern.
+know are deleted too when their name matches a pattern. Journal entries kept by earlier runs are
+retried first; entries NetBox refuses now are kept for the next run (see ``journal``).
 """
 
 from __future__ import annotations
@@ -156,10 +157,12 @@ def cleanup_maintenances(
         unmanaged = _cleanup_unmanaged(conn, lazy, settings.unmanaged_maintenance_pattern, now)
 
     if journal is not None:
+        journal.retry_kept(conn)
         for name in outcome.deleted:
             window = by_name[name]
             objects = window["targets"].get("resolved", {}).get("objects", [])
             journal.write(objects, cleanup_note(window, run_label))
+        journal.keep(conn)
     summary = summarise(outcome, unmanaged, now)
     if journal is not None:
         summary["journal"] = journal.summary()

@@ -133,7 +133,10 @@ def create_window(
         raise
     journal = Journal(netbox)
     if journal_enabled:
-        journal.write(resolution.objects, creation_note(window))
+        with store.transaction() as conn:
+            journal.retry_kept(conn)
+            journal.write(resolution.objects, creation_note(window))
+            journal.keep(conn)
     return {
         "window": registry.public_row(window, now),
         "resolved": resolution.as_dict(),
