@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The nbzbx lab: a real PostgreSQL, Redis, Zabbix 6.0 API, Zabbix 7.0 API and NetBox 4.7.3 on
-# loopback, without Docker or systemd. Called by `nbzbx lab up|down|status`.
+# loopback, without Docker or systemd, and contract endpoints for Zabbix 7.2, 7.4 and 8.0: a relay
+# (zabbix_contract.py) in front of the real 7.0, not servers. Called by `nbzbx lab up|down|status`.
 #
 # What is slow is cached under $NBZBX_LAB_CACHE (outside the repository) and reused:
 #   pgdata/        the lab's own PostgreSQL 15 cluster, holding pristine template databases
-#   trixie/        a Debian 13 root (Python 3.13 for NetBox 4.7, Zabbix 7.0 packages)
+#   trixie-bpo/    a Debian 13 root (Python 3.13 for NetBox 4.7, Zabbix 7.0 from trixie-backports)
 # Services run on private loopback ports and are stopped by process group, only when the PID file
 # names a process this script started.
 set -euo pipefail
@@ -12,20 +13,28 @@ set -euo pipefail
 LAB_CACHE=${NBZBX_LAB_CACHE:-/var/cache/nbzbx-lab}
 RUN=$LAB_CACHE/run
 PGDATA=$LAB_CACHE/pgdata
-ROOT=$LAB_CACHE/trixie
+# Its own folder, not the older recipe's trixie/ (Zabbix 7.0.22): a checkout with either recipe
+# would otherwise rebuild the root under the other's running Zabbix and NetBox.
+ROOT=$LAB_CACHE/trixie-bpo
 PG_PORT=${NBZBX_LAB_PG_PORT:-54329}
 REDIS_PORT=${NBZBX_LAB_REDIS_PORT:-63799}
 PGBOUNCER_PORT=${NBZBX_LAB_PGBOUNCER_PORT:-64329}
 NETBOX_PORT=${NBZBX_LAB_NETBOX_PORT:-18001}
 ZBX60_PORT=${NBZBX_LAB_ZBX60_PORT:-18060}
 ZBX70_PORT=${NBZBX_LAB_ZBX70_PORT:-18070}
+ZBX72_PORT=${NBZBX_LAB_ZBX72_PORT:-18072}
+ZBX74_PORT=${NBZBX_LAB_ZBX74_PORT:-18074}
+ZBX80_PORT=${NBZBX_LAB_ZBX80_PORT:-18080}
+LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NETBOX_VERSION=4.7.3
 PG_BIN=/usr/lib/postgresql/15/bin
 MIRROR=${NBZBX_LAB_MIRROR:-http://deb.debian.org/debian}
 ROOT_PKGS="gcc libpq-dev php-cli php8.4-cgi php-pgsql zabbix-frontend-php zabbix-server-pgsql"
+# trixie itself has Zabbix 7.0.22; trixie-backports has the newest 7.0 LTS patch Debian ships.
+ROOT_SUITE=trixie-backports
 HOST_PKGS="postgresql-15 postgresql-client-15 pgbouncer redis-server debootstrap php-cli php8.2-cgi php-pgsql zabbix-frontend-php zabbix-server-pgsql curl"
 # Bump when the root's recipe changes: a root built by another recipe is rebuilt.
-ROOT_RECIPE="v1 trixie minbase python3 venv dev | $ROOT_PKGS | netbox==$NETBOX_VERSION gunicorn"
+ROOT_RECIPE="v2 trixie minbase python3 venv dev | -t $ROOT_SUITE $ROOT_PKGS | netbox==$NETBOX_VERSION gunicorn"
 NETBOX_MIGRATED="netbox $NETBOX_VERSION migrated"
 NETBOX_MARK="netbox $NETBOX_VERSION migrated, lab superuser and tokens v2"
 
@@ -44,6 +53,12 @@ clone_db() {  # $1 = template, $2 = database: a fresh copy, with statistics for 
   psql_admin -c "DROP DATABASE IF EXISTS \"$2\" WITH (FORCE)"
   psql_admin -c "CREATE DATABASE \"$2\" TEMPLATE \"$1\""
   psql -X -q -v ON_ERROR_STOP=1 -d "$2" -c 'ANALYZE'
+  psql_admin -c "COMMENT ON DATABASE \"$2\" IS 'copy of $1: $(db_comment "$1")'"
+}
+clone_current() {  # $1 = template, $2 = database: copy again unless it is a copy of this template
+  [ "$(db_comment "$2")" = "copy of $1: $(db_comment "$1")" ] && return 0
+  if db_exists "$2"; then log "$2 was copied from another $1: copying it again"; fi
+  clone_db "$1" "$2"
 }
 in_root() {  # run a command inside the Debian 13 root with a clean environment
   chroot "$ROOT" /usr/bin/env -i PATH=/usr/local/bin:/usr/bin:/bin:/usr/sbin:/sbin HOME=/root \
@@ -226,6 +241,13 @@ zabbix_template_db() {  # $1 = template db, $2 = SQL dir (host path), $3 = versi
   psql_admin -c "COMMENT ON DATABASE \"$1\" IS '$mark'"
   log "$1 ready in $(since "$t")"
 }
+zabbix_db_matches() {  # $1 = database, $2 = the frontend's defines.inc.php: the frontend accepts it
+  local want have
+  want=$(sed -nE "s/^define\('ZABBIX_DB_VERSION',[[:space:]]*([0-9]+)\);.*/\1/p" "$2")
+  have=$(psql -X -At -d "$1" -c 'SELECT mandatory FROM dbversion')
+  [ -n "$want" ] && [ "$want" = "$have" ] \
+    || die "$1 has Zabbix DB version ${have:-none}, the frontend ($2) wants ${want:-unknown}"
+}
 zabbix_serve() {  # $1 = name, $2 = port, $3 = "root" or "host"
   local pidf="$RUN/$1.pid" logf="$RUN/$1.log"
   pid_alive "$pidf" "-S 127.0.0.1:$2" && return 0
@@ -250,16 +272,40 @@ zbx60_up() {
   local v; v=$(dpkg-query -W -f='${Version}' zabbix-frontend-php)
   case $v in 1:6.0.*) ;; *) die "host zabbix-frontend-php is $v, expected 1:6.0.x";; esac
   zabbix_template_db zbx60_tpl /usr/share/zabbix-server-pgsql "$v"
-  db_exists zbx60 || clone_db zbx60_tpl zbx60
+  zabbix_db_matches zbx60_tpl /usr/share/zabbix/include/defines.inc.php
+  clone_current zbx60_tpl zbx60
   zabbix_conf /etc/zabbix/zabbix.conf.php zbx60
   zabbix_serve zbx60 "$ZBX60_PORT" host
 }
 zbx70_up() {
   local v; v=$(in_root dpkg-query -W -f='${Version}' zabbix-frontend-php)
+  case $v in 1:7.0.*) ;; *) die "the root's zabbix-frontend-php is $v, expected 1:7.0.x";; esac
   zabbix_template_db zbx70_tpl "$ROOT/usr/share/zabbix-server-pgsql" "$v"
-  db_exists zbx70 || clone_db zbx70_tpl zbx70
+  zabbix_db_matches zbx70_tpl "$ROOT/usr/share/zabbix/include/defines.inc.php"
+  clone_current zbx70_tpl zbx70
   zabbix_conf "$ROOT/etc/zabbix/zabbix.conf.php" zbx70
+  if pid_alive "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" && ! pid_alive "$RUN/zbx70.pid" "chroot $ROOT "; then
+    log "Zabbix 7.0 runs from another root: starting it from $ROOT"
+    stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
+  fi
   zabbix_serve zbx70 "$ZBX70_PORT" root
+}
+contract_up() {  # the 7.2, 7.4 and 8.0 contract endpoints: one relay process, host python3
+  local pidf="$RUN/zbxcontract.pid" p
+  pid_alive "$pidf" "zabbix_contract.py --upstream" && return 0
+  for p in "$ZBX72_PORT" "$ZBX74_PORT" "$ZBX80_PORT"; do
+    port_open "$p" && die "port $p is taken by something the lab did not start"
+  done
+  start_group "$pidf" "$RUN/zbxcontract.log" python3 "$LAB_DIR/zabbix_contract.py" \
+    --upstream "http://127.0.0.1:$ZBX70_PORT/api_jsonrpc.php" \
+    --serve "7.2=$ZBX72_PORT" --serve "7.4=$ZBX74_PORT" --serve "8.0=$ZBX80_PORT"
+  local body='{"jsonrpc":"2.0","method":"apiinfo.version","params":{},"id":1}' ver
+  for p in "$ZBX72_PORT" "$ZBX74_PORT" "$ZBX80_PORT"; do
+    wait_port "$p" "Zabbix contract endpoint" 20
+    ver=$(curl -s -m 5 -H 'Content-Type: application/json-rpc' --data "$body" "http://127.0.0.1:$p/api_jsonrpc.php" || true)
+    [[ $ver == *'"result"'* ]] || { tail -20 "$RUN/zbxcontract.log" >&2; die "contract endpoint on $p answers: ${ver:-nothing}"; }
+    log "Zabbix $(sed -E 's/.*"result": ?"([^"]+)".*/\1/' <<<"$ver") contract endpoint over Zabbix 7.0 on http://127.0.0.1:$p/api_jsonrpc.php"
+  done
 }
 
 # ------------------------------------------------------------------ the Debian 13 root
@@ -280,6 +326,9 @@ root_up() {
     root_mounts; return 0
   fi
   local t; t=$(now)
+  # what runs from the old root would keep serving its deleted files
+  stop_group "$RUN/netbox.pid" "127.0.0.1:$NETBOX_PORT" NetBox
+  stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
   root_unmount
   rm -rf "$ROOT.build"; mkdir -p "$ROOT.build"
   log "debootstrap Debian 13 into $ROOT (once, about 40 s)"
@@ -288,8 +337,11 @@ root_up() {
     || { tail -20 "$RUN/debootstrap.log" >&2; die "debootstrap failed (log: $RUN/debootstrap.log)"; }
   rm -rf "$ROOT"; mv "$ROOT.build" "$ROOT"
   root_mounts
-  log "installing Zabbix 7.0 and build tools in the root (once, about 60 s)"
-  with_policy root in_root apt-get install -y -qq --no-install-recommends $ROOT_PKGS >"$RUN/root-apt.log" 2>&1 \
+  log "installing Zabbix 7.0 from $ROOT_SUITE and build tools in the root (once, about 60 s)"
+  echo "deb $MIRROR $ROOT_SUITE main" > "$ROOT/etc/apt/sources.list.d/$ROOT_SUITE.list"
+  { in_root apt-get update -qq \
+    && with_policy root in_root apt-get install -y -qq --no-install-recommends -t "$ROOT_SUITE" $ROOT_PKGS; } \
+    >"$RUN/root-apt.log" 2>&1 \
     || { tail -30 "$RUN/root-apt.log" >&2; die "apt-get in the root failed (log: $RUN/root-apt.log)"; }
   in_root apt-get clean
   log "installing NetBox $NETBOX_VERSION from PyPI in the root (once, about 60 s)"
@@ -413,11 +465,13 @@ up() {
   zbx60_up
   root_up
   zbx70_up
+  contract_up
   netbox_up
   log "lab up in $(since "$t")"
 }
 down() {
   stop_group "$RUN/netbox.pid" "127.0.0.1:$NETBOX_PORT" NetBox
+  stop_group "$RUN/zbxcontract.pid" "zabbix_contract.py --upstream" "Zabbix contract endpoints"
   stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
   stop_group "$RUN/zbx60.pid" "-S 127.0.0.1:$ZBX60_PORT" "Zabbix 6.0"
   stop_group "$RUN/redis.pid" "127.0.0.1:$REDIS_PORT" Redis
