@@ -183,8 +183,13 @@ def cleanup_expired_maintenances(
     else:
         summary = summaries.get(servers[0], {})
     for journal in journals:
-        if journal.errors:
-            context.log.warning(f"journal entries not written: {journal.summary()['errors']}")
+        if journal.errors or journal.dropped:
+            shown = journal.summary()
+            context.log.warning(
+                f"journal: {shown['kept']} entries kept for the next run, {shown['dropped']} "
+                f"dropped (NetBox object gone); errors: {shown['errors']}; dropped: "
+                f"{shown['dropped_entries']}"
+            )
     raise_server_failures(outcomes)
     return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summary)})
 

@@ -6,7 +6,8 @@ their rows forgotten; a window is removed once no part remains on any server. Wh
 cannot delete a part (or cannot be reached) the part stays, the window is marked ``failed``, and
 the next run retries it; the other servers' deletions are kept. Windows not yet ended are never
 read for deletion. Optionally, expired Zabbix maintenances that the registry does not know are
-deleted too, per server, when their name matches a pattern.
+deleted too, per server, when their name matches a pattern. Journal entries kept by earlier
+runs are retried first; entries NetBox refuses now are kept for the next run (see ``journal``).
 """
 
 from __future__ import annotations
@@ -107,15 +108,26 @@ def summarise(registered: Outcome, unmanaged: Outcome | None, now: datetime) -> 
 
 
 class _LazyZabbix:
-    """Connect only when there is something to delete; a failed connection is kept as error."""
+    """Connect only when there is something to delete; a failed connection is kept as error.
+
+    The error is raised again instead of connecting again: a second login with refused
+    credentials counts towards Zabbix's lockout of the account.
+    """
 
     def __init__(self, factory: Callable[[], ZabbixClient]) -> None:
         self._factory = factory
         self._client: ZabbixClient | None = None
+        self._error: ZabbixError | None = None
 
     def client(self) -> ZabbixClient:
+        if self._error is not None:
+            raise self._error
         if self._client is None:
-            self._client = self._factory()
+            try:
+                self._client = self._factory()
+            except ZabbixError as error:
+                self._error = error
+                raise
         return self._client
 
     def delete(self, ids: list[str]) -> zapi.MaintenanceDeletion:
@@ -156,9 +168,11 @@ def cleanup_maintenances(
         )
 
     if journal is not None:
+        journal.retry_kept(conn)
         for window in removed:
             objects = window["targets"].get("resolved", {}).get("objects", [])
             journal.write(objects, cleanup_note(window, run_label))
+        journal.keep(conn)
     summary = summarise(outcome, unmanaged, now)
     summary["removed_names"] = [w["name"] for w in removed]
     if journal is not None:

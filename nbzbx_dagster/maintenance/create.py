@@ -144,7 +144,10 @@ def create_window(
         raise
     journal = Journal(netbox)
     if settings.journal_enabled:
-        journal.write(resolved["objects"], creation_note(window))
+        with store.transaction() as conn:
+            journal.retry_kept(conn)
+            journal.write(resolved["objects"], creation_note(window))
+            journal.keep(conn)
     return {
         "window": windows.public_row(window, now),
         "resolved": resolved,

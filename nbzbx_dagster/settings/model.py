@@ -106,7 +106,11 @@ class Settings(BaseModel):
     event_log_retention_days: int = Field(90, ge=1, le=3650, strict=True)
     """Event-log rows older than this many days are pruned."""
     compare_mode: Literal["strict", "relaxed"] = "strict"
-    """strict: extra Zabbix-side groups, templates or tags are drift; relaxed: only reported."""
+    """strict: extra Zabbix-side groups, templates, tags or interfaces are drift; relaxed: only
+    reported."""
+    no_primary_ip: Literal["dns", "skip", "error"] = "dns"
+    """A host config without a primary IP: dns: an interface on its DNS name; skip: no interface
+    (Zabbix-side interfaces are extra); error: status error "no primary IP"."""
     sync_vms: bool = Field(True, strict=True)
     """Virtual machines are host configs too."""
     device_filters: dict[str, FilterValue] = Field(default_factory=dict)

@@ -257,6 +257,21 @@ maintenance_part = Table(
     Column("zabbix_maintenance_id", ZabbixId, nullable=True, doc="None: not created there"),
 )
 
+# NetBox journal entries NetBox refused: kept here and written by a later maintenance run.
+journal_pending = Table(
+    "journal_pending",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("object_type", String(64), nullable=False, doc="dcim.device or ...virtualmachine"),
+    Column("object_id", Integer, nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("comments", Text, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, default=utc_now),
+    Column("attempts", Integer, nullable=False, default=1),
+    Column("last_error", Text, nullable=False, default=""),
+    Index(None, "created_at"),
+)
+
 # --- settings overrides and event log ------------------------------------------------------------
 
 settings_override = Table(

@@ -2,7 +2,8 @@
 
 Zabbix hosts are read in batches (by host id where one is known, else by technical name), never
 one call per host. A host config that cannot be evaluated gets ``error`` with its cause; a Zabbix
-failure as a whole raises, so the caller stores nothing.
+failure as a whole raises, so the caller stores nothing. The diff of every evaluated host says
+which interface was chosen and why (``interface_used``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from typing import Any
 
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.sync.compare import compare_hosts
+from nbzbx_dagster.sync.desired import interface_note
 from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
@@ -85,10 +87,11 @@ def _compare(
             )
             continue
         actual = by_id.get(known_hostids.get(config.key) or "") or by_name.get(want["host"])
+        note = {"interface_used": interface_note(want)}
         if actual is None:
-            results.append(HostCheck(config, "missing", None, desired=want))
+            results.append(HostCheck(config, "missing", None, note, desired=want))
             continue
-        diff = compare_hosts(want, actual, mode)
+        diff = {**compare_hosts(want, actual, mode), **note}
         status = "out_of_sync" if diff["differences"] else "in_sync"
         results.append(HostCheck(config, status, actual["hostid"], diff, desired=want))
     return results

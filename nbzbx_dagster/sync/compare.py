@@ -2,7 +2,8 @@
 
 Only fields the project manages are compared; write-only Zabbix fields (PSK secrets, secret
 macros, SNMPv3 passphrases) never are. Host groups, templates and tags are compared as sets: in
-``strict`` mode extra Zabbix-side members are drift, in ``relaxed`` mode they are only reported.
+``strict`` mode extra Zabbix-side members are drift, in ``relaxed`` mode they are only reported;
+the same goes for Zabbix interfaces beyond the desired main one.
 """
 
 from __future__ import annotations
@@ -21,11 +22,19 @@ def _tags(items: list[dict[str, str]]) -> set[tuple[str, str]]:
     return {(t["tag"], t.get("value", "")) for t in items}
 
 
-def _interface(items: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
-    """The main interface of a type, reduced to the compared keys."""
+def _main(items: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
+    """The main interface of a type (else the first of that type)."""
     of_kind = [i for i in items if i["type"] == kind]
-    main = next((i for i in of_kind if i.get("main")), of_kind[0] if of_kind else None)
-    return None if main is None else {k: main.get(k) for k in INTERFACE_KEYS}
+    return next((i for i in of_kind if i.get("main")), of_kind[0] if of_kind else None)
+
+
+def _reduced(interface: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if interface is None else {k: interface.get(k) for k in INTERFACE_KEYS}
+
+
+def _interface_list(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    reduced = [{k: i.get(k) for k in INTERFACE_KEYS} for i in items]
+    return sorted(reduced, key=lambda i: [str(v) for v in i.values()])
 
 
 def _sorted(values: set[Any]) -> list[Any]:
@@ -58,9 +67,16 @@ def compare_hosts(desired: dict[str, Any], actual: dict[str, Any], mode: str) ->
         elif surplus:
             extra[key] = _sorted(surplus)
     want_if = desired["interfaces"][0] if desired["interfaces"] else None
-    have_if = _interface(actual["interfaces"], want_if["type"]) if want_if else None
-    if want_if is not None:
-        want_if = {k: want_if.get(k) for k in INTERFACE_KEYS}
-    if want_if != have_if:
-        differences["interface"] = {"netbox": want_if, "zabbix": have_if}
+    have_if = _main(actual["interfaces"], want_if["type"]) if want_if else None
+    if _reduced(want_if) != _reduced(have_if):
+        differences["interface"] = {"netbox": _reduced(want_if), "zabbix": _reduced(have_if)}
+    # Any other Zabbix interface (SNMP beside agent, a second agent) is not NetBox's.
+    surplus = [i for i in actual["interfaces"] if i is not have_if]
+    if surplus and mode == "strict":
+        differences["interfaces"] = {
+            "netbox": _interface_list(desired["interfaces"]),
+            "zabbix": _interface_list(actual["interfaces"]),
+        }
+    elif surplus:
+        extra["interfaces"] = _interface_list(surplus)
     return {"differences": differences, "extra": extra}

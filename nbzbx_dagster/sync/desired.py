@@ -86,6 +86,38 @@ def desired_tags(hc: HostConfig, settings: Settings) -> list[dict[str, str]]:
     return sorted(tags, key=lambda t: (t["tag"], t["value"]))
 
 
+def desired_interfaces(
+    primary_ip: str | None, dns: str, kind: str, no_primary_ip: str
+) -> list[dict[str, Any]]:
+    """The main interface on the primary IP; without one, what ``no_primary_ip`` says: the DNS
+    name, no interface (``skip``), or a ConfigError (``error``)."""
+    if primary_ip is None and no_primary_ip == "error":
+        raise ConfigError("no primary IP (setting no_primary_ip: error)")
+    if primary_ip is None and no_primary_ip == "skip":
+        return []
+    return [
+        {
+            "type": kind,
+            "main": True,
+            "useip": primary_ip is not None,
+            "ip": primary_ip or "",
+            "dns": "" if primary_ip else dns,
+            "port": PORTS[kind],
+        }
+    ]
+
+
+def interface_note(desired: Mapping[str, Any]) -> str:
+    """Which interface a desired host has and why, for the stored status: the choice made for
+    a host config without a primary IP is visible there, not silent."""
+    if not desired["interfaces"]:
+        return "interface: none (no primary IP; no_primary_ip: skip)"
+    main = desired["interfaces"][0]
+    if main["useip"]:
+        return f"interface: {main['type']} on primary IP {main['ip']}"
+    return f"interface: {main['type']} on DNS name {main['dns']} (no primary IP)"
+
+
 def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict[str, Any]:
     """The Zabbix host this host config should be; raises ConfigError for this host only."""
     rule = settings.mapping_for(hc.site, hc.role, hc.platform, hc.tags)
@@ -101,14 +133,7 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
     types = {index.template_types.get(t, "any") for t in templates}
     iface_type = "snmp" if "snmp" in types else "agent"
     technical = technical_name(hc.name)
-    interface = {
-        "type": iface_type,
-        "main": True,
-        "useip": hc.primary_ip is not None,
-        "ip": hc.primary_ip or "",
-        "dns": "" if hc.primary_ip else technical,
-        "port": PORTS[iface_type],
-    }
+    interfaces = desired_interfaces(hc.primary_ip, technical, iface_type, settings.no_primary_ip)
     monitored_by, proxyid, proxy_groupid = "server", None, None
     if proxy:
         monitored_by, proxyid = "proxy", _resolve("proxy", [proxy], index.proxies)[0]
@@ -121,7 +146,7 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
         "status": "enabled" if hc.status == "active" else "disabled",
         "groups": _resolve("host group", group_names, index.host_groups),
         "templates": templates,
-        "interfaces": [interface],
+        "interfaces": interfaces,
         "tags": desired_tags(hc, settings),
         "monitored_by": monitored_by,
         "proxyid": proxyid,

@@ -25,7 +25,9 @@ LABELS = {
     "templates": "templates",
     "tags": "tags",
     "interface": "interface",
+    "interfaces": "interfaces",
 }
+INTERFACE_TYPES = {"1": "agent", "2": "SNMP", "3": "IPMI", "4": "JMX"}
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,11 @@ class ZabbixNames:
 
 
 def _member(kind: str, value: Any, names: ZabbixNames) -> str:
-    """One member of a set field: a tag as ``tag=value``, a group or template by name."""
+    """One member of a set field: a tag as ``tag=value``, a group or template by name, an
+    interface as ``SNMP 192.0.2.2:161``."""
+    if isinstance(value, dict):
+        kind_name = INTERFACE_TYPES.get(str(value.get("type")), str(value.get("type")))
+        return f"{kind_name} {value.get('ip') or value.get('dns')}:{value.get('port')}"
     if kind == "tags" and isinstance(value, list | tuple):
         tag, val = value
         return f"{tag}={val}" if val else str(tag)
@@ -107,7 +113,7 @@ def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
     for key, change in (diff.get("differences") or {}).items():
         label = LABELS.get(key, key)
         want, have = change.get("netbox"), change.get("zabbix")
-        if key in ("groups", "templates", "tags"):
+        if key in ("groups", "templates", "tags", "interfaces"):
             text = _set_change(key, want or [], have or [], names)
         elif key == "interface" or isinstance(want, dict) or isinstance(have, dict):
             text = _interface(want, have)

@@ -70,6 +70,13 @@ class ZabbixVersion:
         return self.version >= (6, 2, 0)
 
     @property
+    def host_groups_hold_templates(self) -> bool:
+        """Before 6.2 templates live in host groups (``Templates/...``): ``hostgroup.get`` can
+        count a group's hosts and templates (``selectHosts``/``selectTemplates``), and a group
+        with templates and no hosts is a template group, not a choice for hosts."""
+        return not self.has_template_groups
+
+    @property
     def has_proxy_groups(self) -> bool:
         """``proxygroup.*`` and host/proxy ``proxy_groupid`` exist (7.0+)."""
         return self.version >= (7, 0, 0)

@@ -190,10 +190,20 @@ def template_groups(client: ZabbixClient) -> list[Group]:
 
 
 def host_groups(client: ZabbixClient) -> list[Group]:
-    """Host groups; on 6.0 including the ``Templates/...`` groups (host groups there)."""
-    rows = client.call("hostgroup.get", {"output": ["groupid", "name"]})
-    rows = require_keys(client, "hostgroup.get", rows, ["groupid", "name"])
-    return [Group(groupid=str(r["groupid"]), name=r["name"]) for r in rows]
+    """Host groups for hosts. On 6.0 the groups that hold templates and no hosts (the
+    ``Templates/...`` ones, or any an operator made) are left out: they are template groups
+    there, and offering them for hosts was wrong. Empty groups stay."""
+    params: dict[str, Any] = {"output": ["groupid", "name"]}
+    keys = ["groupid", "name"]
+    if client.zabbix_version.host_groups_hold_templates:
+        params |= {"selectHosts": "count", "selectTemplates": "count"}
+        keys += ["hosts", "templates"]
+    rows = require_keys(client, "hostgroup.get", client.call("hostgroup.get", params), keys)
+    return [
+        Group(groupid=str(r["groupid"]), name=r["name"])
+        for r in rows
+        if not (int(r.get("templates", 0)) and not int(r.get("hosts", 0)))
+    ]
 
 
 def proxies(client: ZabbixClient, proxyids: Iterable[str] | None = None) -> list[Proxy]:

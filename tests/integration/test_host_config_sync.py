@@ -268,3 +268,56 @@ def test_materializing_a_partition_checks_that_host_config_only(
     # not a system job run: no event-log row, least of all under Dagster's implicit job name
     events = StateStore(services_state_url()).list_events(run_id=result.run_id)
     assert events == []
+
+
+def test_the_interface_choice_and_extra_zabbix_interfaces_are_visible(
+    imported: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A device loses its primary IP and an in-sync Zabbix host gets a second interface: the
+    stored diff says which interface was used and why, strict mode counts the extra interface
+    as drift, relaxed mode reports it; no_primary_ip: error makes the device an error."""
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-01")
+    ipid = device.primary_ip4.id
+    (host,) = zabbix.call(
+        "host.get",
+        {"output": ["hostid"], "selectInterfaces": ["type"], "filter": {"host": ["sw-lab-a-01"]}},
+    )
+    agent = any(str(i["type"]) == "1" for i in host["interfaces"])
+    extra = {"hostid": host["hostid"], "main": 1, "useip": 1, "ip": "192.0.2.2", "dns": ""}
+    if agent:
+        extra |= {"type": 2, "port": "161", "details": {"version": 2, "community": "public"}}
+    else:
+        extra |= {"type": 1, "port": "10050"}
+    (interfaceid,) = zabbix.call("hostinterface.create", extra)["interfaceids"]
+    device.update({"primary_ip4": None})
+    try:
+        assert refresh(imported, cutoff=0).success
+        rows = statuses()
+        assert rows["srv-lab-a-01"]["diff"]["interface_used"] == (
+            "interface: agent on DNS name srv-lab-a-01 (no primary IP)"
+        )
+        assert rows["srv-lab-a-01"]["status"] == "out_of_sync"  # Zabbix still uses the IP
+        assert rows["vm-web-01"]["diff"]["interface_used"] == (
+            "interface: agent on primary IP 203.0.113.1"
+        )
+        assert rows["sw-lab-a-01"]["status"] == "out_of_sync"
+        assert set(rows["sw-lab-a-01"]["diff"]["differences"]) == {"interfaces"}
+        assert len(rows["sw-lab-a-01"]["diff"]["differences"]["interfaces"]["zabbix"]) == 2
+
+        monkeypatch.setenv("NBZBX_COMPARE_MODE", "relaxed")
+        monkeypatch.setenv("NBZBX_NO_PRIMARY_IP", "error")
+        assert refresh(imported, cutoff=0).success
+        rows = statuses()
+        assert rows["srv-lab-a-01"]["status"] == "error"
+        assert "no primary IP" in rows["srv-lab-a-01"]["error"]
+        assert rows["srv-lab-a-01"]["last_good_status"] == "out_of_sync"
+        assert rows["sw-lab-a-01"]["status"] == "in_sync"
+        assert [i["port"] for i in rows["sw-lab-a-01"]["diff"]["extra"]["interfaces"]] == [
+            extra["port"]
+        ]
+    finally:
+        device.update({"primary_ip4": ipid})
+        zabbix.call("hostinterface.delete", [interfaceid])

@@ -11,6 +11,7 @@ Dagster instance.
 from __future__ import annotations
 
 import json
+import secrets
 import threading
 import uuid
 from collections.abc import Iterator
@@ -24,6 +25,7 @@ import pytest
 import requests
 from click.testing import CliRunner
 from sqlalchemy import update
+from stopping_zabbix import StoppingZabbix
 
 from nbzbx_dagster.cli import main
 from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
@@ -675,6 +677,85 @@ def test_unmanaged_expired_maintenances_matching_the_pattern(
     assert in_zabbix(zabbix, match) == []
     for name in (no_match, running, registered):
         assert len(in_zabbix(zabbix, name)) == 1, name
+
+
+def test_journal_entries_netbox_refused_are_kept_and_written_by_the_next_run(
+    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    """NetBox down during a cleanup: the window is cleaned, its journal entries are kept, and
+    the next run writes them; an entry whose device is gone is dropped, not retried forever."""
+    name = unique("journal")
+    gone = "device-2147480000"  # no such device in NetBox
+    objects = (netbox.keys["d1"], netbox.keys["v1"], gone)
+    add_window(store, zabbix, name, NOW - 3 * HOUR, NOW - HOUR, objects=objects)
+    netbox_down = NetBoxResource(url="http://127.0.0.1:9", token=services.netbox_token())
+    down = maintenance_cleanup.execute_in_process(
+        resources={**resources(store, zabbix.url), "netbox": netbox_down},
+        instance=instance,
+        raise_on_error=False,
+    )
+    assert down.success, failure(down)
+    summary = summary_of(store, down)
+    assert (summary["deleted"], summary["checked"], summary["failed"]) == (1, 1, 0)
+    journal = summary["journal"]
+    assert (journal["written"], journal["kept"], journal["failed"]) == (0, 3, 3)
+    assert "connection refused" in journal["errors"][0]
+    assert not any(name in c for c in journal_comments(netbox, netbox.keys["d1"]))
+
+    back = cleanup(instance, store, zabbix.url)  # nothing else expired: only the kept entries
+    assert back.success, failure(back)
+    journal = summary_of(store, back)["journal"]
+    assert {k: journal[k] for k in ("written", "kept", "retried", "dropped", "failed")} == {
+        "written": 2,
+        "kept": 0,
+        "retried": 3,
+        "dropped": 1,
+        "failed": 0,
+    }
+    assert "Invalid assigned_object" in journal["dropped_entries"][0]
+    for short in ("d1", "v1"):
+        assert any(name in c for c in journal_comments(netbox, netbox.keys[short])), short
+    again = cleanup(instance, store, zabbix.url)
+    assert summary_of(store, again)["journal"]["retried"] == 0
+
+
+def test_a_refused_zabbix_login_is_tried_exactly_once_per_run(
+    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+) -> None:
+    """Zabbix blocks a user after repeated failed logins: a cleanup (which needs Zabbix for
+    the registered windows and for the unmanaged ones) sends one user.login, counted at a
+    relay in front of the real Zabbix, and the user is not locked afterwards."""
+    user, password = f"{PREFIX}-login-{zabbix.version}", "It-" + secrets.token_hex(12)
+    (group,) = zabbix.client.call(
+        "usergroup.get", {"output": ["usrgrpid"], "filter": {"name": "Zabbix administrators"}}
+    )
+    (userid,) = zabbix.client.call(
+        "user.create",
+        {
+            "username": user,
+            "passwd": password,
+            "roleid": "1",
+            "usrgrps": [{"usrgrpid": group["usrgrpid"]}],
+        },
+    )["userids"]
+    try:
+        add_window(store, zabbix, unique("login"), NOW - 3 * HOUR, NOW - HOUR)
+        store.set_override("cleanup_unmanaged_maintenances", True, by="test")
+        with StoppingZabbix(zabbix.url, limit=1000) as relay:
+            wrong = ZabbixResource(url=relay.url, user=user, password=password + "-wrong")
+            result = maintenance_cleanup.execute_in_process(
+                resources={**resources(store, relay.url), "zabbix": wrong},
+                instance=instance,
+                raise_on_error=False,
+            )
+        assert not result.success
+        assert relay.forwarded.count("user.login") == 1, relay.forwarded
+        summary = summary_of(store, result)
+        assert "authentication failed: Incorrect user name or password" in summary["_error"]
+        assert password not in summary["_error"]
+        ZabbixClient.connect(zabbix.url, user=user, password=password).close()  # not blocked
+    finally:
+        zabbix.client.call("user.delete", [userid])
 
 
 # -- CLI ----------------------------------------------------------------------------------------

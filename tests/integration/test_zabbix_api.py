@@ -226,16 +226,33 @@ def test_template_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: st
     assert "Templates" in {g["name"] for g in groups}
 
 
-def test_host_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:
-    groupid = zapi.create_host_group(admin, f"{prefix}hg")
-    cleanup.add("hostgroup", groupid)
+def test_host_groups_are_never_groups_holding_only_templates(
+    admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str
+) -> None:
+    """On 6.0 template groups are host groups: the ones with templates and no hosts (the
+    shipped ``Templates/...`` and one made here) are not offered; empty and mixed ones are."""
+    empty = zapi.create_host_group(admin, f"{prefix}hg")
+    cleanup.add("hostgroup", empty)
+    mixed = zapi.create_host_group(admin, f"{prefix}mixed")
+    cleanup.add("hostgroup", mixed)
+    tgid = zapi.ensure_template_group(admin, f"{prefix}tg")
+    cleanup.add("templategroup" if admin.zabbix_version.has_template_groups else "hostgroup", tgid)
+    # on 6.0 a template may share a group with hosts; 6.2+ keeps them apart
+    shared = [] if admin.zabbix_version.has_template_groups else [mixed]
+    cleanup.add("template", zapi.create_template(admin, f"{prefix}tpl", [tgid, *shared]))
+    cleanup.add("host", zapi.create_host(admin, {"host": f"{prefix}h", "groups": [mixed]}))
     names = {g["name"] for g in zapi.host_groups(admin)}
-    assert f"{prefix}hg" in names
-    templates_as_host_groups = {n for n in names if n.startswith("Templates")}
-    if admin.zabbix_version.has_template_groups:
-        assert not templates_as_host_groups
-    else:
-        assert "Templates/Operating systems" in templates_as_host_groups
+    assert {f"{prefix}hg", f"{prefix}mixed"} <= names
+    assert f"{prefix}tg" not in names
+    assert "Templates/Operating systems" not in names
+    if not admin.zabbix_version.has_template_groups:
+        counted = admin.call(
+            "hostgroup.get",
+            {"output": ["name"], "selectHosts": "count", "selectTemplates": "count"},
+        )
+        only_templates = {g["name"] for g in counted if int(g["templates"]) and not int(g["hosts"])}
+        assert "Templates/Operating systems" in only_templates  # still there, just not offered
+        assert names == {g["name"] for g in counted} - only_templates
 
 
 def test_proxies_and_proxy_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:

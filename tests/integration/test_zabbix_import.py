@@ -226,9 +226,9 @@ def test_import_from_empty_adds_what_zabbix_has(lab: Lab) -> None:
     if lab.since_7:
         assert lab.prefix + "tg" in names(data, "template_groups", "added")
         assert data["template_groups"]["added"] >= 1
-    else:  # no template groups before 6.2: the group is a host group
+    else:  # no template groups before 6.2: a host group holding only templates, not offered
         assert data["template_groups"]["added"] == 0
-        assert lab.prefix + "tg" in names(data, "host_groups", "added")
+        assert lab.prefix + "tg" not in names(data, "host_groups", "added")
         assert data["proxy_groups"]["added"] == 0
     assert lab.cached("host_groups", groupid)["name"] == lab.prefix + "hg"
     assert lab.cached("templates", templateid)["host"] == lab.prefix + "tpl"

@@ -9,6 +9,7 @@ from typing import Any
 import dagster as dg
 import pytest
 from click.testing import CliRunner
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from nbzbx_dagster.cli import main
@@ -30,6 +31,7 @@ from nbzbx_dagster.maintenance.create import (
     validate_request,
     window_times,
 )
+from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.maintenance.targets import (
     MaintenanceError,
     MaintenanceTargets,
@@ -38,10 +40,12 @@ from nbzbx_dagster.maintenance.targets import (
     merged,
     parse_host_config_key,
 )
+from nbzbx_dagster.netbox.errors import NetBoxError
 from nbzbx_dagster.resources import NetBoxResource, SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.tables import journal_pending
 from nbzbx_dagster.zabbix import ZabbixError
 from nbzbx_dagster.zabbix.api import MaintenanceDeletion
 
@@ -289,6 +293,32 @@ def test_cleanup_commits_what_it_could_and_fails_the_run(store: StateStore) -> N
     assert rows == {"in-zabbix": "failed", "running": "pending"}
 
 
+def test_refused_zabbix_login_is_tried_once_per_cleanup(store: StateStore) -> None:
+    """The registered and the unmanaged part both need Zabbix: a refused login is not repeated,
+    as every attempt counts towards Zabbix's lockout of the account."""
+    now = datetime.now(UTC)
+    add(store, "expired", now - 2 * HOUR, now - HOUR, "42")
+    logins: list[int] = []
+
+    def refused() -> Any:
+        logins.append(1)
+        raise ZabbixError("http://zabbix.test", "authentication failed: Incorrect", kind="auth")
+
+    with store.transaction() as conn:
+        summary = cleanup_maintenances(
+            conn,
+            server="default",
+            expired=windows.expired_windows(conn, now),
+            zabbix=refused,
+            settings=Settings(cleanup_unmanaged_maintenances=True),
+            now=now,
+        )
+    assert len(logins) == 1
+    assert summary["failed"] == 2  # the window and the listing of unmanaged maintenances
+    listing = summary["unmanaged"]["errors"]["(listing Zabbix maintenances)"]
+    assert "authentication failed" in listing
+
+
 # -- CLI input errors (no service is contacted) -------------------------------------------------
 
 
@@ -474,3 +504,106 @@ def test_merged_resolution_keeps_single_server_keys_for_one_server() -> None:
     assert two["servers"]["zbx70"]["hostids"] == ["3"]
     assert parts_text({"default": "5"}) == "maintenance 5"
     assert parts_text({"zbx60": "5", "zbx70": "6"}) == "maintenances zbx60 5, zbx70 6"
+
+
+# -- journal entries NetBox refused are kept and retried ----------------------------------------
+
+
+class FakeNetBox:
+    """Answers journal writes from a list of outcomes (None: accepted, else a NetBoxError)."""
+
+    def __init__(self, *outcomes: NetBoxError | None) -> None:
+        self.outcomes = list(outcomes)
+        self.sent: list[tuple[str, int]] = []
+
+    def journal(self, object_type: str, object_id: int, kind: str, comments: str) -> int:
+        self.sent.append((object_type, object_id))
+        outcome = self.outcomes.pop(0) if self.outcomes else None
+        if outcome is not None:
+            raise outcome
+        return len(self.sent)
+
+
+def kept_rows(store: StateStore) -> list[dict[str, Any]]:
+    with store.connect() as conn:
+        return [dict(r) for r in conn.execute(select(journal_pending)).mappings()]
+
+
+def test_journal_entries_netbox_refused_are_kept_and_written_by_the_next_run(
+    store: StateStore,
+) -> None:
+    connects: list[int] = []
+
+    def down() -> Any:
+        connects.append(1)
+        raise NetBoxError("http://netbox.test", "unreachable: connection refused")
+
+    first = Journal(down)
+    with store.transaction() as conn:
+        first.retry_kept(conn)
+        first.write(["device-1", "vm-2", "device-3"], "window **w** ended")
+        first.keep(conn)
+    assert len(connects) == 1  # one attempt, not one per entry
+    assert {k: first.summary()[k] for k in ("written", "kept", "retried", "failed")} == {
+        "written": 0,
+        "kept": 3,
+        "retried": 0,
+        "failed": 3,
+    }
+    rows = kept_rows(store)
+    assert [(r["object_type"], r["object_id"]) for r in rows] == [
+        ("dcim.device", 1),
+        ("virtualization.virtualmachine", 2),
+        ("dcim.device", 3),
+    ]
+    assert all("connection refused" in r["last_error"] and r["attempts"] == 1 for r in rows)
+
+    # back: vm-2 still refused (a NetBox error), device-3 was deleted in NetBox meanwhile
+    refused = NetBoxError("http://netbox.test", "HTTP 500 on POST /api/extras/", status=500)
+    gone = NetBoxError(
+        "http://netbox.test",
+        "HTTP 400 on POST /api/extras/journal-entries/: "
+        '{"non_field_errors":["Invalid assigned_object: dcim | device ID 3"]}',
+        status=400,
+    )
+    netbox = FakeNetBox(None, refused, gone, None)
+    second = Journal(lambda: netbox)  # type: ignore[arg-type,return-value]
+    with store.transaction() as conn:
+        second.retry_kept(conn)
+        second.write(["device-4"], "window **x** ended")
+        second.keep(conn)
+    assert netbox.sent[:3] == [(r["object_type"], r["object_id"]) for r in rows]
+    summary = second.summary()
+    assert {k: summary[k] for k in ("written", "kept", "retried", "dropped", "failed")} == {
+        "written": 2,
+        "kept": 1,
+        "retried": 3,
+        "dropped": 1,
+        "failed": 1,
+    }
+    [left] = kept_rows(store)
+    assert (left["object_id"], left["attempts"]) == (2, 2)
+    assert "HTTP 500" in left["last_error"]
+
+
+def test_a_refused_netbox_token_stops_the_journal_writes_and_keeps_them(
+    store: StateStore,
+) -> None:
+    token = NetBoxError("http://netbox.test", "HTTP 403: token rejected", status=403)
+    netbox = FakeNetBox(token)
+    journal = Journal(lambda: netbox)  # type: ignore[arg-type,return-value]
+    with store.transaction() as conn:
+        journal.write(["device-1", "device-2", "device-3"], "note")
+        journal.keep(conn)
+    assert len(netbox.sent) == 1
+    assert journal.summary()["kept"] == 3 and journal.written == 0
+
+
+def test_kept_journal_entries_are_rolled_back_with_the_run(store: StateStore) -> None:
+    netbox = FakeNetBox(NetBoxError("x", "HTTP 500", status=500))
+    journal = Journal(lambda: netbox)  # type: ignore[arg-type,return-value]
+    with pytest.raises(RuntimeError), store.transaction() as conn:
+        journal.write(["device-1"], "note")
+        journal.keep(conn)
+        raise RuntimeError("the run failed")
+    assert kept_rows(store) == []

@@ -11,7 +11,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect, select
 
 from nbzbx_dagster.settings import load_settings
-from nbzbx_dagster.store import StateStore, StoreError, upgrade, upsert
+from nbzbx_dagster.store import StateStore, StoreError, migrate, upgrade, upsert
 from nbzbx_dagster.store.migrate import VERSION_TABLE, head_revision
 from nbzbx_dagster.store.tables import (
     event_log,
@@ -38,7 +38,7 @@ def test_migrations_apply_from_empty_and_twice(tmp_path: Path) -> None:
     state = StateStore(f"sqlite:///{tmp_path}/deep/er/state.db")  # parent created
     assert state.schema_revision() is None
     state.upgrade()
-    assert state.schema_revision() == head_revision() == "0003"
+    assert state.schema_revision() == head_revision() == "0004"
     state.upgrade()  # idempotent
     assert state.schema_revision() == head_revision()
     tables = set(inspect(state.engine).get_table_names())
@@ -254,3 +254,19 @@ def test_unopenable_sqlite_file_is_a_store_error(tmp_path: Path) -> None:
     assert (
         str(exc.value) == f"state store sqlite:///{tmp_path}/state.db: unable to open database file"
     )
+
+
+def test_upgrade_from_0001_adds_the_kept_journal_entries_and_keeps_the_data(
+    tmp_path: Path,
+) -> None:
+    state = StateStore(f"sqlite:///{tmp_path}/old.db")
+    with state.transaction() as connection:
+        migrate.upgrade_connection(connection, "0001")
+    assert state.schema_revision() == "0001"
+    state.set_override("max_deletions", 5, by="test")
+    assert "journal_pending" not in inspect(state.engine).get_table_names()
+    state.upgrade()
+    assert state.schema_revision() == head_revision()
+    assert state.get_overrides() == {"max_deletions": 5}
+    assert schema_diff(state) == []
+    state.dispose()

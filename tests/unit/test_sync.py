@@ -10,7 +10,7 @@ from nbzbx_dagster.netbox.writeback import changed_values
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store.host_status import stale_keys
 from nbzbx_dagster.sync.compare import compare_hosts
-from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
+from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host, interface_note
 from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.timings import Timings
 
@@ -125,6 +125,55 @@ def test_no_primary_ip_uses_the_dns_name_and_non_active_is_disabled():
     assert want["status"] == "disabled"
     assert want["interfaces"][0]["useip"] is False
     assert want["interfaces"][0]["dns"] == "srv-zurich-01"
+
+
+def test_no_primary_ip_setting_dns_skip_error():
+    dns = desired_host(config(primary_ip=None), settings(), INDEX)
+    assert interface_note(dns) == "interface: agent on DNS name srv-zurich-01 (no primary IP)"
+    assert interface_note(desired_host(config(), settings(), INDEX)) == (
+        "interface: agent on primary IP 192.0.2.10"
+    )
+    skipped = desired_host(config(primary_ip=None), settings(no_primary_ip="skip"), INDEX)
+    assert skipped["interfaces"] == []
+    assert interface_note(skipped) == "interface: none (no primary IP; no_primary_ip: skip)"
+    with pytest.raises(ConfigError, match="no primary IP"):
+        desired_host(config(primary_ip=None), settings(no_primary_ip="error"), INDEX)
+    # a host config with a primary IP is not affected by the setting
+    assert desired_host(config(), settings(no_primary_ip="error"), INDEX)["interfaces"]
+    with pytest.raises(ValueError, match="no_primary_ip"):
+        settings(no_primary_ip="ignore")
+
+
+def test_extra_zabbix_interfaces_are_drift_in_strict_mode_and_extra_in_relaxed_mode():
+    want = desired_host(config(), settings(), INDEX)
+    have = actual_from(want)
+    snmp = {
+        "interfaceid": "10",
+        "type": "snmp",
+        "main": True,
+        "useip": True,
+        "ip": "192.0.2.10",
+        "dns": "",
+        "port": "161",
+        "details": {},
+    }
+    have["interfaces"].append(snmp)
+    strict = compare_hosts(want, have, "strict")
+    assert set(strict["differences"]) == {"interfaces"}
+    assert [i["type"] for i in strict["differences"]["interfaces"]["zabbix"]] == ["agent", "snmp"]
+    assert strict["differences"]["interfaces"]["netbox"] == [
+        {k: want["interfaces"][0][k] for k in ("type", "useip", "ip", "dns", "port")}
+    ]
+    relaxed = compare_hosts(want, have, "relaxed")
+    assert relaxed["differences"] == {}
+    assert relaxed["extra"]["interfaces"] == [
+        {"type": "snmp", "useip": True, "ip": "192.0.2.10", "dns": "", "port": "161"}
+    ]
+    # skip: no interface is wanted, so every Zabbix interface is an extra one
+    skipped = desired_host(config(primary_ip=None), settings(no_primary_ip="skip"), INDEX)
+    assert "interfaces" in compare_hosts(skipped, have, "strict")["differences"]
+    assert "interface" not in compare_hosts(skipped, have, "strict")["differences"]
+    assert len(compare_hosts(skipped, have, "relaxed")["extra"]["interfaces"]) == 2
 
 
 def test_unknown_names_are_a_configuration_error_naming_them():

@@ -343,18 +343,30 @@ def test_templates_fail_loudly_when_zabbix_ignores_a_select() -> None:
         zapi.templates(client)
 
 
-def test_host_groups_on_60_keep_template_groups() -> None:
+def test_host_groups_on_60_leave_out_the_groups_holding_only_templates() -> None:
     rows = [
-        {"groupid": "1", "name": "Templates"},
-        {"groupid": "10", "name": "Templates/OS"},
-        {"groupid": "2", "name": "Linux servers"},
+        {"groupid": "1", "name": "Templates", "hosts": "0", "templates": "3"},
+        {"groupid": "10", "name": "Templates/OS", "hosts": "0", "templates": "12"},
+        {"groupid": "11", "name": "Mixed", "hosts": "1", "templates": "1"},
+        {"groupid": "12", "name": "Empty", "hosts": "0", "templates": "0"},
+        {"groupid": "2", "name": "Linux servers", "hosts": "4", "templates": "0"},
     ]
-    client = connect(FakeZabbix("6.0.14", hostgroup__get=rows))
-    assert [g["name"] for g in zapi.host_groups(client)] == [
-        "Templates",
-        "Templates/OS",
+    fake = FakeZabbix("6.0.14", hostgroup__get=rows)
+    assert [g["name"] for g in zapi.host_groups(connect(fake))] == [
+        "Mixed",
+        "Empty",
         "Linux servers",
     ]
+    [sent] = fake.requests_for("hostgroup.get")
+    assert sent["params"]["selectHosts"] == sent["params"]["selectTemplates"] == "count"
+
+
+def test_host_groups_from_62_are_not_counted() -> None:
+    """6.2 removed selectTemplates from hostgroup.get; template groups are their own API."""
+    fake = FakeZabbix("7.0.22", hostgroup__get=[{"groupid": "2", "name": "Linux servers"}])
+    assert [g["name"] for g in zapi.host_groups(connect(fake))] == ["Linux servers"]
+    [sent] = fake.requests_for("hostgroup.get")
+    assert sent["params"] == {"output": ["groupid", "name"]}
 
 
 def test_interface_types_come_from_one_batched_item_get_with_ancestry() -> None:
