@@ -40,7 +40,8 @@ def build_resources() -> dict[str, object]:
     """Every connection field comes from its ``NBZBX_*`` variable, read when a run starts."""
     state_store = StateStoreResource(**env_fields({"database_url": DATABASE_ENV}, ()))
     return {
-        "zabbix": ZabbixResource(**env_fields(ZabbixConnection.ENV, ("url",))),
+        # the single-server environment is optional: with zabbix_servers it may be unset
+        "zabbix": ZabbixResource(**env_fields(ZabbixConnection.ENV, ())),
         "netbox": NetBoxResource(**env_fields(NetBoxConnection.ENV, ("url", "token"))),
         "state_store": state_store,
         "settings": SettingsResource(store=state_store),

@@ -26,7 +26,9 @@ from nbzbx_dagster.zabbix.errors import ZabbixError
 class ZabbixResource(dg.ConfigurableResource):
     """Zabbix API access: one connected client (one login) per resource instance."""
 
-    url: str = Field(description="Zabbix frontend URL, or the full .../api_jsonrpc.php URL.")
+    url: str = Field(
+        default="", description="Zabbix frontend URL, or the full .../api_jsonrpc.php URL."
+    )
     token: str = Field(default="", repr=False, description="API token (preferred).")
     user: str = Field(default="", description="User name, when no token is given.")
     password: str = Field(default="", repr=False, description="Password of `user`.")
