@@ -114,3 +114,65 @@ def test_project_pages_are_real(webserver, chromium) -> None:
     """A page for something that does not exist does not name it: the checks above can fail."""
     page = dom(chromium, f"{webserver}/locations/{LOCATION}/asset-groups/no_such_group")
     assert "zabbix_templates" not in page
+
+
+@pytest.fixture(scope="module")
+def refreshed_ui(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A webserver over an instance where the demo was imported and refreshed on both lab
+    servers, as after `scripts/demo`."""
+    import dagster as dg
+
+    from nbzbx_dagster.lab import services
+    from nbzbx_dagster.run_in_process import run_job
+
+    home = tmp_path_factory.mktemp("ui-refreshed-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBZBX_", "DAGSTER_"))}
+    env |= {**services.env(None), "DAGSTER_HOME": str(home)}
+    env["NBZBX_DATABASE_URL"] = f"sqlite:///{home / 'state.db'}"
+    env["NBZBX_NETBOX_WRITEBACK"] = "false"
+    saved = dict(os.environ)
+    os.environ.update(env)
+    try:
+        with dg.DagsterInstance.from_config(str(home)) as instance:
+            for job, config in (
+                ("import_zabbix_settings", None),
+                (
+                    "host_config_sync_refresh",
+                    {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": 0}}}},
+                ),
+            ):
+                outcome = run_job(job, config, instance=instance)
+                assert outcome.success, outcome.error
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    port = free_port()
+    server = DagsterProcess(
+        [
+            str(VENV_BIN / "dagster-webserver"),
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(port),
+        ],
+        env,
+        home / "webserver.log",
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for("the webserver", lambda: http_ok(f"{base}/server_info"), 90, 1, server)
+        yield base
+    finally:
+        server.stop()
+
+
+def test_an_out_of_sync_host_reads_in_names(refreshed_ui: str, chromium: list[str]) -> None:
+    """The check of the sync status shows, at a glance, the hosts not in sync by name, with what
+    differs in names, and their Zabbix server."""
+    page = dom(chromium, f"{refreshed_ui}/assets/host_config_sync_status?view=checks")
+    assert "host_configs_in_sync" in page
+    for text in ("srv-lab-a-03", "host groups: + Servers", "sw-zürich-01", "zbx60", "vm-db-01"):
+        assert text in page, f"{text!r} not on the check's page"
+    assert '"22"' not in page  # no bare host group ids
