@@ -4,6 +4,7 @@ run): the asset names, the import of one server inside its run scope, and the me
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -24,19 +25,34 @@ PREVIEW_ROWS = 20
 
 
 def import_in_scope(
-    run: RunScope, server: str, zabbix: Any, netbox: Any, settings: Settings
+    run: RunScope,
+    server: str,
+    zabbix: Any,
+    netbox: Any,
+    settings: Settings,
+    kinds: Sequence[str] = tuple(KINDS),
+    publish: bool = True,
 ) -> tuple[ServerImport, dict[str, Any]]:
-    """Import ``server`` through the run's transaction, then publish every server's names as
-    NetBox choices, last and still inside: NetBox failing rolls the cache back with the run."""
-    result = import_server(
-        run.conn,
-        zabbix(),
-        server,
-        max_deletions=settings.max_deletions,
-        now=datetime.now(UTC),
-    )
-    names = choice_names(run.conn, settings.server_names)
-    report = publish_choices(netbox(), {**names, "servers": settings.server_names})
+    """Import ``kinds`` of ``server`` through the run's transaction (one login; none when no
+    kind is asked for), then, with ``publish``, every server's names of those kinds as NetBox
+    choices, last and still inside: NetBox failing rolls the cache back with the run."""
+    if kinds:
+        result = import_server(
+            run.conn,
+            zabbix(),
+            server,
+            max_deletions=settings.max_deletions,
+            now=datetime.now(UTC),
+            kinds=kinds,
+        )
+    else:
+        result = ServerImport(server, {}, {})
+    report: dict[str, Any] = {}
+    if publish:
+        names = choice_names(run.conn, settings.server_names)
+        everything = len(kinds) in (0, len(KINDS))  # the choices alone: all of them
+        sources = None if everything else {*kinds, "servers"}
+        report = publish_choices(netbox(), {**names, "servers": settings.server_names}, sources)
     run.summary = result.summary
     return result, report
 

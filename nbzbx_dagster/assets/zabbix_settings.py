@@ -2,10 +2,11 @@
 
 The five Zabbix assets and their NetBox choices are one multi-asset because they are one import:
 one client and one login, every type read once, one state-store transaction and one event-log
-row, so a failure anywhere (Zabbix stopping half-way, the deletion guard, NetBox refusing the
-choices) fails the run and leaves the whole cache as it was. They are partitioned by Zabbix
-server (``zabbix_servers``): materializing a partition imports that server; the
-``import_zabbix_settings`` job imports every server in one run.
+row. It is subsettable: an asset materialized alone reads only its type (the choices alone read
+no Zabbix), and updates only its choices. A failure anywhere (Zabbix stopping half-way, the
+deletion guard, NetBox refusing the choices) fails the run and leaves the whole cache as it was.
+They are partitioned by Zabbix server (``zabbix_servers``): materializing a partition imports
+that server; the ``import_zabbix_settings`` job imports every server in one run.
 """
 
 import dagster as dg
@@ -66,7 +67,7 @@ INTERNAL_DEPS = {"templates": {"template_groups"}, "proxies": {"proxy_groups"}}
         for key, kind in KINDS.items()
     }
     | {CHOICES_ASSET: {dg.AssetKey(kind.asset) for kind in KINDS.values()}},
-    can_subset=False,
+    can_subset=True,
 )
 def zabbix_settings_import(
     context: dg.AssetExecutionContext,
@@ -84,13 +85,18 @@ def zabbix_settings_import(
     """
     effective = settings.effective()
     server = context.partition_key
+    selected = context.selected_output_names
+    kinds = [key for key, kind in KINDS.items() if kind.asset in selected]
+    publish = CHOICES_ASSET in selected
     with system_job_run(context, state_store.open(), effective, IMPORT_JOB, server) as run:
         # inside the run, so that Zabbix failing fails the run with an event-log row too
         result, report = import_in_scope(
-            run, server, zabbix.factory(server, effective), netbox.client, effective
+            run, server, zabbix.factory(server, effective), netbox.client, effective, kinds, publish
         )
     context.log.info(run.summary["message"])
-    for key, kind in KINDS.items():
+    for key in kinds:
+        kind = KINDS[key]
         metadata = output_metadata(kind, result.frames[key], result.plans[key])
         yield dg.Output(result.frames[key], output_name=kind.asset, metadata=metadata)
-    yield dg.Output(None, output_name=CHOICES_ASSET, metadata=choices_metadata(report))
+    if publish:
+        yield dg.Output(None, output_name=CHOICES_ASSET, metadata=choices_metadata(report))

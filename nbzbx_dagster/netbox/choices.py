@@ -164,11 +164,16 @@ def _ensure_field(client: NetBoxClient, field: OwnedField, choice_set_id: int | 
     ).action
 
 
-def publish_choices(client: NetBoxClient, names: dict[str, list[str]]) -> dict[str, Any]:
-    """Bring the owned fields and their choices in line with ``names`` (cache names by kind)."""
+def publish_choices(
+    client: NetBoxClient, names: dict[str, list[str]], sources: set[str] | None = None
+) -> dict[str, Any]:
+    """Bring the owned fields and their choices in line with ``names`` (cache names by kind);
+    with ``sources``, only the fields fed by those kinds (the fields without choices too)."""
     names = {**names, "sync_status": list(SYNC_STATUSES)}
     report: dict[str, Any] = {}
     for field in FIELDS:
+        if sources is not None and field.source is not None and field.source not in sources:
+            continue
         entry: dict[str, Any] = {}
         choice_set_id = None
         if field.source is not None:

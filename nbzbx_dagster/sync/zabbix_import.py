@@ -6,6 +6,7 @@ Knows nothing of Dagster: the ``import_zabbix_settings`` job and the Zabbix sett
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -30,7 +31,7 @@ class ServerImport:
 
     @property
     def summary(self) -> dict[str, Any]:
-        data = {key: self.plans[key].summary() for key in KINDS}
+        data = {key: plan.summary() for key, plan in self.plans.items()}
         changed = sum(p["added"] + p["updated"] + p["deleted"] for p in data.values())
         return {
             "message": f"imported zabbix configuration of {self.server}: {changed} changes",
@@ -39,19 +40,28 @@ class ServerImport:
         }
 
 
-def fetch_zabbix_settings(client: ZabbixClient) -> dict[str, list[dict[str, Any]]]:
-    """Every type read once; template interface types from one batched item query."""
+def _templates(client: ZabbixClient) -> list[dict[str, Any]]:
     templates = zapi.templates(client)
     types = zapi.template_interface_types(client, templates)
     for template in templates:
         template["interface_type"] = types.get(template["templateid"], "any")
-    return {
-        "template_groups": zapi.template_groups(client),
-        "host_groups": zapi.host_groups(client),
-        "proxy_groups": zapi.proxy_groups(client),
-        "proxies": zapi.proxies(client),
-        "templates": templates,
-    }
+    return templates
+
+
+READERS = {
+    "template_groups": zapi.template_groups,
+    "host_groups": zapi.host_groups,
+    "proxy_groups": zapi.proxy_groups,
+    "proxies": zapi.proxies,
+    "templates": _templates,
+}
+
+
+def fetch_zabbix_settings(
+    client: ZabbixClient, kinds: Sequence[str] = tuple(KINDS)
+) -> dict[str, list[dict[str, Any]]]:
+    """Each of ``kinds`` read once; template interface types from one batched item query."""
+    return {key: READERS[key](client) for key in kinds}
 
 
 def import_server(
@@ -61,16 +71,18 @@ def import_server(
     *,
     max_deletions: int,
     now: datetime,
+    kinds: Sequence[str] = tuple(KINDS),
 ) -> ServerImport:
-    """Read ``server``'s settings and bring its cache up to date through ``conn``.
+    """Read ``server``'s settings (of ``kinds``: an asset materialized alone reads only its
+    type) and bring its cache up to date through ``conn``.
 
     Refused before anything is written when the store's rows of ``server`` came from another
     URL or the server answers with another server's objects; pruning is refused for the whole
     import when more than ``max_deletions`` objects of one type would go."""
     check_server(conn, server, client.url)
-    remote = fetch_zabbix_settings(client)
-    rows = {key: [to_row(kind, obj) for obj in remote[key]] for key, kind in KINDS.items()}
-    cached = {key: read_cache(conn, kind, server) for key, kind in KINDS.items()}
+    remote = fetch_zabbix_settings(client, kinds)
+    rows = {key: [to_row(KINDS[key], obj) for obj in remote[key]] for key in kinds}
+    cached = {key: read_cache(conn, KINDS[key], server) for key in kinds}
     check_same_objects(
         server,
         client.url,
@@ -79,14 +91,18 @@ def import_server(
     )
     plans = {
         key: plan_cache(
-            key, cached[key], rows[key], max_deletions=max_deletions, name_key=kind.name_column
+            key,
+            cached[key],
+            rows[key],
+            max_deletions=max_deletions,
+            name_key=KINDS[key].name_column,
         )
-        for key, kind in KINDS.items()
+        for key in kinds
     }
     frames = {}
-    for key, kind in KINDS.items():
-        apply_plan(conn, kind, plans[key], now, server)
-        frames[key] = cache_frame(conn, kind, server)
+    for key in kinds:
+        apply_plan(conn, KINDS[key], plans[key], now, server)
+        frames[key] = cache_frame(conn, KINDS[key], server)
     record_server(conn, server, client.url, client.version_str, now)
     return ServerImport(server, plans, frames)
 
