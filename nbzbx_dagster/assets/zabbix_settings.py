@@ -50,6 +50,7 @@ INTERNAL_DEPS = {"templates": {"template_groups"}, "proxies": {"proxy_groups"}}
             io_manager_key=CACHE_IO_MANAGER,
             group_name=GROUP,
             kinds={"zabbix", "pandas"},
+            is_required=False,  # subsettable: an asset selected alone is the only output
         )
         for key, kind in KINDS.items()
     }
@@ -60,6 +61,7 @@ INTERNAL_DEPS = {"templates": {"template_groups"}, "proxies": {"proxy_groups"}}
             dagster_type=dg.Nothing,
             group_name=GROUP,
             kinds={"netbox"},
+            is_required=False,
         )
     },
     internal_asset_deps={
