@@ -118,7 +118,6 @@ def _unknown(kind: str, names: Iterable[str]) -> list[str]:
 class _NetBoxObject:
     key: str
     name: str
-    zabbix_hostid: str | None
     explicit: bool
     server: str
 
@@ -161,11 +160,9 @@ class _Resolver:
                     for site in self.netbox.objects("dcim.sites")
                 }
             config = replace(config, region=self._regions.get(config.site or ""))
-        hostid = config.custom_fields.get("zabbix_hostid")
         return _NetBoxObject(
             key=config.key,
             name=config.name,
-            zabbix_hostid=str(hostid) if hostid not in (None, "") else None,
             explicit=explicit,
             server=server_of(config, self.settings),
         )
@@ -221,21 +218,18 @@ class _Resolver:
     def zabbix_hosts_of(
         self, server: str, objects: Mapping[str, _NetBoxObject]
     ) -> dict[str, dict[str, str]]:
-        """Host config key -> its Zabbix host on ``server``: by the ``zabbix_hostid`` custom
-        field when set, else by technical name."""
+        """Host config key -> its Zabbix host on ``server``, by technical name. NetBox's
+        ``zabbix_hostid`` is not read: with several servers it may be another server's id, which
+        can name an unrelated host here."""
         if not objects:
             return {}
         refs = zapi.host_refs(
-            self.zabbix(server),
-            hostids=[o.zabbix_hostid for o in objects.values() if o.zabbix_hostid],
-            names=[technical_name(o.name) for o in objects.values() if not o.zabbix_hostid],
+            self.zabbix(server), names=[technical_name(o.name) for o in objects.values()]
         )
-        by_id = {r["hostid"]: r for r in refs}
         by_name = {r["host"]: r for r in refs}
         hosts: dict[str, dict[str, str]] = {}
         for key, obj in objects.items():
-            ref = by_id.get(obj.zabbix_hostid) if obj.zabbix_hostid else None
-            ref = ref or by_name.get(technical_name(obj.name))
+            ref = by_name.get(technical_name(obj.name))
             if ref is not None:
                 hosts[key] = ref
         return hosts
@@ -306,12 +300,12 @@ class _Resolver:
 
     def objects_of_hosts(self, refs: Iterable[Mapping[str, str]]) -> list[str]:
         """NetBox devices and VMs behind Zabbix hosts: the visible name keeps the NetBox name,
-        the technical name (or the ``zabbix_hostid`` custom field) confirms the match."""
+        the technical name confirms the match (never the ``zabbix_hostid`` custom field, which
+        may be another server's id)."""
         refs = list(refs)
         if not refs:
             return []
         by_host = {r["host"]: r["hostid"] for r in refs}
-        hostids = set(by_host.values())
         names = sorted({r["name"] for r in refs})
         keys: list[str] = []
         for start in range(0, len(names), NAME_BATCH):
@@ -321,10 +315,7 @@ class _Resolver:
                 ("vm", self.netbox.virtual_machines({"name": batch}, NETBOX_FIELDS)),
             ):
                 for row in rows:
-                    hostid = (row.get("custom_fields") or {}).get("zabbix_hostid")
-                    hostid = str(hostid) if hostid not in (None, "") else None
-                    name = technical_name(str(row.get("name") or ""))
-                    if hostid in hostids or (not hostid and name in by_host):
+                    if technical_name(str(row.get("name") or "")) in by_host:
                         keys.append(f"{kind}-{row['id']}")
         return keys
 
