@@ -15,7 +15,13 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
+from nbzbx_dagster.commands.common import (
+    dagster_instance,
+    emit,
+    fail,
+    open_store,
+    resolve_dagster_home,
+)
 from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
 from nbzbx_dagster.commands.servers import servers_group
 from nbzbx_dagster.commands.settings import settings as settings_group
@@ -38,6 +44,7 @@ def doctor(as_json: bool) -> None:
     """Check NetBox, Zabbix, the state store and the Dagster instance."""
     from nbzbx_dagster.doctor import run_checks
 
+    resolve_dagster_home()
     checks = run_checks()
 
     def human(rows: list[dict[str, Any]]) -> None:

@@ -23,7 +23,7 @@ import dagster as dg
 import psycopg2
 import pytest
 from dagster._core.events import DagsterEventType
-from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, wait_for
+from dagster_process import VENV_BIN, DagsterProcess, free_port, wait_for
 
 from nbzbx_dagster.lab import services as lab
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
@@ -132,7 +132,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         for name in names.values():
             cur.execute(f'CREATE DATABASE "{name}"')
     home = tmp_path_factory.mktemp("dagster-home")
-    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    (home / "dagster.yaml").write_text(lab.LAB_DAGSTER_YAML.read_text())
     relay = Relay(lab.ZABBIX_PORTS["7.0"])
     relay.start()
     env = {

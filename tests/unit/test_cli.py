@@ -10,15 +10,38 @@ from click.testing import CliRunner
 
 from nbzbx_dagster.cli import main
 
+REPO = Path(__file__).resolve().parents[2]
 
-def test_run_without_dagster_home_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+
+def test_run_without_dagster_home_is_refused(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     """A run on an ephemeral instance would leave no trace for the UI or the sensor."""
-    monkeypatch.delenv("DAGSTER_HOME", raising=False)
+    monkeypatch.setenv("DAGSTER_HOME", "")  # unset, as far as nbzbx and Dagster are concerned
+    monkeypatch.chdir(tmp_path)  # no dagster.yaml here
     result = CliRunner().invoke(main, ["run", "import_zabbix_settings"])
     assert result.exit_code == 1
     assert result.output.strip().splitlines() == [
-        "error: DAGSTER_HOME is not set: point it at the Dagster instance (nbzbx lab env sets it)"
+        "error: DAGSTER_HOME is not set: point it at the Dagster instance (nbzbx lab env sets it),"
+        " or run from the folder of a dagster.yaml"
     ]
+    assert not (tmp_path / ".nbzbx").exists()
+
+
+def test_without_dagster_home_the_projects_instance_is_under_nbzbx(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Beside the repository's dagster.yaml: its SQLite instance in .nbzbx/dagster-home."""
+    monkeypatch.setenv("DAGSTER_HOME", "")  # unset, as far as nbzbx and Dagster are concerned
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    monkeypatch.setenv("NBZBX_DATABASE_URL", f"sqlite:///{tmp_path / 'state.db'}")
+    result = CliRunner().invoke(main, ["system-jobs", "status", "--json"])
+    assert result.exit_code == 0, result.output
+    home = tmp_path / ".nbzbx" / "dagster-home"
+    assert (home / "dagster.yaml").resolve() == (tmp_path / "dagster.yaml").resolve()
+    assert (home / "history" / "runs.db").is_file()  # Dagster's SQLite run storage
+    assert json.loads(result.output)["sensor"]["state"] == "not evaluated yet"
 
 
 def test_run_of_an_unknown_job_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

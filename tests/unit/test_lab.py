@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbzbx_dagster.cli import main
+from nbzbx_dagster.lab import services as lab_services
 
 TOKEN = "nbt_abcdefgh12345678." + "s3cretpart0123456789abcdefghij"  # fake, split for scanners
 
@@ -56,3 +57,12 @@ def test_env_without_a_lab_says_what_to_do(tmp_path: Path, monkeypatch: pytest.M
 def test_an_unknown_zabbix_version_is_refused(cache: Path) -> None:
     result = CliRunner().invoke(main, ["lab", "env", "--zabbix", "5.0"])
     assert result.exit_code == 2 and "6.0" in result.output
+
+
+def test_the_labs_dagster_home_links_the_postgresql_instance(cache: Path) -> None:
+    """The lab measures what production runs; the repository's dagster.yaml is SQLite."""
+    home = lab_services.prepare_dagster_home()
+    assert home == cache / "dagster-home"
+    config = (home / "dagster.yaml").resolve()
+    assert config == lab_services.REPO_ROOT / "deploy" / "dagster-postgres.yaml"
+    assert "postgres_url" in config.read_text()
