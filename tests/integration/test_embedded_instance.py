@@ -31,11 +31,15 @@ def embedded(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> dict
     home = tmp_path_factory.mktemp("embedded-dagster-home")
     (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBZBX_", "DAGSTER_"))}
-    return env | lab.env("7.0") | {
-        "DAGSTER_HOME": str(home),
-        "NBZBX_DAGSTER_PG_URL": NO_POSTGRES,
-        "NBZBX_DATABASE_URL": f"sqlite:///{home / 'state.db'}",
-    }
+    return (
+        env
+        | lab.env("7.0")
+        | {
+            "DAGSTER_HOME": str(home),
+            "NBZBX_DAGSTER_PG_URL": NO_POSTGRES,
+            "NBZBX_DATABASE_URL": f"sqlite:///{home / 'state.db'}",
+        }
+    )
 
 
 def nbzbx_run(env: dict[str, str], job: str) -> dict:
