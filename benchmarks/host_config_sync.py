@@ -14,7 +14,7 @@ imports the Zabbix settings (``import_zabbix_settings``, not timed), and measure
 
 1. nbzbx, the timed refresh: ONE ``host_config_sync_refresh`` with ``cutoff`` 0 (every host
    config), executed in process on a PostgreSQL Dagster instance (a fresh database
-   ``nbzbx_bench_dagster``, DAGSTER_HOME a temporary folder with the repository's dagster.yaml)
+   ``nbzbx_bench_dagster``, DAGSTER_HOME a temporary folder with deploy/dagster-postgres.yaml)
    reached through the lab's PgBouncer, and a PostgreSQL state store (``nbzbx_bench_state``).
    The NetBox write-back is off in this run (``NBZBX_NETBOX_WRITEBACK=false``) and measured on its
    own (3.), because NetBox writes (about 48 objects/s) would otherwise hide everything else;
@@ -236,7 +236,7 @@ def count_events(database: str, run_id: str) -> int:
 
 
 def instance_for(database: str, pooled: bool, home: Path) -> dg.DagsterInstance:
-    """A PostgreSQL Dagster instance from the repository's dagster.yaml."""
+    """A PostgreSQL Dagster instance from deploy/dagster-postgres.yaml."""
     os.environ["NBZBX_DAGSTER_PG_URL"] = services.database_url(database, pooled=pooled)
     os.environ["DAGSTER_HOME"] = str(home)
     return dg.DagsterInstance.get()
@@ -586,8 +586,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.update(services.env("7.0"))
     os.environ["NBZBX_CONFIG"] = str(services.LAB_SETTINGS)
     home = Path(tempfile.mkdtemp(prefix="nbzbx-bench-home-"))
-    (home / "dagster.yaml").symlink_to(services.REPO_ROOT / "dagster.yaml")
-    print(f"Dagster instance: {home}/dagster.yaml -> the repository's; Zabbix 7.0, NetBox 4.7.3")
+    (home / "dagster.yaml").symlink_to(services.LAB_DAGSTER_YAML)
+    print(
+        f"Dagster instance: {home}/dagster.yaml -> deploy/dagster-postgres.yaml;"
+        " Zabbix 7.0, NetBox 4.7.3"
+    )
     started = time.perf_counter()
     results = [bench_size(n, args, home) for n in args.n]
     print_report(results)

@@ -6,6 +6,7 @@ the URL and the cause, and exit non-zero; no traceback and no secret reaches the
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import sys
@@ -15,7 +16,13 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
+from nbzbx_dagster.commands.common import (
+    dagster_instance,
+    emit,
+    fail,
+    open_store,
+    resolve_dagster_home,
+)
 from nbzbx_dagster.commands.hosts import hosts_group
 from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
 from nbzbx_dagster.commands.servers import servers_group
@@ -39,6 +46,7 @@ def doctor(as_json: bool) -> None:
     """Check NetBox, Zabbix, the state store and the Dagster instance."""
     from nbzbx_dagster.doctor import run_checks
 
+    resolve_dagster_home()
     checks = run_checks()
 
     def human(rows: list[dict[str, Any]]) -> None:
@@ -89,6 +97,7 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
     import dagster as dg
 
     from nbzbx_dagster.dagster_internals import BATCH_SIZE, BATCH_SIZE_ENV
+    from nbzbx_dagster.progress import RateLimited, listening, status_line
     from nbzbx_dagster.run_in_process import run_job
 
     # this process starts Dagster: let it store the refresh's events in batches
@@ -99,15 +108,19 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
         if job != "host_config_sync_refresh":
             fail("--cutoff applies to host_config_sync_refresh only")
         run_config = {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": cutoff}}}}
+    instance = dagster_instance()
+    # on a terminal, one status line rewritten in place; quiet with --json or without a TTY
+    line = status_line(sys.stderr, as_json or verbose)
     try:
-        outcome = run_job(
-            job,
-            run_config,
-            instance=dagster_instance(),
-            log_level="INFO" if verbose else "CRITICAL",
-        )
+        with listening(RateLimited(line, every=0.5)) if line else contextlib.nullcontext():
+            outcome = run_job(
+                job, run_config, instance=instance, log_level="INFO" if verbose else "CRITICAL"
+            )
     except dg.DagsterInvariantViolationError:
         fail(f"no job named {job!r}")
+    finally:
+        if line:
+            line.clear()
 
     def human(data: dict[str, Any]) -> None:
         state = "succeeded" if data["success"] else "FAILED"

@@ -22,6 +22,7 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import Connection
 
+from nbzbx_dagster.progress import RateLimited, listening
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 
@@ -78,11 +79,13 @@ def system_job_run(
     transaction, then record the outcome.
 
     Everything that can fail belongs inside, client logins included, so that every run of a
-    system job leaves exactly one event-log row per server it worked on."""
+    system job leaves exactly one event-log row per server it worked on. The core's progress
+    reports go to the run's log, at most one line per 10 s."""
     started = datetime.now(UTC)
     scope: RunScope | None = None
     try:
         with ExitStack() as stack:
+            stack.enter_context(listening(RateLimited(context.log.info)))
             scope = RunScope(lambda: stack.enter_context(store.transaction()))
             yield scope
     except Exception as exc:

@@ -5,7 +5,8 @@ minutes (0 disables the job)::
 
     import_zabbix_settings = register_system_job("zabbix_import_interval")(dg.define_asset_job(...))
 
-`system_jobs_sensor` launches whatever is registered; `nbzbx system-jobs status` reports on it.
+`system_jobs_sensor` launches whatever is registered; `nbzbx system-jobs status` reports on it;
+`schedule(job, interval)` (and `nbzbx system-jobs schedule`) changes a job's interval.
 What the sensor currently applies is read back from its cursor in the Dagster instance, so these
 answers hold across processes (CLI, webserver, daemon).
 """
@@ -23,7 +24,9 @@ from typing import Any, Protocol, TypeVar
 import dagster as dg
 
 from nbzbx_dagster.dagster_internals import sensor_states
-from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.settings import Settings, SettingsError, load_settings
+from nbzbx_dagster.settings.overrides import apply_overrides
+from nbzbx_dagster.store import StateStore
 
 SENSOR_NAME = "system_jobs_sensor"
 SENSOR_INTERVAL_SECONDS = 30
@@ -211,3 +214,93 @@ def system_jobs_scheduled(instance: dg.DagsterInstance, settings: Settings) -> b
 
 def utc_from_timestamp(timestamp: float | None) -> datetime | None:
     return datetime.fromtimestamp(timestamp, UTC) if timestamp is not None else None
+
+
+def newest_run_time(instance: dg.DagsterInstance, job_name: str) -> datetime | None:
+    """When the newest run of `job_name` was created, whoever launched it."""
+    records = instance.get_run_records(dg.RunsFilter(job_name=job_name), limit=1)
+    return records[0].create_timestamp.astimezone(UTC) if records else None
+
+
+# --- what the sensor does with a job, in words ------------------------------------------------
+
+
+def clock(when: datetime, now: datetime) -> str:
+    """``14:05 UTC`` today, ``2025-06-02 14:05 UTC`` on another day."""
+    when = when.astimezone(UTC)
+    return when.strftime("%H:%M UTC" if when.date() == now.date() else "%Y-%m-%d %H:%M UTC")
+
+
+def schedule_text(name: str, entry: JobCursor, now: datetime) -> str:
+    """One job's line in the sensor's tick, e.g. ``import_zabbix_settings: every 60 min, last
+    launch 13:05 UTC, next due 14:05 UTC``: the Automation page then answers what
+    ``nbzbx system-jobs status`` answers."""
+    if not entry.interval:
+        return f"{name}: disabled (interval 0)"
+    last = clock(entry.last_launch, now) if entry.last_launch else "never"
+    due = entry.next_due()
+    when = "now" if due is None or due <= now else clock(due, now)
+    return f"{name}: every {entry.interval} min, last launch {last}, next due {when}"
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """What the sensor does with a job from its next tick on."""
+
+    job: str
+    setting: str
+    interval: int
+    """Minutes; 0: disabled."""
+    overridden: bool
+    """Whether the interval is a stored override (`schedule`, `nbzbx settings set`); without
+    one the setting's file, environment or default value applies."""
+    last_launch: datetime | None
+    next_due: datetime | None
+    """None: disabled, or never launched (launched on the next tick)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "job": self.job,
+            "setting": self.setting,
+            "interval": self.interval,
+            "overridden": self.overridden,
+            "last_launch": self.last_launch.isoformat(timespec="seconds")
+            if self.last_launch
+            else None,
+            "next_due": self.next_due.isoformat(timespec="seconds") if self.next_due else None,
+        }
+
+
+def schedule(
+    job: str,
+    interval: int | None = None,
+    *,
+    store: StateStore,
+    instance: dg.DagsterInstance,
+    by: str = "schedule",
+) -> Schedule:
+    """Set `job`'s interval in minutes (0 disables it), or with None follow its setting again.
+
+    The interval is stored as the override of the job's interval setting in `store`, the layer
+    the sensor reads afresh on every tick: it applies from the next tick, rescheduled from the
+    last launch, and the job keeps its one run at a time. Returns what the sensor will do.
+    Raises SettingsError for an unknown job, a job registered with a getter, or an interval out
+    of the setting's range (nothing is stored then).
+    """
+    registered = _REGISTRY.get(job)
+    if registered is None:
+        known = ", ".join(sorted(_REGISTRY)) or "none"
+        raise SettingsError(f"no system job named {job!r} (registered: {known})")
+    if registered.setting is None:
+        raise SettingsError(f"{job}: its interval is computed, not a setting; it cannot be set")
+    setting = registered.setting
+    if interval is None:
+        apply_overrides(store, {}, [setting], by=by)
+    else:
+        apply_overrides(store, {setting: interval}, [], by=by)
+    overrides = store.get_overrides()
+    effective = registered.interval(load_settings(overrides=overrides))
+    entry = sensor_cursor(instance).get(job) or JobCursor()
+    last = entry.last_launch or newest_run_time(instance, job)
+    planned = JobCursor(effective, last)
+    return Schedule(job, setting, effective, setting in overrides, last, planned.next_due())

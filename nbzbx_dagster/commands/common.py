@@ -12,6 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
@@ -48,11 +49,38 @@ def open_store() -> StateStore:
     return store
 
 
+PROJECT_DAGSTER_HOME = Path(".nbzbx") / "dagster-home"
+
+
+def resolve_dagster_home() -> None:
+    """With ``DAGSTER_HOME`` unset beside a project's ``dagster.yaml`` (the current folder), use
+    ``.nbzbx/dagster-home`` there, its dagster.yaml a link to the project's: the repository's
+    embedded SQLite instance then persists across commands. Exported, so that the processes this
+    one starts use the same instance."""
+    if os.environ.get("DAGSTER_HOME"):
+        return
+    config = Path("dagster.yaml").resolve()
+    if not config.is_file():
+        return
+    home = PROJECT_DAGSTER_HOME.resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    link = home / "dagster.yaml"
+    if not link.exists() or link.is_symlink():
+        link.unlink(missing_ok=True)
+        link.symlink_to(config)
+    os.environ["DAGSTER_HOME"] = str(home)
+
+
 def dagster_instance() -> dg.DagsterInstance:
-    """The Dagster instance of ``DAGSTER_HOME``. Never an ephemeral one: a run there would leave
-    no trace that the UI, the sensor or ``nbzbx system-jobs status`` could see."""
+    """The Dagster instance of ``DAGSTER_HOME`` (see ``resolve_dagster_home``). Never an
+    ephemeral one: a run there would leave no trace that the UI, the sensor or
+    ``nbzbx system-jobs status`` could see."""
+    resolve_dagster_home()
     if not os.environ.get("DAGSTER_HOME"):
-        fail("DAGSTER_HOME is not set: point it at the Dagster instance (nbzbx lab env sets it)")
+        fail(
+            "DAGSTER_HOME is not set: point it at the Dagster instance (nbzbx lab env sets it),"
+            " or run from the folder of a dagster.yaml"
+        )
     import dagster as dg
 
     return dg.DagsterInstance.get()

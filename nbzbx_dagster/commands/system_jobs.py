@@ -1,4 +1,5 @@
-"""``nbzbx system-jobs status|list``: what the sensor does with each registered system job.
+"""``nbzbx system-jobs status|list|schedule``: what the sensor does with each registered system
+job, and changing a job's interval.
 
 The status reads the Dagster instance of ``DAGSTER_HOME`` (runs, the sensor's cursor and ticks)
 and the effective settings, so it answers the same from any machine that shares them.
@@ -6,6 +7,7 @@ and the effective settings, so it answers the same from any machine that shares 
 
 from __future__ import annotations
 
+import getpass
 import json
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -157,3 +159,45 @@ def status(as_json: bool) -> None:
             f"last run {last_text}; next due {due}"
             + (f"; RUNNING {job['running_run_id']}" if job["running"] else "")
         )
+
+
+@system_jobs_group.command("schedule")
+@click.argument("job")
+@click.option(
+    "--interval",
+    type=click.IntRange(min=0),
+    help="Minutes between launches (0 disables the job); stored as its setting's override.",
+)
+@click.option("--default", "use_default", is_flag=True, help="Follow the job's setting again.")
+@click.option("--json", "as_json", is_flag=True, help="Print what the sensor will do as JSON.")
+def schedule_command(job: str, interval: int | None, use_default: bool, as_json: bool) -> None:
+    """Set JOB's interval; the sensor applies it from its next tick, rescheduled from the last
+    launch."""
+    from nbzbx_dagster.scheduling import schedule
+    from nbzbx_dagster.store import StoreError
+
+    if (interval is None) == (not use_default):
+        fail("give either --interval N or --default")
+    _registered()
+    instance = dagster_instance()
+    try:
+        plan = schedule(
+            job, interval, store=open_store(), instance=instance, by=f"cli {getpass.getuser()}"
+        )
+    except (SettingsError, StoreError) as exc:
+        fail(str(exc))
+    data = plan.as_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    source = "override" if plan.overridden else "the setting's own value"
+    if plan.interval == 0:
+        click.echo(f"{job}: disabled ({plan.setting} = 0, {source})")
+        return
+    due = data["next_due"] or "the next tick"
+    if plan.next_due is not None and plan.next_due <= datetime.now(UTC):
+        due = f"the next tick (was due {data['next_due']})"
+    click.echo(
+        f"{job}: every {plan.interval} min ({plan.setting}, {source});"
+        f" last launch {data['last_launch'] or 'never'}; next due {due}"
+    )

@@ -17,6 +17,8 @@ from pathlib import Path
 LAB_SCRIPT = Path(__file__).with_name("lab.sh")
 LAB_SETTINGS = Path(__file__).with_name("lab-settings.yaml")
 REPO_ROOT = Path(__file__).resolve().parents[2]
+# the lab measures what production runs: the Dagster instance on PostgreSQL
+LAB_DAGSTER_YAML = REPO_ROOT / "deploy" / "dagster-postgres.yaml"
 
 
 def cache_dir() -> Path:
@@ -179,11 +181,12 @@ def export_lines(zabbix: str | None = None) -> list[str]:
 
 
 def prepare_dagster_home() -> Path:
-    """A DAGSTER_HOME outside the repository whose dagster.yaml is the repository's."""
+    """A DAGSTER_HOME outside the repository whose dagster.yaml is the repository's PostgreSQL
+    instance (deploy/dagster-postgres.yaml)."""
     home = dagster_home()
     home.mkdir(parents=True, exist_ok=True)
     target = home / "dagster.yaml"
-    source = REPO_ROOT / "dagster.yaml"
+    source = LAB_DAGSTER_YAML
     if source.exists() and (target.is_symlink() or not target.exists()):
         target.unlink(missing_ok=True)
         target.symlink_to(source)

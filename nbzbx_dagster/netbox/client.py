@@ -25,6 +25,7 @@ from pynetbox.core.query import TOKEN_PREFIX, Request
 
 from nbzbx_dagster.http_errors import display_url
 from nbzbx_dagster.netbox.errors import NetBoxError, classify
+from nbzbx_dagster.progress import report
 
 PAGE_SIZE = 1000
 # Pages after the first are fetched this many at a time (pynetbox threading): a page of 1,000
@@ -204,7 +205,12 @@ class NetBoxClient:
             query = {**filters, **(params or {})}
             records = target.filter(limit=PAGE_SIZE, strict_filters=False, **query)
             # The raw JSON dicts, without building pynetbox Records.
-            return list(records.response)
+            rows = []
+            for row in records.response:
+                rows.append(row)
+                if len(rows) % PAGE_SIZE == 0:
+                    report(f"NetBox {endpoint}: {len(rows)} read")
+            return rows
 
         rows = self._guard(fetch)
         if not all(isinstance(row, dict) for row in rows):

@@ -12,6 +12,10 @@ applies on the next tick without a restart. Per job:
 - not while a job it comes `after` is launched in the same tick or running: on the first tick
   the import runs first, and the sync refresh follows once the cache is filled.
 
+Every tick logs one line per job (interval, last launch, next due time); when nothing is launched
+the same lines are the tick's skip reason, so the Automation page answers what
+``nbzbx system-jobs status`` answers.
+
 The cursor is ``{job: {"interval": minutes, "last_launch": ISO time}}``. A job without a last
 launch in the cursor (new cursor, or one that could not be read and was replaced) is anchored on
 its newest run in the instance, so losing the cursor does not launch everything at once.
@@ -32,7 +36,9 @@ from nbzbx_dagster.scheduling import (
     JobCursor,
     SystemJob,
     dump_cursor,
+    newest_run_time,
     parse_cursor,
+    schedule_text,
     system_jobs,
 )
 
@@ -51,12 +57,6 @@ def active_run(instance: dg.DagsterInstance, job_name: str) -> dg.DagsterRun | N
     """A run of `job_name` that is queued, not yet started, starting or in progress."""
     runs = instance.get_runs(dg.RunsFilter(job_name=job_name, statuses=UNFINISHED), limit=1)
     return runs[0] if runs else None
-
-
-def newest_run_time(instance: dg.DagsterInstance, job_name: str) -> datetime | None:
-    """When the newest run of `job_name` was created, whoever launched it."""
-    records = instance.get_run_records(dg.RunsFilter(job_name=job_name), limit=1)
-    return records[0].create_timestamp.astimezone(UTC) if records else None
 
 
 def _read_cursor(context: dg.SensorEvaluationContext) -> dict[str, JobCursor]:
@@ -141,10 +141,13 @@ def build_system_jobs_sensor(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
                 context.log.info(f"{job.name}: launching (every {entry.interval} minutes)")
                 requests.append(request)
                 launching.add(job.name)
+        lines = [schedule_text(job.name, cursor[job.name], now) for job in jobs]
+        for line in lines:
+            context.log.info(line)
         return dg.SensorResult(
             run_requests=requests,
             cursor=dump_cursor(cursor),
-            skip_reason=None if requests else "no system job is due",
+            skip_reason=None if requests else "no system job is due; " + "; ".join(lines),
         )
 
     return system_jobs_sensor

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
+from nbzbx_dagster.progress import report
 from nbzbx_dagster.zabbix.catalog import created_ids, require_keys
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.errors import ZabbixError
@@ -104,7 +105,8 @@ def hosts(
         ]
     found: dict[str, Host] = {}
     for field, values in (("hostids", hostids), ("host", names)):
-        for chunk in chunks(sorted({str(v) for v in values or ()})):
+        wanted = sorted({str(v) for v in values or ()})
+        for n, chunk in enumerate(chunks(wanted)):
             params = dict(base)
             if field == "hostids":
                 params["hostids"] = chunk
@@ -113,6 +115,9 @@ def hosts(
             rows = require_keys(client, "host.get", client.call("host.get", params), keys)
             for row in rows:
                 found[str(row["hostid"])] = _host(row, groups_key)
+            done = min((n + 1) * BATCH, len(wanted))
+            by = "id" if field == "hostids" else "name"
+            report(f"Zabbix host.get: hosts by {by} {done} of {len(wanted)} read")
     return list(found.values())
 
 

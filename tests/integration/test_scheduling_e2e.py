@@ -3,31 +3,44 @@
 The jobs run and succeed; no two runs of a job overlap; with Zabbix unreachable the import fails
 with its cause in the run and an event-log row, and once Zabbix is back the next tick runs it
 again. Zabbix is reached through a relay this test can stop (connection refused) and restart, so
-the running deployment needs no restart. Takes about 2.5 minutes.
+the running deployment needs no restart. Then `schedule` changes the import's interval: the
+sensor reschedules it from its last launch with no extra run, and the Automation page's tick says
+each job's schedule (a headless-Chromium screenshot of it is kept in the test's temporary
+folder). Takes about 6 minutes.
 """
 
 import contextlib
 import itertools
 import json
 import os
+import shutil
 import socket
 import subprocess
 import threading
 import time
+import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import dagster as dg
 import psycopg2
 import pytest
 from dagster._core.events import DagsterEventType
-from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, wait_for
+from dagster._core.scheduler.instigation import TickStatus
+from dagster_process import VENV_BIN, DagsterProcess, free_port, http_ok, wait_for
 
 from nbzbx_dagster.lab import services as lab
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
-from nbzbx_dagster.scheduling import system_jobs
+from nbzbx_dagster.scheduling import (
+    get_current_job_interval,
+    schedule,
+    sensor_cursor,
+    sensor_state,
+    system_jobs,
+)
 from nbzbx_dagster.store import StateStore
 
 pytestmark = pytest.mark.integration
@@ -100,6 +113,9 @@ class Deployment:
     dev: DagsterProcess
     env: dict[str, str]
     jobs: list[str]
+    url: str
+    """The webserver of `dagster dev`."""
+    home: Path
     fixed_at: datetime | None = None
     """When the failure test brought Zabbix back."""
 
@@ -132,7 +148,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         for name in names.values():
             cur.execute(f'CREATE DATABASE "{name}"')
     home = tmp_path_factory.mktemp("dagster-home")
-    (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
+    (home / "dagster.yaml").write_text(lab.LAB_DAGSTER_YAML.read_text())
     relay = Relay(lab.ZABBIX_PORTS["7.0"])
     relay.start()
     env = {
@@ -158,6 +174,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         patch.setenv("NBZBX_DAGSTER_PG_URL", env["NBZBX_DAGSTER_PG_URL"])
         try:
             instance = dg.DagsterInstance.from_config(str(home))
+            port = free_port()
             dev = DagsterProcess(
                 [
                     str(VENV_BIN / "dagster"),
@@ -167,12 +184,13 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                     "-h",
                     "127.0.0.1",
                     "-p",
-                    str(free_port()),
+                    str(port),
                 ],
                 env,
                 home / "dagster-dev.log",
             )
-            yield Deployment(instance, store, relay, dev, env, jobs)
+            url = f"http://127.0.0.1:{port}"
+            yield Deployment(instance, store, relay, dev, env, jobs, url, home)
         finally:
             if dev is not None:
                 dev.stop()
@@ -287,3 +305,104 @@ def test_no_two_concurrent_runs_and_one_event_row_per_run(deployment: Deployment
         for r in runs:
             mine = [e for e in events if e["run_id"] == r.dagster_run.run_id]
             assert len(mine) == 1, f"{job} run {r.dagster_run.run_id}: {len(mine)} event rows"
+
+
+def launched_after(d: Deployment, after: datetime) -> datetime | None:
+    """The sensor's last launch of the import, once it is later than `after`."""
+    entry = sensor_cursor(d.instance).get(IMPORT)
+    return entry.last_launch if entry and entry.last_launch and entry.last_launch > after else None
+
+
+def test_schedule_reschedules_from_the_last_launch_without_a_duplicate(
+    deployment: Deployment,
+) -> None:
+    d = deployment
+    begin = datetime.now(UTC)
+    # right after a launch, so that the old 1-minute slot is still ahead when schedule() runs
+    last = wait_for("a new import launch", lambda: launched_after(d, begin), 110, 1, d.dev)
+    plan = schedule(IMPORT, 2, store=d.store, instance=d.instance, by="test_scheduling_e2e")
+    assert (plan.interval, plan.overridden, plan.last_launch) == (2, True, last)
+    assert plan.next_due == last + timedelta(minutes=2)
+    wait_for(
+        "the sensor to apply 2 minutes",
+        lambda: get_current_job_interval(IMPORT, d.instance) == 2,
+        60,
+        alive=d.dev,
+    )
+    following = wait_for(
+        "the import launched at its new time",
+        lambda: launched_after(d, last),
+        170,
+        alive=d.dev,
+    )
+    assert plan.next_due <= following <= plan.next_due + timedelta(seconds=75), following
+    created = [r.create_timestamp.astimezone(UTC) for r in records(d, IMPORT)]
+    # the run of `last` itself is created moments after it; none at the old 1-minute slot
+    between = [t for t in created if last + timedelta(seconds=5) < t < following]
+    assert between == [], between
+    assert len([t for t in created if t >= following]) == 1, created
+
+    done = subprocess.run(
+        [str(VENV_BIN / "nbzbx"), "system-jobs", "schedule", IMPORT, "--default", "--json"],
+        env=d.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    back = json.loads(done.stdout)
+    assert (back["interval"], back["overridden"]) == (1440, False), back  # the built-in default
+    wait_for(
+        "the sensor to apply the setting again",
+        lambda: get_current_job_interval(IMPORT, d.instance) == 1440,
+        60,
+        alive=d.dev,
+    )
+
+
+def skipped_tick(d: Deployment):
+    state = sensor_state(d.instance)
+    ticks = d.instance.get_ticks(
+        state.instigator_origin_id, state.selector_id, limit=1, statuses=[TickStatus.SKIPPED]
+    )
+    return ticks[0] if ticks and f"{IMPORT}: every " in (ticks[0].skip_reason or "") else None
+
+
+def test_the_automation_page_shows_each_jobs_schedule(deployment: Deployment) -> None:
+    """The tick's details in the UI (the sensor page with ?tickId=) say what status says."""
+    d = deployment
+    assert http_ok(f"{d.url}/server_info")
+    tick = wait_for("a skipped tick with the import's schedule", lambda: skipped_tick(d), 90, 2)
+    for job in d.jobs:
+        assert f"{job}: every " in tick.skip_reason, tick.skip_reason
+    page = f"{d.url}/locations/nbzbx_dagster/sensors/system_jobs_sensor?tickId={tick.tick_id}"
+    chromium = shutil.which("chromium")
+    assert chromium, "chromium is not installed (apt-get install -y chromium)"
+    flags = [
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--window-size=1600,1000",
+        "--virtual-time-budget=20000",
+        f"--user-data-dir={d.home / 'chromium'}",
+    ]
+    shown = subprocess.run(
+        [chromium, *flags, "--dump-dom", page], capture_output=True, text=True, timeout=120
+    )
+    assert "Skip reason:" in shown.stdout, shown.stdout[-2000:]
+    assert f"{IMPORT}: every " in shown.stdout and ", last launch " in shown.stdout
+    # Dagster's community dialog would cover the page on localhost: mark it seen, as its
+    # "Skip" button does
+    seen = urllib.request.Request(
+        f"{d.url}/graphql",
+        data=json.dumps({"query": "mutation { setNuxSeen }"}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(seen, timeout=10) as answer:
+        assert json.load(answer)["data"]["setNuxSeen"] is True
+    png = d.home / "automation-tick.png"
+    subprocess.run(
+        [chromium, *flags, f"--screenshot={png}", page], capture_output=True, timeout=120
+    )
+    assert png.stat().st_size > 10_000, png
+    print(f"screenshot: {png}")

@@ -97,10 +97,13 @@ def test_the_definitions_match_their_snapshot() -> None:
         )
 
 
-def test_the_instance_runs_one_run_of_each_system_job_at_a_time() -> None:
-    """dagster.yaml's run limits, as Dagster reads them, key on the tag the system jobs carry."""
-    config = yaml.safe_load((REPO / "dagster.yaml").read_text(encoding="utf-8"))
-    del config["storage"]  # PostgreSQL; the limits do not depend on it
+@pytest.mark.parametrize("path", ["dagster.yaml", "deploy/dagster-postgres.yaml"])
+def test_the_instance_runs_one_run_of_each_system_job_at_a_time(path: str) -> None:
+    """The instances' run limits, as Dagster reads them, key on the tag the system jobs carry:
+    the embedded default (SQLite, no storage key) and the PostgreSQL variant alike."""
+    config = yaml.safe_load((REPO / path).read_text(encoding="utf-8"))
+    assert ("storage" in config) == (path != "dagster.yaml")
+    config.pop("storage", None)  # PostgreSQL; the limits do not depend on it
     with dg.instance_for_test(overrides=config) as instance:
         queue = instance.get_concurrency_config().run_queue_config
         assert instance.run_monitoring_enabled

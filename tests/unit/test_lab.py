@@ -83,3 +83,12 @@ def test_a_contract_version_is_seeded_as_the_real_7_0() -> None:
     ]
     with pytest.raises(ValueError, match=r"not '9\.0'"):
         services.zabbix_server("9.0")
+
+
+def test_the_labs_dagster_home_links_the_postgresql_instance(cache: Path) -> None:
+    """The lab measures what production runs; the repository's dagster.yaml is SQLite."""
+    home = services.prepare_dagster_home()
+    assert home == cache / "dagster-home"
+    config = (home / "dagster.yaml").resolve()
+    assert config == services.REPO_ROOT / "deploy" / "dagster-postgres.yaml"
+    assert "postgres_url" in config.read_text()

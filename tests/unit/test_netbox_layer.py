@@ -15,6 +15,7 @@ from requests.adapters import BaseAdapter
 from nbzbx_dagster.netbox import NetBoxClient, NetBoxError
 from nbzbx_dagster.netbox import client as netbox_client
 from nbzbx_dagster.netbox.inventory import read_host_configs
+from nbzbx_dagster.progress import listening
 from nbzbx_dagster.resources.netbox import NetBoxResource
 
 URL = "http://netbox.test"
@@ -226,6 +227,10 @@ def test_devices_page_by_1000_with_only_the_needed_fields() -> None:
     assert first["exclude"] == ["config_context"]
     assert first["status"] == ["active"] and first["site"] == ["a", "b"]
     assert client.calls["GET /api/dcim/devices/"] == 2
+    seen: list[str] = []
+    with listening(seen.append):
+        client.devices({}, ["id", "name"])
+    assert seen == ["NetBox dcim.devices: 1000 read"]  # one report per full page
 
 
 def test_unknown_filter_is_refused_without_reading_devices() -> None:

@@ -27,7 +27,7 @@ from nbzbx_dagster.scheduling import (
     system_jobs_scheduled,
 )
 from nbzbx_dagster.sensors.system_jobs import build_system_jobs_sensor, system_jobs_sensor
-from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.settings import Settings, SettingsError
 from nbzbx_dagster.store import StateStore
 
 
@@ -298,3 +298,105 @@ def test_a_job_waits_for_the_jobs_it_comes_after(
     requests, cursor = tick(sensor, instance, store, None)
     assert names(requests) == ["job_a"]  # launched first, though registered second
     assert cursor["job_b"].last_launch is None  # still due on the next tick
+
+
+# --- the tick's per-job schedule text ---------------------------------------------------------
+
+
+def evaluate(instance: dg.DagsterInstance, store: StateStore, cursor: str | None):
+    with dg.build_sensor_context(
+        instance=instance, cursor=cursor, resources={"settings": settings_resource(store)}
+    ) as context:
+        return SENSOR.evaluate_tick(context)
+
+
+def test_a_tick_with_nothing_due_says_each_jobs_schedule(instance, store, capfd) -> None:
+    intervals(store, 60, 0)
+    launched = datetime.now(UTC) - timedelta(minutes=10)
+    raw = dump_cursor({"job_a": JobCursor(60, launched), "job_b": JobCursor(60, launched)})
+    data = evaluate(instance, store, raw)
+    assert not data.run_requests
+    now = datetime.now(UTC)
+    last = scheduling.clock(launched, now)
+    due = scheduling.clock(launched + timedelta(minutes=60), now)
+    line_a = f"job_a: every 60 min, last launch {last}, next due {due}"
+    assert data.skip_message == f"no system job is due; {line_a}; job_b: disabled (interval 0)"
+    log = logged(capfd)
+    assert line_a in log and "job_b: disabled (interval 0)" in log
+
+
+def test_a_tick_that_launches_logs_the_next_due_time(instance, store, capfd) -> None:
+    data = evaluate(instance, store, None)
+    assert names(list(data.run_requests)) == ["job_a", "job_b"]
+    assert data.skip_message is None  # Dagster allows no skip reason beside run requests
+    now = parse_cursor(data.cursor)["job_a"].last_launch
+    assert now is not None
+    due = scheduling.clock(now + timedelta(minutes=1440), now)
+    assert f"job_a: every 1440 min, last launch {scheduling.clock(now, now)}, next due {due}" in (
+        logged(capfd)
+    )
+
+
+def test_schedule_text_of_a_job_never_launched_and_the_clock() -> None:
+    now = datetime(2025, 6, 1, 13, 0, tzinfo=UTC)
+    assert (
+        scheduling.schedule_text("job_a", JobCursor(60, None), now)
+        == "job_a: every 60 min, last launch never, next due now"
+    )
+    assert scheduling.clock(datetime(2025, 6, 1, 14, 5, tzinfo=UTC), now) == "14:05 UTC"
+    assert scheduling.clock(datetime(2025, 6, 2, 14, 5, tzinfo=UTC), now) == "2025-06-02 14:05 UTC"
+
+
+# --- schedule(job, interval) ------------------------------------------------------------------
+
+
+@pytest.fixture
+def registered(monkeypatch: pytest.MonkeyPatch) -> None:
+    """job_a and job_b as the registry, for schedule()."""
+    monkeypatch.setattr(scheduling, "_REGISTRY", {job.name: job for job in JOBS})
+
+
+def test_schedule_stores_the_override_and_the_next_tick_applies_it(
+    registered, instance, store
+) -> None:
+    launched = datetime.now(UTC) - timedelta(minutes=10)
+    raw = dump_cursor({"job_a": JobCursor(1440, launched), "job_b": JobCursor(1440, launched)})
+    plan = scheduling.schedule("job_a", 30, store=store, instance=instance)
+    assert store.get_overrides()["zabbix_import_interval"] == 30
+    assert (plan.interval, plan.overridden, plan.setting) == (30, True, "zabbix_import_interval")
+    assert plan.next_due is None  # the sensor has no cursor in this instance yet, nor runs
+    requests, cursor = tick(SENSOR, instance, store, raw)
+    assert requests == []  # rescheduled from the last launch: due in 20 minutes, not now
+    assert cursor["job_a"].interval == 30
+    assert cursor["job_a"].next_due() == launched + timedelta(minutes=30)
+
+
+def test_schedule_reads_the_sensor_and_its_runs_for_the_next_due_time(
+    registered, instance, store
+) -> None:
+    instance.create_run_for_job(job_a, status=dg.DagsterRunStatus.SUCCESS)
+    plan = scheduling.schedule("job_a", 15, store=store, instance=instance)
+    assert plan.last_launch is not None
+    assert plan.next_due == plan.last_launch + timedelta(minutes=15)
+
+
+def test_schedule_default_follows_the_setting_again(registered, instance, store) -> None:
+    scheduling.schedule("job_b", 5, store=store, instance=instance)
+    plan = scheduling.schedule("job_b", None, store=store, instance=instance)
+    assert "maintenance_cleanup_interval" not in store.get_overrides()
+    assert (plan.interval, plan.overridden) == (1440, False)
+    assert plan.as_dict()["interval"] == 1440
+
+
+def test_schedule_refuses_unknown_jobs_getters_and_bad_intervals(
+    registered, instance, store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with pytest.raises(SettingsError, match="no system job named 'job_c'"):
+        scheduling.schedule("job_c", 5, store=store, instance=instance)
+    with pytest.raises(SettingsError, match="zabbix_import_interval"):
+        scheduling.schedule("job_a", 50000, store=store, instance=instance)
+    computed = SystemJob(job_a, lambda s: 5, None)
+    monkeypatch.setitem(scheduling._REGISTRY, "job_a", computed)
+    with pytest.raises(SettingsError, match="job_a: its interval is computed"):
+        scheduling.schedule("job_a", 5, store=store, instance=instance)
+    assert store.get_overrides() == {}

@@ -18,6 +18,7 @@ import requests
 import urllib3
 from requests.adapters import BaseAdapter
 
+from nbzbx_dagster.progress import listening
 from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError, ZabbixVersion
 from nbzbx_dagster.zabbix import api as zapi
@@ -601,6 +602,13 @@ def test_hosts_60_normalised_from_recording_without_secrets() -> None:
     params = fake.requests_for("host.get")[0]["params"]
     assert "selectGroups" in params and "selectHostGroups" not in params
     assert "proxy_hostid" in params["output"] and "monitored_by" not in params["output"]
+    seen: list[str] = []
+    with listening(seen.append):
+        zapi.hosts(client, hostids=["10565", "10566"], names=["rec-h1"])
+    assert seen == [  # one report per host.get batch
+        "Zabbix host.get: hosts by id 2 of 2 read",
+        "Zabbix host.get: hosts by name 1 of 1 read",
+    ]
 
 
 def test_hosts_70_normalised_from_recording() -> None:
