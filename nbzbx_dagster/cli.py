@@ -15,7 +15,13 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
+from nbzbx_dagster.commands.common import (
+    OneLineErrors,
+    dagster_instance,
+    emit,
+    fail,
+    open_store,
+)
 from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
 from nbzbx_dagster.commands.servers import servers_group
 from nbzbx_dagster.commands.settings import settings as settings_group
@@ -26,7 +32,7 @@ from nbzbx_dagster.lab import services as lab_services
 warnings.filterwarnings("ignore", message=".*is currently in beta")
 
 
-@click.group()
+@click.group(cls=OneLineErrors)
 def main() -> None:
     """nbzbx: keep NetBox and Zabbix consistent (a Dagster project)."""
 
