@@ -5,7 +5,7 @@
 #
 # What is slow is cached under $NBZBX_LAB_CACHE (outside the repository) and reused:
 #   pgdata/        the lab's own PostgreSQL 15 cluster, holding pristine template databases
-#   trixie/        a Debian 13 root (Python 3.13 for NetBox 4.7, Zabbix 7.0 from trixie-backports)
+#   trixie-bpo/    a Debian 13 root (Python 3.13 for NetBox 4.7, Zabbix 7.0 from trixie-backports)
 # Services run on private loopback ports and are stopped by process group, only when the PID file
 # names a process this script started.
 set -euo pipefail
@@ -13,7 +13,9 @@ set -euo pipefail
 LAB_CACHE=${NBZBX_LAB_CACHE:-/var/cache/nbzbx-lab}
 RUN=$LAB_CACHE/run
 PGDATA=$LAB_CACHE/pgdata
-ROOT=$LAB_CACHE/trixie
+# Its own folder, not the older recipe's trixie/ (Zabbix 7.0.22): a checkout with either recipe
+# would otherwise rebuild the root under the other's running Zabbix and NetBox.
+ROOT=$LAB_CACHE/trixie-bpo
 PG_PORT=${NBZBX_LAB_PG_PORT:-54329}
 REDIS_PORT=${NBZBX_LAB_REDIS_PORT:-63799}
 PGBOUNCER_PORT=${NBZBX_LAB_PGBOUNCER_PORT:-64329}
@@ -282,6 +284,10 @@ zbx70_up() {
   zabbix_db_matches zbx70_tpl "$ROOT/usr/share/zabbix/include/defines.inc.php"
   clone_current zbx70_tpl zbx70
   zabbix_conf "$ROOT/etc/zabbix/zabbix.conf.php" zbx70
+  if pid_alive "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" && ! pid_alive "$RUN/zbx70.pid" "chroot $ROOT "; then
+    log "Zabbix 7.0 runs from another root: starting it from $ROOT"
+    stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
+  fi
   zabbix_serve zbx70 "$ZBX70_PORT" root
 }
 contract_up() {  # the 7.2, 7.4 and 8.0 contract endpoints: one relay process, host python3
