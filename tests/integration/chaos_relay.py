@@ -9,6 +9,8 @@ import requests
 
 MODES = ("healthy", "refused", "slow", "http500")
 FORWARDED = ("content-type", "authorization", "accept")
+# set by the relay itself, or not true of the decoded body it sends on
+NOT_RETURNED = ("content-length", "content-encoding", "transfer-encoding", "connection")
 
 
 class ChaosRelay:
@@ -54,7 +56,9 @@ class ChaosRelay:
                 if relay.mode == "slow":
                     time.sleep(relay.slow_seconds)
                 if relay.mode == "http500":
-                    self._answer(500, b"relay: internal server error", "text/plain")
+                    self._answer(
+                        500, b"relay: internal server error", {"Content-Type": "text/plain"}
+                    )
                     return
                 answer = requests.request(
                     self.command,
@@ -63,11 +67,13 @@ class ChaosRelay:
                     headers={k: v for k, v in self.headers.items() if k.lower() in FORWARDED},
                     timeout=60,
                 )
-                self._answer(answer.status_code, answer.content, answer.headers.get("Content-Type"))
+                headers = {k: v for k, v in answer.headers.items() if k.lower() not in NOT_RETURNED}
+                self._answer(answer.status_code, answer.content, headers)
 
-            def _answer(self, status: int, content: bytes, kind: str | None) -> None:
+            def _answer(self, status: int, content: bytes, headers: dict[str, str]) -> None:
                 self.send_response(status)
-                self.send_header("Content-Type", kind or "application/octet-stream")
+                for name, value in headers.items():  # NetBox's API-Version among them
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(content)))
                 self.end_headers()
                 self.wfile.write(content)

@@ -66,6 +66,16 @@ def launched_again(d: Deployment, after: float) -> None:
 
 
 def test_a_killed_daemon_run_is_failed_and_launched_again(d: Deployment) -> None:
+    wait_for(
+        "a successful import (the refresh comes after it)",
+        lambda: d.instance.get_run_records(
+            dg.RunsFilter(job_name="import_zabbix_settings", statuses=[dg.DagsterRunStatus.SUCCESS])
+        ),
+        240,
+        2,
+        d.dev,
+    )
+    d.store.set_override("zabbix_import_interval", 0, by="test")  # no slow import in the way
     d.zabbix.set_mode("slow")
     record = wait_for(
         "a daemon-launched refresh reading Zabbix",
