@@ -36,7 +36,7 @@ from nbzbx_dagster.scheduling import (
     parse_cursor,
     system_jobs,
 )
-from nbzbx_dagster.sensors.dead_runs import fail_dead_runs
+from nbzbx_dagster.sensors.dead_runs import fail_dead_runs, record_unrecorded_failures
 
 # a run in any of these holds its job's one-at-a-time slot
 UNFINISHED = [
@@ -131,7 +131,9 @@ def build_system_jobs_sensor(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
         context: dg.SensorEvaluationContext, settings: SettingsResource
     ) -> dg.SensorResult:
         effective = settings.effective()
-        fail_dead_runs(context.instance, settings.store.open(), effective, context.log)
+        store = settings.store.open()
+        fail_dead_runs(context.instance, store, effective, context.log)
+        record_unrecorded_failures(context.instance, store, effective, context.log)
         stored = _read_cursor(context)
         cursor = {job.name: stored.get(job.name, JobCursor()) for job in jobs}
         now = datetime.now(UTC)

@@ -3,7 +3,7 @@
 import os
 import socket
 import subprocess
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import dagster as dg
 import pytest
@@ -74,7 +74,11 @@ def test_an_uncheckable_run_is_dead_after_the_bound_only(run_tags: dict[str, str
     assert cause is not None and cause.startswith(WORKER_DIED) and "120 minutes" in cause
 
 
-def started_run(instance: dg.DagsterInstance, run_tags: dict[str, str]) -> dg.DagsterRun:
+def started_run(
+    instance: dg.DagsterInstance,
+    run_tags: dict[str, str],
+    status: dg.DagsterRunStatus = dg.DagsterRunStatus.STARTED,
+) -> dg.DagsterRun:
     origin = RemoteJobOrigin(
         RemoteRepositoryOrigin(
             InProcessCodeLocationOrigin(LoadableTargetOrigin(module_name=__name__)),
@@ -84,7 +88,7 @@ def started_run(instance: dg.DagsterInstance, run_tags: dict[str, str]) -> dg.Da
     )
     return instance.create_run_for_job(
         job_a,
-        status=dg.DagsterRunStatus.STARTED,
+        status=status,
         tags={SYSTEM_JOB_TAG: "job_a", **run_tags},
         remote_job_origin=origin,
     )
@@ -108,3 +112,16 @@ def test_the_sensor_fails_a_dead_run_records_it_and_launches_the_job(instance, s
     requests, _ = tick(SENSOR, instance, store, due)
     assert "job_a" in names(requests)  # the dead run no longer does
     assert len(store.list_events(run_id=dead.run_id)) == 1  # and is not recorded twice
+
+
+def test_a_run_dagster_failed_without_its_row_gets_one_once(instance, store) -> None:
+    """A daemon run whose worker is killed is failed by the code server, with no row."""
+    failed = dg.DagsterRunStatus.FAILURE
+    bare = started_run(instance, tags(gone_pid()), failed)
+    recorded = started_run(instance, tags(gone_pid()), failed)
+    store.write_event("job_a", "failure", datetime.now(UTC), run_id=recorded.run_id, error="x")
+    for _ in range(2):
+        tick(SENSOR, instance, store, None)
+    [row] = store.list_events(run_id=bare.run_id)
+    assert (row["job"], row["status"], row["error"]) == ("job_a", "failure", WORKER_DIED)
+    assert [r["error"] for r in store.list_events(run_id=recorded.run_id)] == ["x"]
