@@ -38,7 +38,10 @@ def process_start(pid: int) -> str | None:
     except OSError:
         return None
     # the name (field 2) may hold spaces and parentheses: the fields after its last ")"
-    return stat.rpartition(")")[2].split()[19]
+    fields = stat.rpartition(")")[2].split()
+    if fields[0] in ("Z", "X"):  # a killed process its parent has not reaped yet
+        return None
+    return fields[19]
 
 
 def process_tags(pid: int | None = None) -> dict[str, str]:

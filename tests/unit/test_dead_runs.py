@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import time
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
@@ -46,6 +47,16 @@ def test_this_process_is_alive_and_an_exited_one_is_not() -> None:
     assert mine[PID_TAG] == str(os.getpid()) and mine[HOST_TAG] == HOST
     assert process_alive(os.getpid(), mine[PROCESS_START_TAG])
     assert not process_alive(gone_pid(), "")
+
+
+def test_a_killed_process_not_reaped_yet_is_gone() -> None:
+    child = subprocess.Popen(["sleep", "60"])
+    try:
+        child.kill()
+        time.sleep(0.5)  # a zombie until waited for
+        assert not process_alive(child.pid, "")
+    finally:
+        child.wait()
 
 
 def test_a_reused_pid_is_another_process() -> None:
