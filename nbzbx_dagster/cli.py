@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from nbzbx_dagster.commands.common import (
+    OneLineErrors,
     dagster_instance,
     emit,
     fail,
@@ -34,7 +35,7 @@ from nbzbx_dagster.lab import services as lab_services
 warnings.filterwarnings("ignore", message=".*is currently in beta")
 
 
-@click.group()
+@click.group(cls=OneLineErrors)
 def main() -> None:
     """nbzbx: keep NetBox and Zabbix consistent (a Dagster project)."""
 

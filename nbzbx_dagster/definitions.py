@@ -28,4 +28,7 @@ defs = dg.Definitions(
     ],
     sensors=[system_jobs_sensor],
     resources=build_resources(),
+    # one process per run, the one its nbzbx/pid tag names: killed, it leaves no step process
+    # working on, and the sensor fails the run (sensors/dead_runs.py)
+    executor=dg.in_process_executor,
 )

@@ -14,6 +14,7 @@ from typing import Any
 import dagster as dg
 from sqlalchemy.exc import SQLAlchemyError
 
+from nbzbx_dagster.processes import process_tags
 from nbzbx_dagster.run_scope import SUMMARY_TAG, SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore, StoreError
 from nbzbx_dagster.store.url import state_store_url
@@ -84,7 +85,8 @@ def run_job(
         run_config=config,
         instance=instance,
         raise_on_error=False,
-        tags={SYSTEM_JOB_TAG: job},
+        # the process, from the start: if it is killed, the sensor fails the run
+        tags={SYSTEM_JOB_TAG: job, **process_tags()},
         # bound now: which optional variables are set is this process's, not the import's
         resources=build_resources(),
     )

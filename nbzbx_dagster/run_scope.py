@@ -13,6 +13,7 @@ for the next run) sets ``scope.failure``: the writes are committed, then the run
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
@@ -22,12 +23,14 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import Connection
 
+from nbzbx_dagster.processes import PID_TAG, process_tags
 from nbzbx_dagster.progress import RateLimited, listening
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 
 SUMMARY_TAG = "nbzbx/summary"
 SYSTEM_JOB_TAG = "nbzbx/system_job"
+MAX_RUNTIME_TAG = "dagster/max_runtime"
 
 
 @dataclass
@@ -82,13 +85,14 @@ def system_job_run(
     system job leaves exactly one event-log row per server it worked on. The core's progress
     reports go to the run's log, at most one line per 10 s."""
     started = datetime.now(UTC)
+    _tag_process(context, settings)
     scope: RunScope | None = None
     try:
         with ExitStack() as stack:
             stack.enter_context(listening(RateLimited(context.log.info)))
             scope = RunScope(lambda: stack.enter_context(store.transaction()))
             yield scope
-    except Exception as exc:
+    except BaseException as exc:  # also a run stopped (max runtime, Ctrl-C): it is recorded
         _record(context, store, settings, job, server, started, "failure", scope, one_line(exc))
         raise
     if scope is not None and scope.failure:
@@ -97,6 +101,18 @@ def system_job_run(
         )
         raise SystemJobFailed(scope.failure)
     _record(context, store, settings, job, server, started, "success", scope, None)
+
+
+def _tag_process(
+    context: dg.OpExecutionContext | dg.AssetExecutionContext, settings: Settings
+) -> None:
+    """Name the process executing the run (the sensor fails the run if it dies) and bound the
+    run's time for Dagster's run monitoring; ``nbzbx run`` tagged its process already."""
+    tags = {MAX_RUNTIME_TAG: str(settings.dead_run_after * 60)}
+    if context.run.tags.get(PID_TAG) != str(os.getpid()):
+        tags |= process_tags()
+    if any(context.run.tags.get(k) != v for k, v in tags.items()):
+        context.instance.add_run_tags(context.run.run_id, tags)
 
 
 def _record(

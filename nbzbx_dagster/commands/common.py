@@ -31,6 +31,29 @@ def fail(message: str, code: int = 1) -> NoReturn:
     sys.exit(code)
 
 
+def one_line_error(exc: Exception) -> str:
+    """An exception as one line: a project error says what failed where (its own message);
+    anything else is named by its class, and its traceback is in the run's log."""
+    lines = str(exc).strip().splitlines()
+    first = lines[0].strip() if lines else ""
+    if type(exc).__module__.startswith("nbzbx_dagster."):
+        return first or type(exc).__name__
+    text = f"{type(exc).__name__}: {first}" if first else type(exc).__name__
+    return f"{text} (details in the run's log)"
+
+
+class OneLineErrors(click.Group):
+    """A command group whose commands end any failure with ``error: <one line>`` and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            fail(one_line_error(exc))
+
+
 def emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
     """Print ``data`` as JSON, or in words through ``human``."""
     if as_json:

@@ -8,7 +8,8 @@ applies on the next tick without a restart. Per job:
 - otherwise due at last launch + interval; an interval change reschedules from the last launch
   and is logged; a job overdue by many intervals runs once, missed slots are not replayed;
 - never while a run of it is queued, starting or in progress (the run queue's tag limit in
-  dagster.yaml guards the same for runs launched elsewhere);
+  dagster.yaml guards the same for runs launched elsewhere); a run whose process died is failed
+  first (`dead_runs`), so its job is launched again as due;
 - not while a job it comes `after` is launched in the same tick or running: on the first tick
   the import runs first, and the sync refresh follows once the cache is filled.
 
@@ -41,6 +42,7 @@ from nbzbx_dagster.scheduling import (
     schedule_text,
     system_jobs,
 )
+from nbzbx_dagster.sensors.dead_runs import fail_dead_runs, record_unrecorded_failures
 
 # a run in any of these holds its job's one-at-a-time slot
 UNFINISHED = [
@@ -129,6 +131,9 @@ def build_system_jobs_sensor(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
         context: dg.SensorEvaluationContext, settings: SettingsResource
     ) -> dg.SensorResult:
         effective = settings.effective()
+        store = settings.store.open()
+        fail_dead_runs(context.instance, store, effective, context.log)
+        record_unrecorded_failures(context.instance, store, effective, context.log)
         stored = _read_cursor(context)
         cursor = {job.name: stored.get(job.name, JobCursor()) for job in jobs}
         now = datetime.now(UTC)

@@ -105,6 +105,10 @@ class Settings(BaseModel):
     """Write an event-log row per system job run (on by default, unlike the reference)."""
     event_log_retention_days: int = Field(90, ge=1, le=3650, strict=True)
     """Event-log rows older than this many days are pruned."""
+    dead_run_after: int = Field(120, ge=1, le=1440, strict=True)
+    """Minutes a system job run may stay in progress: then run monitoring stops it, and the
+    sensor fails it if its process cannot be checked (a dead process on the sensor's host is
+    failed on the next tick, whatever this says)."""
     compare_mode: Literal["strict", "relaxed"] = "strict"
     """strict: extra Zabbix-side groups, templates, tags or interfaces are drift; relaxed: only
     reported."""

@@ -9,6 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from nbzbx_dagster.cli import main
+from nbzbx_dagster.store import StoreError
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -113,3 +114,29 @@ def test_system_jobs_schedule_refusals_are_one_line(
     assert result.exit_code == 1
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(message), lines
+
+
+@pytest.mark.parametrize(
+    ("raised", "line"),
+    [
+        (
+            StoreError("state store postgresql://u:***@h/x: connection refused\nDETAIL: more"),
+            "error: state store postgresql://u:***@h/x: connection refused",
+        ),
+        (KeyError("servers"), "error: KeyError: 'servers' (details in the run's log)"),
+    ],
+)
+def test_any_failure_of_a_command_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, raised: Exception, line: str
+) -> None:
+    """No traceback reaches a terminal, whatever escapes a command (here: the run)."""
+    from nbzbx_dagster import run_in_process
+
+    def run_job(*args: object, **kwargs: object) -> None:
+        raise raised
+
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))
+    monkeypatch.setattr(run_in_process, "run_job", run_job)
+    result = CliRunner().invoke(main, ["run", "host_config_sync_refresh"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [line]
