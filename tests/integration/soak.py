@@ -189,7 +189,7 @@ def check(d: Deployment, minutes: float, seed: int, schedule: list, killed: str 
         lab.zabbix_url("7.0"), user=lab.ZABBIX_USER, password=lab.ZABBIX_PASSWORD, timeout=30
     )
     try:
-        in_zabbix = {g.groupid for g in host_groups(client)}
+        in_zabbix = {g["groupid"] for g in host_groups(client)}
     finally:
         client.close()
     with d.store.connect() as conn:
