@@ -2,8 +2,8 @@
 relays in front of Zabbix and NetBox cycle through healthy, refused, slow and HTTP 500 (seeded),
 and one run is killed with SIGKILL. Then it prints and asserts: no two runs of one job
 overlapped; every failed run has its event-log row (a run killed after it recorded success
-keeps that row; one killed before gets "run worker died"), each failure a one-line cause; no run is left
-STARTED; after the last healthy run, the state store's cache agrees with Zabbix.
+keeps that row; one killed before gets "run worker died"), each failure a one-line cause; no
+run is left STARTED; after the last healthy run, the state store's cache agrees with Zabbix.
 
     scripts/soak 15          # the documented 15-minute run (hold /tmp/nbzbx-lab.lock)
 
