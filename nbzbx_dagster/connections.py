@@ -10,7 +10,6 @@ names its variable and hides secrets.
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
@@ -30,7 +29,7 @@ from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.settings.layers import FALSE_WORDS, TRUE_WORDS
 from nbzbx_dagster.settings.messages import reason, short
 from nbzbx_dagster.settings.model import SettingsError
-from nbzbx_dagster.settings.servers import ZabbixServer, server_env_prefix
+from nbzbx_dagster.settings.servers import ZabbixServer, http_url, server_env_prefix
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 TRANSPORT_ENV: dict[str, str] = {
@@ -59,9 +58,7 @@ class _Connection(BaseModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not re.match(r"https?://[^/\s]+", value):
-            raise ValueError("an http:// or https:// URL")
-        return value.rstrip("/")
+        return http_url(value)
 
     @field_validator("ca_bundle")
     @classmethod

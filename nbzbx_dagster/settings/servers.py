@@ -16,6 +16,13 @@ DEFAULT_SERVER = "default"
 SERVER_NAME = r"^[a-z][a-z0-9_-]{0,31}$"
 
 
+def http_url(value: str) -> str:
+    """An http(s) URL without its trailing slash; ValueError (for pydantic) otherwise."""
+    if not re.match(r"https?://[^/\s]+", value):
+        raise ValueError("an http:// or https:// URL")
+    return value.rstrip("/")
+
+
 def server_env_prefix(name: str) -> str:
     """``NBZBX_ZABBIX_<NAME>_`` with the name upper-cased and ``-`` as ``_``."""
     return f"NBZBX_ZABBIX_{name.upper().replace('-', '_')}_"
@@ -38,9 +45,7 @@ class ZabbixServer(BaseModel):
     @field_validator("url")
     @classmethod
     def _http_url(cls, value: str) -> str:
-        if not re.match(r"https?://[^/\s]+", value):
-            raise ValueError("an http:// or https:// URL")
-        return value.rstrip("/")
+        return http_url(value)
 
 
 class ServerRule(BaseModel):

@@ -11,6 +11,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -37,11 +38,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
-@pytest.fixture(scope="module")
-def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    home = tmp_path_factory.mktemp("ui-dagster-home")
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBZBX_", "DAGSTER_"))}
-    env["DAGSTER_HOME"] = str(home)
+@contextmanager
+def serving(env: dict[str, str], home: Path) -> Iterator[str]:
+    """`dagster-webserver` on the repository's workspace, on a free loopback port."""
     port = free_port()
     server = DagsterProcess(
         [
@@ -62,6 +61,15 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    home = tmp_path_factory.mktemp("ui-dagster-home")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NBZBX_", "DAGSTER_"))}
+    env["DAGSTER_HOME"] = str(home)
+    with serving(env, home) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -155,26 +163,8 @@ def refreshed_ui(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> 
     finally:
         os.environ.clear()
         os.environ.update(saved)
-    port = free_port()
-    server = DagsterProcess(
-        [
-            str(VENV_BIN / "dagster-webserver"),
-            "-w",
-            "workspace.yaml",
-            "-h",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        env,
-        home / "webserver.log",
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for("the webserver", lambda: http_ok(f"{base}/server_info"), 90, 1, server)
+    with serving(env, home) as base:
         yield base, keys
-    finally:
-        server.stop()
 
 
 def test_an_out_of_sync_host_reads_in_names(
