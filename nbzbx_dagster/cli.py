@@ -26,6 +26,7 @@ from nbzbx_dagster.commands.common import (
 )
 from nbzbx_dagster.commands.hosts import hosts_group
 from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
+from nbzbx_dagster.commands.repair import apply_command, plan_command
 from nbzbx_dagster.commands.servers import servers_group
 from nbzbx_dagster.commands.settings import settings as settings_group
 from nbzbx_dagster.commands.system_jobs import system_jobs_group
@@ -236,7 +237,9 @@ def lab_seed(zabbix: str | None, all_zabbix: bool, as_json: bool) -> None:
     emit(result, as_json, human)
 
 
+main.add_command(apply_command)
 main.add_command(hosts_group)
+main.add_command(plan_command)
 main.add_command(maintenance_group)
 main.add_command(servers_group)
 main.add_command(settings_group)

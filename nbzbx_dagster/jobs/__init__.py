@@ -4,7 +4,7 @@ job module adds its name here."""
 
 from importlib import import_module
 
-SYSTEM_JOB_MODULES = ("zabbix_import", "host_config_sync", "maintenance")
+SYSTEM_JOB_MODULES = ("zabbix_import", "host_config_sync", "maintenance", "reconcile")
 
 for _module in SYSTEM_JOB_MODULES:
     import_module(f"{__name__}.{_module}")

@@ -59,13 +59,17 @@ PROXY_GROUPS = ["pg-lab"]
 
 # How the seeded Zabbix hosts differ from the desired state (lab-settings.yaml); the others match.
 DRIFT = {
-    "rtr-lab-a-01": {"extra_tags": [{"tag": "owner", "value": "noc"}]},  # strict only
+    # a stray tag in the project's namespace: drift in strict mode only
+    "rtr-lab-a-01": {"extra_tags": [{"tag": "netbox.role", "value": "Legacy"}]},
     "srv-lab-a-02": {"templates": ["nbzbx Base"]},
     "srv-lab-a-03": {"drop_groups": ["Servers"]},
     "sw-zürich-01": {"proxy": "proxy-lab-a"},
     "vm-web-02": {"ip": "203.0.113.99"},
 }
 MISSING = {"vm-db-01"}
+# Seeded hosts carry the project's marker tag (as if it had created them), except these: made by
+# hand before the project, the repair plan adopts them.
+UNMARKED = {"srv-lab-a-03"}
 # A Zabbix host no NetBox object asks for.
 UNMANAGED_HOST = "zabbix-only-host"
 

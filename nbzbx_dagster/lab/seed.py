@@ -15,6 +15,7 @@ from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import HostConfig, read_host_configs
 from nbzbx_dagster.settings import Settings, load_settings
 from nbzbx_dagster.sync.desired import ZabbixIndex, desired_host
+from nbzbx_dagster.sync.names import marker_tag
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
@@ -38,7 +39,7 @@ def seed_lab(zabbix_versions: Iterable[str], reset: bool = True) -> dict[str, di
         )
         try:
             result[f"zabbix-{version}"] = seed_zabbix(client)
-            result[f"zabbix-{version}"]["hosts"] = seed_hosts(client, configs, settings)
+            result[f"zabbix-{version}"]["hosts"] = seed_hosts(client, configs, settings, version)
         finally:
             client.close()
     return result
@@ -194,8 +195,19 @@ def zabbix_index(client: ZabbixClient) -> ZabbixIndex:
     )
 
 
-def seed_hosts(client: ZabbixClient, configs: list[HostConfig], settings: Settings) -> int:
-    """Hosts as the settings want them, except the drift and the missing ones of the demo."""
+def lab_version(config: HostConfig) -> str:
+    """The Zabbix version whose server monitors ``config`` when the lab runs both servers."""
+    rules = services.LAB_SERVER_RULES
+    server = next((r["server"] for r in rules if config.site in r["sites"]), None)
+    return services.LAB_SERVERS[server or services.LAB_DEFAULT_SERVER]
+
+
+def seed_hosts(
+    client: ZabbixClient, configs: list[HostConfig], settings: Settings, version: str
+) -> int:
+    """Hosts as the settings want them, except the drift and the missing ones of the demo. Each
+    Zabbix has every host (so that it can serve alone), but the project's marker only on the
+    hosts its server monitors with both servers: the others are not the project's there."""
     index = zabbix_index(client)
     specs = []
     for config in configs:
@@ -213,6 +225,8 @@ def seed_hosts(client: ZabbixClient, configs: list[HostConfig], settings: Settin
         if "ip" in drift:
             spec["interfaces"] = [{**spec["interfaces"][0], "ip": drift["ip"]}]
         spec["tags"] = spec["tags"] + drift.get("extra_tags", [])
+        if config.name not in demo.UNMARKED and lab_version(config) == version:
+            spec["tags"].append({"tag": marker_tag(settings.tag_prefix), "value": config.key})
         specs.append(spec)
     specs.append(
         {

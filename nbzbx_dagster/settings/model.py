@@ -30,6 +30,24 @@ ManagedTagField = Literal[
     "status",
 ]
 FilterValue = str | int | bool | list[str | int]
+PlanAction = Literal["create", "update", "adopt", "disable", "delete"]
+
+
+class SnmpSettings(BaseModel):
+    """What the SNMP interfaces the project writes carry. SNMPv3 passphrases are secrets: they
+    come from NBZBX_SNMPV3_AUTHPASSPHRASE and NBZBX_SNMPV3_PRIVPASSPHRASE, never from here."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True)
+
+    version: Literal[1, 2, 3] = 2
+    community: str = Field("{$SNMP_COMMUNITY}", min_length=1)
+    """SNMPv1/v2c community; a user macro by default, so the secret stays in Zabbix."""
+    bulk: bool = True
+    securityname: str = ""
+    """SNMPv3 security name."""
+    securitylevel: Literal["noAuthNoPriv", "authNoPriv", "authPriv"] = "noAuthNoPriv"
+    authprotocol: Literal["MD5", "SHA1", "SHA224", "SHA256", "SHA384", "SHA512"] = "SHA1"
+    privprotocol: Literal["DES", "AES128", "AES192", "AES256", "AES192C", "AES256C"] = "AES128"
 
 
 class HostMapping(BaseModel):
@@ -151,6 +169,21 @@ class Settings(BaseModel):
     a `zabbix_server` custom field on the device or VM wins over them."""
     default_server: str | None = None
     """The server of host configs no rule picks (default: the first of `zabbix_servers`)."""
+    removed_host_action: Literal["disable", "delete", "keep"] = "disable"
+    """What the repair plan does with a Zabbix host the project manages whose host config is
+    gone: disable it, delete it, or keep it as it is."""
+    max_host_deletions: int = Field(3, ge=0, le=100000, strict=True)
+    """A reconcile run disables or deletes at most this many hosts; over it, that whole part of
+    the plan is refused (3 allows 3)."""
+    reconcile_interval: int = Field(0, ge=0, le=43200, strict=True)
+    """Minutes between reconcile runs launched by the sensor; 0 (default): only when asked."""
+    reconcile_auto_actions: list[PlanAction] = Field(default_factory=lambda: ["create", "update"])
+    """The plan actions a reconcile run launched by the sensor applies."""
+    template_unlink: Literal["clear", "keep_items"] = "clear"
+    """Unlinking a template from a host: clear (remove the template's items and their history)
+    or keep_items (the items stay on the host, unlinked)."""
+    snmp: SnmpSettings = Field(default_factory=SnmpSettings)
+    """The details of SNMP interfaces: version, community (a macro), SNMPv3 names."""
 
     @field_validator("unmanaged_maintenance_pattern")
     @classmethod
@@ -161,7 +194,7 @@ class Settings(BaseModel):
             raise ValueError(str(exc)) from None
         return value
 
-    @field_validator("managed_tags")
+    @field_validator("managed_tags", "reconcile_auto_actions")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
         return list(dict.fromkeys(value))

@@ -30,6 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
+from nbzbx_dagster.plan_actions import ACTIONS
 from nbzbx_dagster.sync_statuses import SYNC_STATUSES
 
 NAMING_CONVENTION = {
@@ -220,6 +221,27 @@ host_status_change = Table(
 )
 
 # --- maintenance registry ------------------------------------------------------------------------
+
+host_plan = Table(
+    "host_plan",
+    metadata,
+    Column("server", ServerName, primary_key=True),
+    Column(
+        "partition_key",
+        String(64),
+        primary_key=True,
+        doc="the host config (or, for a removal, the one the Zabbix host's marker names)",
+    ),
+    Column("name", Name, nullable=False),
+    Column("action", String(16), nullable=False),
+    Column("changes", JSONType, nullable=False, default=list, doc="what changes, in words"),
+    Column("reason", Text, nullable=True, doc="why a blocked action is blocked"),
+    Column("zabbix_hostid", ZabbixId, nullable=True),
+    Column("write", JSONType, nullable=False, default=dict, doc="what is sent, no secrets"),
+    Column("digest", String(64), nullable=False, doc="the action as reviewed"),
+    Column("planned_at", UTCDateTime, nullable=False),
+    CheckConstraint(_in("action", ACTIONS), name="action"),
+)
 
 maintenance_window = Table(
     "maintenance_window",

@@ -39,16 +39,17 @@ def check_hosts(
     known_hostids: Mapping[str, str | None],
     mode: str,
     timings: Timings | None = None,
+    tag_prefix: str = "netbox",
 ) -> list[HostCheck]:
     """Compare every config with its Zabbix host; ``desired`` holds a ConfigError on failure."""
     timings = timings or Timings()
     with timings.section("zabbix_read"):
-        by_id, by_name = _read_hosts(client, configs, desired, known_hostids)
+        by_id, by_name = read_hosts(client, configs, desired, known_hostids)
     with timings.section("compare"):
-        return _compare(configs, desired, known_hostids, mode, by_id, by_name)
+        return _compare(configs, desired, known_hostids, mode, by_id, by_name, tag_prefix)
 
 
-def _read_hosts(
+def read_hosts(
     client: ZabbixClient,
     configs: Sequence[HostConfig],
     desired: Mapping[str, dict[str, Any] | Exception],
@@ -77,6 +78,7 @@ def _compare(
     mode: str,
     by_id: Mapping[str, zapi.Host],
     by_name: Mapping[str, zapi.Host],
+    tag_prefix: str,
 ) -> list[HostCheck]:
     results = []
     for config in configs:
@@ -91,7 +93,7 @@ def _compare(
         if actual is None:
             results.append(HostCheck(config, "missing", None, note, desired=want))
             continue
-        diff = {**compare_hosts(want, actual, mode), **note}
+        diff = {**compare_hosts(want, actual, mode, tag_prefix), **note}
         status = "out_of_sync" if diff["differences"] else "in_sync"
         results.append(HostCheck(config, status, actual["hostid"], diff, desired=want))
     return results

@@ -3,12 +3,16 @@
 Only fields the project manages are compared; write-only Zabbix fields (PSK secrets, secret
 macros, SNMPv3 passphrases) never are. Host groups, templates and tags are compared as sets: in
 ``strict`` mode extra Zabbix-side members are drift, in ``relaxed`` mode they are only reported;
-the same goes for Zabbix interfaces beyond the desired main one.
+the same goes for Zabbix interfaces beyond the desired main one. Tags are the project's only
+within its prefix (``netbox.``): other tags are someone else's, reported and never drift, and
+the marker tag that links a host to its host config is not compared at all.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from nbzbx_dagster.sync.names import marker_tag
 
 SCALARS = ("host", "name", "status", "monitored_by", "proxyid", "proxy_groupid")
 INTERFACE_KEYS = ("type", "useip", "ip", "dns", "port")
@@ -41,7 +45,14 @@ def _sorted(values: set[Any]) -> list[Any]:
     return sorted(values, key=str)
 
 
-def compare_hosts(desired: dict[str, Any], actual: dict[str, Any], mode: str) -> dict[str, Any]:
+def managed_tag(tag: str, tag_prefix: str) -> bool:
+    """A tag in the project's namespace, other than the marker."""
+    return tag.startswith(f"{tag_prefix}.") and tag != marker_tag(tag_prefix)
+
+
+def compare_hosts(
+    desired: dict[str, Any], actual: dict[str, Any], mode: str, tag_prefix: str = "netbox"
+) -> dict[str, Any]:
     """``{"differences": {field: {"netbox": ..., "zabbix": ...}}, "extra": {...}}``.
 
     ``differences`` decides the status (empty: in sync); ``extra`` lists Zabbix-side extras that
@@ -58,7 +69,10 @@ def compare_hosts(desired: dict[str, Any], actual: dict[str, Any], mode: str) ->
             _ids(desired["templates"], "templateid"),
             _ids(actual["templates"], "templateid"),
         ),
-        "tags": (_tags(desired["tags"]), _tags(actual["tags"])),
+        "tags": (
+            _tags(desired["tags"]),
+            _tags([t for t in actual["tags"] if managed_tag(t["tag"], tag_prefix)]),
+        ),
     }
     for key, (want, have) in sets.items():
         missing, surplus = want - have, have - want
@@ -66,6 +80,9 @@ def compare_hosts(desired: dict[str, Any], actual: dict[str, Any], mode: str) ->
             differences[key] = {"netbox": _sorted(want), "zabbix": _sorted(have)}
         elif surplus:
             extra[key] = _sorted(surplus)
+    others = _tags([t for t in actual["tags"] if not t["tag"].startswith(f"{tag_prefix}.")])
+    if others:
+        extra["tags"] = _sorted(set(extra.get("tags", [])) | others)
     want_if = desired["interfaces"][0] if desired["interfaces"] else None
     have_if = _main(actual["interfaces"], want_if["type"]) if want_if else None
     if _reduced(want_if) != _reduced(have_if):

@@ -14,6 +14,7 @@ from typing import Any
 
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.settings.model import SnmpSettings
 from nbzbx_dagster.sync.names import technical_name
 
 PORTS = {"agent": "10050", "snmp": "161"}
@@ -86,25 +87,45 @@ def desired_tags(hc: HostConfig, settings: Settings) -> list[dict[str, str]]:
     return sorted(tags, key=lambda t: (t["tag"], t["value"]))
 
 
+def snmp_details(snmp: SnmpSettings) -> dict[str, str]:
+    """An SNMP interface's details in the Zabbix layer's words, without secrets: the SNMPv3
+    passphrases are added from the environment only when the interface is written."""
+    details = {"version": str(snmp.version), "bulk": "1" if snmp.bulk else "0"}
+    if snmp.version < 3:
+        return {**details, "community": snmp.community}
+    return {
+        **details,
+        "securityname": snmp.securityname,
+        "securitylevel": snmp.securitylevel,
+        "authprotocol": snmp.authprotocol,
+        "privprotocol": snmp.privprotocol,
+    }
+
+
 def desired_interfaces(
-    primary_ip: str | None, dns: str, kind: str, no_primary_ip: str
+    primary_ip: str | None,
+    dns: str,
+    kind: str,
+    no_primary_ip: str,
+    snmp: SnmpSettings | None = None,
 ) -> list[dict[str, Any]]:
     """The main interface on the primary IP; without one, what ``no_primary_ip`` says: the DNS
-    name, no interface (``skip``), or a ConfigError (``error``)."""
+    name, no interface (``skip``), or a ConfigError (``error``). An SNMP one carries its details."""
     if primary_ip is None and no_primary_ip == "error":
         raise ConfigError("no primary IP (setting no_primary_ip: error)")
     if primary_ip is None and no_primary_ip == "skip":
         return []
-    return [
-        {
-            "type": kind,
-            "main": True,
-            "useip": primary_ip is not None,
-            "ip": primary_ip or "",
-            "dns": "" if primary_ip else dns,
-            "port": PORTS[kind],
-        }
-    ]
+    interface: dict[str, Any] = {
+        "type": kind,
+        "main": True,
+        "useip": primary_ip is not None,
+        "ip": primary_ip or "",
+        "dns": "" if primary_ip else dns,
+        "port": PORTS[kind],
+    }
+    if kind == "snmp":
+        interface["details"] = snmp_details(snmp or SnmpSettings())
+    return [interface]
 
 
 def interface_note(desired: Mapping[str, Any]) -> str:
@@ -133,7 +154,9 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
     types = {index.template_types.get(t, "any") for t in templates}
     iface_type = "snmp" if "snmp" in types else "agent"
     technical = technical_name(hc.name)
-    interfaces = desired_interfaces(hc.primary_ip, technical, iface_type, settings.no_primary_ip)
+    interfaces = desired_interfaces(
+        hc.primary_ip, technical, iface_type, settings.no_primary_ip, settings.snmp
+    )
     monitored_by, proxyid, proxy_groupid = "server", None, None
     if proxy:
         monitored_by, proxyid = "proxy", _resolve("proxy", [proxy], index.proxies)[0]

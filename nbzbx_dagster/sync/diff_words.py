@@ -125,3 +125,23 @@ def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
         shown = ", ".join(_member(key, v, names) for v in members)
         lines.append(f"{LABELS.get(key, key)}: only in Zabbix (tolerated): {shown}")
     return lines
+
+
+def describe_new(want: Mapping[str, Any], names: ZabbixNames) -> list[str]:
+    """A host to be created, in names: its groups, templates, interface, monitoring and tags."""
+    lines = [
+        f"host groups: {', '.join(names.of('groups', g) for g in want['groups'])}",
+        f"templates: {', '.join(names.of('templates', t) for t in want['templates']) or '(none)'}",
+    ]
+    for interface in want["interfaces"]:
+        where = f"IP {interface['ip']}" if interface["useip"] else f"DNS name {interface['dns']}"
+        lines.append(f"interface: {interface['type']} on {where}:{interface['port']}")
+    if want["monitored_by"] != "server":
+        kind = "proxyid" if want["monitored_by"] == "proxy" else "proxy_groupid"
+        lines.append(f"monitored by {LABELS[kind]} {names.of(kind, want[kind])}")
+    tags = ", ".join(f"{t['tag']}={t['value']}" for t in want["tags"])
+    if tags:
+        lines.append(f"tags: {tags}")
+    if want["status"] != "enabled":
+        lines.append(f"status: {want['status']}")
+    return lines

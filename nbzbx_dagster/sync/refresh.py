@@ -219,7 +219,13 @@ def refresh_server(
             check_server(conn, server, zabbix_client.url)  # never another server's cache
     checks = (
         check_hosts(
-            zabbix_client, configs, host_configs.desired, known, settings.compare_mode, timings
+            zabbix_client,
+            configs,
+            host_configs.desired,
+            known,
+            settings.compare_mode,
+            timings,
+            settings.tag_prefix,
         )
         if zabbix_client is not None
         else []

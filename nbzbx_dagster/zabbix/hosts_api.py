@@ -176,7 +176,7 @@ def _interface(row: Mapping[str, Any]) -> Interface:
 # -- writes ----------------------------------------------------------------------------------
 
 
-def _write_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+def write_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
     """Translate the normalised vocabulary in ``spec`` to this version's host fields.
 
     Only keys present in ``spec`` are sent, so the same function serves create and update.
@@ -197,7 +197,7 @@ def _write_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, An
         # Template links carry only the id: 7.0 rejects extra keys.
         params["templates"] = [{"templateid": str(_id(t, "templateid"))} for t in spec["templates"]]
     if "interfaces" in spec:
-        params["interfaces"] = [_interface_params(client, i) for i in spec["interfaces"]]
+        params["interfaces"] = [interface_params(client, i) for i in spec["interfaces"]]
     if "tags" in spec:
         params["tags"] = [{"tag": t["tag"], "value": t.get("value", "")} for t in spec["tags"]]
     if "monitored_by" in spec:
@@ -209,7 +209,7 @@ def _id(value: Any, key: str) -> str:
     return value[key] if isinstance(value, Mapping) else value
 
 
-def _interface_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+def interface_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
     kind = spec.get("type", "agent")
     if kind not in INTERFACE_CODES:
         raise ZabbixError(client.url, f"unknown interface type {kind!r}")
@@ -226,10 +226,27 @@ def _interface_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str
     if spec.get("interfaceid"):
         params["interfaceid"] = str(spec["interfaceid"])
     if kind == "snmp":
-        params["details"] = dict(
+        params["details"] = snmp_detail_codes(
             spec.get("details") or {"version": "2", "community": "{$SNMP_COMMUNITY}"}
         )
     return params
+
+
+SNMP_CODES = {
+    "securitylevel": {"noAuthNoPriv": 0, "authNoPriv": 1, "authPriv": 2},
+    "authprotocol": {"MD5": 0, "SHA1": 1, "SHA224": 2, "SHA256": 3, "SHA384": 4, "SHA512": 5},
+    "privprotocol": {"DES": 0, "AES128": 1, "AES192": 2, "AES256": 3, "AES192C": 4, "AES256C": 5},
+}
+
+
+def snmp_detail_codes(details: Mapping[str, Any]) -> dict[str, str]:
+    """SNMP interface details with the SNMPv3 names (``authPriv``, ``SHA256``) as Zabbix's
+    codes; codes and other keys pass as they are."""
+    out = {}
+    for key, value in details.items():
+        codes = SNMP_CODES.get(key, {})
+        out[key] = str(codes.get(value, value))
+    return out
 
 
 def _proxy_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
@@ -258,7 +275,7 @@ def _proxy_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, An
     return {"proxy_hostid": str(proxyid) if monitored_by == "proxy" else "0"}
 
 
-def _create_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+def create_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
     if not spec.get("groups"):
         raise ZabbixError(client.url, f"host {spec.get('host')!r} needs at least one host group")
     clean = {k: v for k, v in spec.items() if k != "hostid"}
@@ -266,7 +283,7 @@ def _create_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, A
         clean["interfaces"] = [
             {k: v for k, v in i.items() if k != "interfaceid"} for i in clean["interfaces"]
         ]
-    return _write_params(client, clean)
+    return write_params(client, clean)
 
 
 def create_host(client: ZabbixClient, spec: Mapping[str, Any]) -> str:
@@ -281,7 +298,7 @@ def create_hosts(
     so keep batches of templated hosts at 100 or less."""
     ids: list[str] = []
     for start in range(0, len(specs), batch):
-        params = [_create_params(client, spec) for spec in specs[start : start + batch]]
+        params = [create_params(client, spec) for spec in specs[start : start + batch]]
         result = client.call("host.create", params if len(params) > 1 else params[0])
         ids.extend(created_ids(client, "host.create", result, "hostids", len(params)))
     return ids
@@ -289,7 +306,7 @@ def create_hosts(
 
 def update_host(client: ZabbixClient, hostid: str, changes: Mapping[str, Any]) -> None:
     """Change the given normalised fields of one host (``templates`` replaces the links)."""
-    params = _write_params(client, changes)
+    params = write_params(client, changes)
     params["hostid"] = str(hostid)
     result = client.call("host.update", params)
     if created_ids(client, "host.update", result, "hostids", 1) != [str(hostid)]:

@@ -121,7 +121,7 @@ def test_relaxed_mode_tolerates_extra_zabbix_tags(
     assert refresh(imported, cutoff=0).success
     rows = statuses()
     assert rows["rtr-lab-a-01"]["status"] == "in_sync"
-    assert rows["rtr-lab-a-01"]["diff"]["extra"] == {"tags": [["owner", "noc"]]}
+    assert rows["rtr-lab-a-01"]["diff"]["extra"] == {"tags": [["netbox.role", "Legacy"]]}
     assert rows["srv-lab-a-02"]["status"] == "out_of_sync"  # missing template: drift in any mode
 
 

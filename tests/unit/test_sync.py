@@ -223,16 +223,27 @@ def test_interface_drift_and_a_missing_interface():
     assert compare_hosts(want, have, "strict")["differences"]["interface"]["zabbix"] is None
 
 
-def test_extra_zabbix_tags_are_drift_in_strict_mode_and_only_reported_in_relaxed_mode():
+def test_extra_tags_of_the_project_are_drift_in_strict_mode_and_only_reported_in_relaxed_mode():
     want = desired_host(config(), settings(), INDEX)
     have = actual_from(want)
-    have["tags"] = [*want["tags"], {"tag": "owner", "value": "noc"}]
+    have["tags"] = [*want["tags"], {"tag": "netbox.role", "value": "Legacy"}]
     assert "tags" in compare_hosts(want, have, "strict")["differences"]
     relaxed = compare_hosts(want, have, "relaxed")
     assert relaxed["differences"] == {}
-    assert relaxed["extra"] == {"tags": [("owner", "noc")]}
+    assert relaxed["extra"] == {"tags": [("netbox.role", "Legacy")]}
     have["tags"] = want["tags"][1:]  # a missing tag is drift in both modes
     assert "tags" in compare_hosts(want, have, "relaxed")["differences"]
+
+
+def test_other_tags_and_the_marker_are_never_drift():
+    want = desired_host(config(), settings(), INDEX)
+    have = actual_from(want)
+    marker = {"tag": "netbox.host_config", "value": "device-1"}
+    have["tags"] = [*want["tags"], {"tag": "owner", "value": "noc"}, marker]
+    for mode in ("strict", "relaxed"):
+        result = compare_hosts(want, have, mode)
+        assert result["differences"] == {}
+        assert result["extra"] == {"tags": [("owner", "noc")]}
 
 
 def test_write_only_fields_are_never_compared():

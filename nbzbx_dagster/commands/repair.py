@@ -1,0 +1,117 @@
+"""``nbzbx plan`` and ``nbzbx apply``: review the repair plan, then apply it.
+
+``plan`` materializes ``zabbix_host_plan`` on the Dagster instance (so the UI shows the same
+plan) and prints it in names; ``apply`` runs ``reconcile_zabbix_hosts`` once, which makes the
+plan again and applies only what is as reviewed, and prints each host's outcome.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+import click
+
+from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
+from nbzbx_dagster.plan_actions import APPLICABLE
+
+
+def _public(row: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "server": row["server"],
+        "key": row["partition_key"],
+        "name": row["name"],
+        "action": row["action"],
+        "changes": row["changes"],
+        "reason": row["reason"],
+        "zabbix_hostid": row["zabbix_hostid"],
+        "planned_at": row["planned_at"].isoformat(timespec="seconds"),
+    }
+
+
+def _print_plan(rows: list[dict[str, Any]]) -> None:
+    from nbzbx_dagster.sync.plan import counts
+
+    if not rows:
+        click.echo("nothing to do: every host config is in sync")
+        return
+    for r in rows:
+        click.echo(f"{r['action']:<8} {r['name']} ({r['key']}, server {r['server']})")
+        for line in [r["reason"]] if r["action"] == "blocked" else r["changes"]:
+            click.echo(f"         {line}")
+    total = ", ".join(f"{n} {a}" for a, n in counts(rows).items() if n)
+    click.echo(f"{len(rows)} actions: {total}")
+
+
+@click.command("plan")
+@click.option("--server", help="Plan for this Zabbix server only (the others keep theirs).")
+@click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
+def plan_command(server: str | None, as_json: bool) -> None:
+    """Make the repair plan and show it: per host config not in sync, what would change."""
+    import dagster as dg
+
+    from nbzbx_dagster.assets.host_plan import zabbix_host_plan
+    from nbzbx_dagster.resources import build_resources
+    from nbzbx_dagster.run_in_process import failure_cause
+    from nbzbx_dagster.store.host_plan import read_plan
+
+    config = {"servers": [server]} if server else {}
+    result = dg.materialize(
+        [zabbix_host_plan],
+        instance=dagster_instance(),
+        resources=build_resources(),
+        run_config={
+            "ops": {"zabbix_host_plan": {"config": config}},
+            "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
+        },
+        raise_on_error=False,
+    )
+    if not result.success:
+        fail(failure_cause(result) or "the plan failed (see the run's log)")
+    with open_store().connect() as conn:
+        rows = [_public(r) for r in read_plan(conn, server)]
+    emit(rows, as_json, _print_plan)
+
+
+@click.command("apply")
+@click.option("--only", multiple=True, metavar="KEY", help="Only this host config (key or name).")
+@click.option(
+    "--actions",
+    help=f"Only these actions, comma-separated ({','.join(APPLICABLE)}); default: all.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
+def apply_command(only: tuple[str, ...], actions: str | None, as_json: bool) -> None:
+    """Apply the reviewed plan to Zabbix (made again first; changed actions wait)."""
+    from nbzbx_dagster.run_in_process import run_job
+
+    chosen = [a.strip() for a in (actions or "").split(",") if a.strip()]
+    wrong = sorted(set(chosen) - set(APPLICABLE))
+    if wrong:
+        fail(f"unknown actions {', '.join(wrong)}: choose from {', '.join(APPLICABLE)}")
+    config = {"only": list(only), "actions": chosen}
+    outcome = run_job(
+        "reconcile_zabbix_hosts",
+        {"ops": {"reconcile_hosts": {"config": config}}},
+        instance=dagster_instance(),
+    )
+
+    def human(data: dict[str, Any]) -> None:
+        summary = data["summary"]
+        parts = list((summary.get("servers") or {"": summary}).values())
+        for part in parts:
+            for r in part.get("results", []):
+                tail = f": {r['error']}" if r["error"] else ""
+                click.echo(f"{r['result']:<9} {r['name']} ({r['key']}){tail}")
+            if part.get("changed_since_plan"):
+                click.echo(
+                    f"{part['changed_since_plan']} actions changed since the plan was made and "
+                    "were not applied: review them (nbzbx plan) and apply again"
+                )
+        counted = ("planned", "applied", "failed")
+        click.echo(", ".join(f"{k} {summary.get(k, 0)}" for k in counted))
+        if data["error"]:
+            click.echo(f"error: {data['error']}", err=True)
+
+    emit(outcome.as_dict(), as_json, human)
+    if not outcome.success:
+        sys.exit(1)

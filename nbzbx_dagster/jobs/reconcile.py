@@ -1,0 +1,180 @@
+"""The ``reconcile_zabbix_hosts`` system job: apply the repair plan, or part of it.
+
+A run makes the plan again first and, when launched by a person (launchpad, ``nbzbx apply``),
+applies only the actions that are as the stored plan had them, the plan that person reviewed:
+an action that changed since is reported (``changed_since_plan``) and waits for the next run.
+A run launched by the sensor (``reconcile_interval``) applies the plan it makes, for the actions
+of ``reconcile_auto_actions`` only. Each server's part is one transaction with its own event-log
+row; a host Zabbix refuses fails alone, what succeeded is committed, then the run fails.
+"""
+
+from collections.abc import Sequence
+
+import dagster as dg
+from pydantic import Field
+
+from nbzbx_dagster.host_plan_events import PLAN_ASSET, plan_metadata
+from nbzbx_dagster.host_sync_events import record_statuses
+from nbzbx_dagster.jobs.host_config_sync import NetBoxRead
+from nbzbx_dagster.maintenance.journal import Journal
+from nbzbx_dagster.netbox.writeback import missing_fields, write_back
+from nbzbx_dagster.plan_actions import APPLICABLE, REMOVALS
+from nbzbx_dagster.resources.netbox import NetBoxResource
+from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.run_scope import (
+    SYSTEM_JOB_TAG,
+    RunScope,
+    for_each_server,
+    raise_server_failures,
+    set_summary,
+)
+from nbzbx_dagster.scheduling import SENSOR_NAME, register_system_job
+from nbzbx_dagster.store.host_plan import read_plan
+from nbzbx_dagster.sync.apply import HostResult
+from nbzbx_dagster.sync.check import HostCheck
+from nbzbx_dagster.sync.refresh import HostConfigs, load_host_configs
+from nbzbx_dagster.sync.repair import (
+    Reconciled,
+    Selection,
+    failure,
+    reconcile_server,
+    save_reconciled,
+)
+
+JOB = "reconcile_zabbix_hosts"
+SENSOR_TAG = "dagster/sensor_name"
+COUNTED = (
+    "planned",
+    "applied",
+    "failed",
+    "created",
+    "updated",
+    "adopted",
+    "disabled",
+    "deleted",
+    "blocked",
+    "changed_since_plan",
+    "zabbix_writes",
+)
+
+
+class ReconcileConfig(dg.Config):
+    only: list[str] = Field(
+        default_factory=list,
+        description="Apply the plan's actions of these host configs only (keys such as "
+        "device-12, or names); empty: all.",
+    )
+    actions: list[str] = Field(
+        default_factory=list,
+        description="Apply these actions only (create, update, adopt, disable, delete); empty: "
+        "all of them, or reconcile_auto_actions in a run the sensor launched.",
+    )
+
+
+@dg.op(tags={"kind": "zabbix"})
+def reconcile_hosts(
+    context: dg.OpExecutionContext,
+    config: ReconcileConfig,
+    netbox: NetBoxResource,
+    zabbix: ZabbixResource,
+    state_store: StateStoreResource,
+    settings: SettingsResource,
+) -> None:
+    """Plan again, apply the selected actions in batches, check the touched hosts again, store
+    their statuses and the remaining plan, write their host ids back to NetBox."""
+    effective = settings.effective()
+    wrong = sorted(set(config.actions) - set(APPLICABLE))
+    if wrong:
+        raise dg.Failure(f"unknown actions {', '.join(wrong)}: choose from {', '.join(APPLICABLE)}")
+    by_sensor = context.run.tags.get(SENSOR_TAG) == SENSOR_NAME
+    actions = config.actions or (effective.reconcile_auto_actions if by_sensor else APPLICABLE)
+    selection = Selection(actions, config.only, reviewed=not by_sensor)
+    store = state_store.open()
+    read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective))
+    journal = Journal(netbox.client) if effective.journal_enabled else None
+    reconciled: dict[str, Reconciled] = {}  # also a part whose run fails after committing
+
+    def one(server: str, scope: RunScope) -> Reconciled:
+        result = reconcile_server(
+            server, read(), zabbix.factory(server, effective), store, effective, selection
+        )
+        reconciled[server] = result
+        save_reconciled(scope.conn, result)
+        if journal is not None:
+            _journal(journal, result.results, server)
+            journal.keep(scope.conn)
+        scope.summary = result.summary
+        scope.failure = failure(result.results, result.refused)
+        return result
+
+    servers = effective.server_names
+    outcomes = for_each_server(context, store, effective, JOB, servers, one)
+    done = list(reconciled.values())
+    summary = {k: sum(r.summary[k] for r in done) for k in COUNTED}
+    if len(servers) > 1:
+        set_summary(context, {**summary, "servers": {r.server: r.summary for r in done}})
+    checks = [c for r in done if r.recheck for c in r.recheck.checks]
+    if read.result is not None:
+        if checks:
+            record_statuses(context, checks, read.result.servers)
+        with store.connect() as conn:
+            remaining = read_plan(conn)
+        context.log_event(
+            dg.AssetMaterialization(PLAN_ASSET, metadata=plan_metadata(remaining, servers))
+        )
+        if effective.netbox_writeback and checks:
+            _write_back(context, netbox, read.result, checks)
+    for result in done:
+        for r in result.results:
+            line = f"{r.action} {r.name} ({r.key}, server {result.server}): {r.result}"
+            (context.log.error if r.error else context.log.info)(
+                line + (f": {r.error}" if r.error else "")
+            )
+        if result.changed_since_plan:
+            context.log.warning(
+                f"server {result.server}: {len(result.changed_since_plan)} actions changed since "
+                "the plan was reviewed and were not applied: review them (zabbix_host_plan, "
+                "nbzbx plan) and apply again"
+            )
+    context.add_output_metadata(summary)
+    raise_server_failures(outcomes)
+
+
+def _journal(journal: Journal, results: Sequence[HostResult], server: str) -> None:
+    """One entry per host config the run changed in Zabbix (removed ones are gone from NetBox)."""
+    for r in results:
+        if r.result != "failed" and r.action not in REMOVALS:
+            journal.write(
+                [r.key], f"nbzbx: Zabbix host {r.result} on server {server} (host id {r.hostid})"
+            )
+
+
+def _write_back(
+    context: dg.OpExecutionContext,
+    netbox: NetBoxResource,
+    host_configs: HostConfigs,
+    checks: Sequence[HostCheck],
+) -> None:
+    client = netbox.client()
+    if missing_fields(client):
+        context.log.warning("NetBox lacks the zabbix_* custom fields: nothing written back")
+        return
+    outcome = {c.config.key: (c.zabbix_hostid, c.status) for c in checks}
+    written = write_back(client, host_configs.configs, outcome)
+    context.log.info(f"written back to NetBox (changed values only): {written}")
+
+
+@dg.job(
+    name=JOB,
+    description="Apply the repair plan (zabbix_host_plan) to Zabbix: create, update, adopt, "
+    "disable or delete the hosts it names, in batches; made again first, never applied stale.",
+    tags={SYSTEM_JOB_TAG: JOB},
+)
+def reconcile_zabbix_hosts() -> None:
+    reconcile_hosts()
+
+
+register_system_job("reconcile_interval", after=("host_config_sync_refresh",))(
+    reconcile_zabbix_hosts
+)

@@ -1,0 +1,152 @@
+"""Batched host writes for the repair, each object's outcome reported on its own.
+
+Zabbix runs an array call (``host.create`` with 100 hosts) as one transaction: one bad host
+fails the whole call. :func:`each_outcome` sends the whole batch first and, only when Zabbix
+refuses it, splits it in halves until the refused objects stand alone: a batch with one bad
+host costs about 2·log2(batch) extra calls, not one call per host. Only API refusals are split;
+a server that is down fails every object with the same cause, at once.
+
+Nothing here uses the ``*.massupdate`` methods or ``hostinterface.replacehostinterfaces``,
+which Zabbix 8.0 removed: a main interface is updated in place (``hostinterface.update``), so
+the items bound to it keep working.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
+
+from nbzbx_dagster.zabbix.catalog import created_ids, require_keys
+from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.errors import ZabbixError
+from nbzbx_dagster.zabbix.hosts_api import create_params, interface_params, write_params
+
+T = TypeVar("T")
+Outcome = tuple[str | None, ZabbixError | None]
+"""Per object: the id Zabbix answered with, or the error that refused it."""
+
+
+def each_outcome(
+    objects: Sequence[T], send: Callable[[Sequence[T]], list[str]], batch: int
+) -> list[Outcome]:
+    """``send`` the objects ``batch`` at a time; a refused batch is split until every refused
+    object has its own error. Results are in the order of ``objects``."""
+    out: list[Outcome] = []
+    for start in range(0, len(objects), batch):
+        out.extend(_split(list(objects[start : start + batch]), send))
+    return out
+
+
+def _split(objects: list[T], send: Callable[[Sequence[T]], list[str]]) -> list[Outcome]:
+    try:
+        return [(i, None) for i in send(objects)]
+    except ZabbixError as error:
+        if error.kind != "api":
+            return [(None, error)] * len(objects)
+        if len(objects) == 1:
+            return [(None, error)]
+    half = len(objects) // 2
+    return _split(objects[:half], send) + _split(objects[half:], send)
+
+
+def create_each(
+    client: ZabbixClient, specs: Sequence[Mapping[str, Any]], batch: int = 100
+) -> list[Outcome]:
+    """``host.create`` in arrays of ``batch`` (Zabbix's memory grows with hosts x template
+    items: keep templated batches at 100 or so)."""
+
+    def send(part: Sequence[Mapping[str, Any]]) -> list[str]:
+        params = [create_params(client, spec) for spec in part]
+        result = client.call("host.create", params)
+        return created_ids(client, "host.create", result, "hostids", len(params))
+
+    return each_outcome(specs, send, batch)
+
+
+def update_each(
+    client: ZabbixClient, changes: Sequence[Mapping[str, Any]], batch: int = 100
+) -> list[Outcome]:
+    """``host.update`` in arrays: each change has ``hostid``, the normalised fields to set and
+    optionally ``templates_clear`` (template ids to unlink and clear). ``templates`` replaces
+    the linked templates; ``tags`` replaces the tags (so the caller passes the ones to keep);
+    macros and TLS settings are never sent."""
+
+    def send(part: Sequence[Mapping[str, Any]]) -> list[str]:
+        params = []
+        for change in part:
+            one = write_params(client, {k: v for k, v in change.items() if k != "interfaces"})
+            one["hostid"] = str(change["hostid"])
+            if change.get("templates_clear"):
+                one["templates_clear"] = [{"templateid": str(t)} for t in change["templates_clear"]]
+            params.append(one)
+        result = client.call("host.update", params)
+        return created_ids(client, "host.update", result, "hostids", len(params))
+
+    return each_outcome(changes, send, batch)
+
+
+def update_interfaces(
+    client: ZabbixClient, interfaces: Sequence[Mapping[str, Any]], batch: int = 500
+) -> list[Outcome]:
+    """``hostinterface.update`` in arrays, each interface by its ``interfaceid``, in place."""
+
+    def send(part: Sequence[Mapping[str, Any]]) -> list[str]:
+        params = [interface_params(client, i) for i in part]
+        result = client.call("hostinterface.update", params)
+        return created_ids(client, "hostinterface.update", result, "interfaceids", len(params))
+
+    return each_outcome(interfaces, send, batch)
+
+
+def create_interfaces(
+    client: ZabbixClient, interfaces: Sequence[Mapping[str, Any]], batch: int = 500
+) -> list[Outcome]:
+    """``hostinterface.create`` in arrays, each interface with its ``hostid``."""
+
+    def send(part: Sequence[Mapping[str, Any]]) -> list[str]:
+        params = [
+            {**interface_params(client, i), "hostid": str(i["hostid"])}
+            for i in part
+            if not i.get("interfaceid")
+        ]
+        result = client.call("hostinterface.create", params)
+        return created_ids(client, "hostinterface.create", result, "interfaceids", len(params))
+
+    return each_outcome(interfaces, send, batch)
+
+
+def delete_each(client: ZabbixClient, hostids: Sequence[str], batch: int = 500) -> list[Outcome]:
+    """``host.delete`` in arrays of ids."""
+
+    def send(part: Sequence[str]) -> list[str]:
+        result = client.call("host.delete", list(part))
+        return created_ids(client, "host.delete", result, "hostids", len(part))
+
+    return each_outcome(hostids, send, batch)
+
+
+def marked_hosts(client: ZabbixClient, tag: str) -> list[dict[str, str]]:
+    """``{hostid, host, name, status, marker}`` of every host carrying the ``tag`` (any value):
+    the hosts the project manages. One light ``host.get``; the tag's value names the host
+    config."""
+    rows = client.call(
+        "host.get",
+        {
+            "output": ["hostid", "host", "name", "status"],
+            "selectTags": ["tag", "value"],
+            "tags": [{"tag": tag, "operator": 4}],  # 4: the tag exists
+        },
+    )
+    out = []
+    for row in require_keys(client, "host.get", rows, ["hostid", "host", "tags"]):
+        values = [t["value"] for t in row["tags"] if t["tag"] == tag]
+        out.append(
+            {
+                "hostid": str(row["hostid"]),
+                "host": row["host"],
+                "name": row.get("name", row["host"]),
+                "status": "enabled" if str(row.get("status", "0")) == "0" else "disabled",
+                "marker": values[0] if values else "",
+            }
+        )
+    return out
