@@ -22,6 +22,7 @@ GROUP = "zabbix_settings"
 IMPORT_JOB = "import_zabbix_settings"
 CHOICES_ASSET = "netbox_zabbix_choices"
 PREVIEW_ROWS = 20
+NAMES_SHOWN = 100  # templates named in the dependencies entry; the rest are counted
 
 
 def import_in_scope(
@@ -61,7 +62,7 @@ def output_metadata(kind: CacheKind, frame: pd.DataFrame, plan: CachePlan) -> di
     schema = dg.TableSchema(columns=[dg.TableColumn(c, str(frame[c].dtype)) for c in frame.columns])
     preview = frame.head(PREVIEW_ROWS).astype(str)
     counts = plan.summary()
-    return {
+    metadata: dict[str, Any] = {
         "dagster/column_schema": schema,
         "dagster/row_count": len(frame),
         "preview": dg.MetadataValue.table(
@@ -71,6 +72,24 @@ def output_metadata(kind: CacheKind, frame: pd.DataFrame, plan: CachePlan) -> di
         "added_names": dg.MetadataValue.json(counts["added_names"]),
         "deleted_names": dg.MetadataValue.json(counts["deleted_names"]),
     }
+    if kind.key == "templates":
+        metadata["dependencies"] = dg.MetadataValue.json(dependencies(frame))
+    return metadata
+
+
+def dependencies(templates: pd.DataFrame) -> list[str]:
+    """The templates whose triggers depend on other templates, in visible names:
+    ``"A → B, C"``, sorted, at most ``NAMES_SHOWN`` and a count of the rest."""
+    if templates.empty:
+        return []
+    names = dict(zip(templates["templateid"], templates["name"], strict=True))
+    lines = sorted(
+        f"{name} → {', '.join(sorted(names.get(d, d) for d in needed))}"
+        for name, needed in zip(templates["name"], templates["dependencies"], strict=True)
+        if needed
+    )
+    more = len(lines) - NAMES_SHOWN
+    return lines[:NAMES_SHOWN] + ([f"… and {more} more"] if more > 0 else [])
 
 
 def choices_metadata(report: dict[str, Any]) -> dict[str, Any]:

@@ -35,7 +35,8 @@ DESCRIPTIONS = {
     "proxies": "Zabbix proxies, normalised across versions: name, active or passive, address "
     "and port, allowed addresses, description, proxy group.",
     "templates": "Zabbix templates: technical and visible name, parent templates, template "
-    "groups, and the interface type (agent, SNMP or any) from their items.",
+    "groups, the interface type (agent, SNMP or any) from their items, the templates their "
+    "triggers depend on, and their item keys that other templates have too.",
 }
 # lineage inside the import: a template lives in template groups, a proxy in a proxy group
 INTERNAL_DEPS = {"templates": {"template_groups"}, "proxies": {"proxy_groups"}}

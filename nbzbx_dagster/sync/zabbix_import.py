@@ -41,14 +41,21 @@ class ServerImport:
 
 
 def _templates(client: ZabbixClient) -> list[dict[str, Any]]:
+    """Templates with what linking them needs: interface type, trigger dependencies, shared
+    item keys; a constant number of calls, whatever the number of templates."""
     templates = zapi.templates(client)
     types = zapi.template_interface_types(client, templates)
+    dependencies = zapi.template_dependencies(client)
+    shared_keys = zapi.template_shared_item_keys(client)
     for template in templates:
-        template["interface_type"] = types.get(template["templateid"], "any")
+        templateid = template["templateid"]
+        template["interface_type"] = types.get(templateid, "any")
+        template["dependencies"] = dependencies.get(templateid, [])
+        template["shared_item_keys"] = shared_keys.get(templateid, [])
     return templates
 
 
-# in the order Zabbix is asked: templates (and their items) first, as before subsetting
+# in the order Zabbix is asked: templates (and their items, triggers) first, as before subsetting
 READERS = {
     "templates": _templates,
     "template_groups": zapi.template_groups,
@@ -61,7 +68,8 @@ READERS = {
 def fetch_zabbix_settings(
     client: ZabbixClient, kinds: Sequence[str] = tuple(KINDS)
 ) -> dict[str, list[dict[str, Any]]]:
-    """Each of ``kinds`` read once; template interface types from one batched item query."""
+    """Each of ``kinds`` read once; what templates need from batched item and trigger
+    queries, never one per template."""
     return {key: read(client) for key, read in READERS.items() if key in kinds}
 
 

@@ -22,8 +22,10 @@ from nbzbx_dagster.zabbix.catalog import (
     host_groups,
     proxies,
     proxy_groups,
+    template_dependencies,
     template_groups,
     template_interface_types,
+    template_shared_item_keys,
     templates,
 )
 from nbzbx_dagster.zabbix.client import ZabbixClient
@@ -80,8 +82,10 @@ __all__ = [
     "maintenances",
     "proxies",
     "proxy_groups",
+    "template_dependencies",
     "template_groups",
     "template_interface_types",
+    "template_shared_item_keys",
     "templates",
     "update_host",
 ]

@@ -180,6 +180,68 @@ def template_interface_types(
     return result
 
 
+def template_dependencies(client: ZabbixClient) -> dict[str, list[str]]:
+    """Per template, the other templates its triggers depend on; templates without any are left
+    out. Two ``trigger.get`` whatever the number of templates (one when no template trigger has a
+    dependency): the template triggers that have dependencies, then the hosts of the triggers
+    they depend on.
+
+    Inherited trigger copies count, as Zabbix checks them: a template that nests both ends of a
+    dependency owns both copies and needs nothing else. Dependencies on triggers of no template
+    are dropped.
+    """
+    rows = client.call(
+        "trigger.get",
+        {
+            "output": ["triggerid"],
+            "templated": True,
+            "dependent": True,
+            "selectHosts": ["hostid"],
+            "selectDependencies": ["triggerid"],
+        },
+    )
+    rows = require_keys(client, "trigger.get", rows, ["triggerid", "hosts", "dependencies"])
+    wanted = sorted({str(d["triggerid"]) for row in rows for d in row["dependencies"]})
+    if not wanted:
+        return {}
+    targets = client.call(
+        "trigger.get", {"output": ["triggerid"], "triggerids": wanted, "selectHosts": ["hostid"]}
+    )
+    targets = require_keys(client, "trigger.get", targets, ["triggerid", "hosts"])
+    owners = {str(t["triggerid"]): {str(h["hostid"]) for h in t["hosts"]} for t in targets}
+    needs: dict[str, set[str]] = {}
+    for row in rows:
+        needed = set().union(*(owners.get(str(d["triggerid"]), set()) for d in row["dependencies"]))
+        for host in row["hosts"]:
+            templateid = str(host["hostid"])
+            needs.setdefault(templateid, set()).update(needed - {templateid})
+    return {t: sorted(n, key=_id_order) for t, n in needs.items() if n}
+
+
+def template_shared_item_keys(client: ZabbixClient) -> dict[str, list[str]]:
+    """Per template, its own item keys (not inherited) that another template has too; templates
+    without any are left out. Zabbix refuses a host two templates bring the same item key to, and
+    a key only one template has never can: keeping only the shared ones keeps the cache small.
+    One ``item.get``."""
+    rows = client.call(
+        "item.get", {"output": ["hostid", "key_"], "templated": True, "inherited": False}
+    )
+    rows = require_keys(client, "item.get", rows, ["hostid", "key_"])
+    owners: dict[str, set[str]] = {}
+    for row in rows:
+        owners.setdefault(row["key_"], set()).add(str(row["hostid"]))
+    shared: dict[str, list[str]] = {}
+    for key, templateids in owners.items():
+        if len(templateids) > 1:
+            for templateid in templateids:
+                shared.setdefault(templateid, []).append(key)
+    return {t: sorted(keys) for t, keys in shared.items()}
+
+
+def _id_order(value: str) -> tuple[int, str]:
+    return (int(value), "") if value.isdigit() else (0, value)
+
+
 def template_groups(client: ZabbixClient) -> list[Group]:
     """Template groups (6.2+). On 6.0 they do not exist: ``[]`` without asking the API."""
     if not client.zabbix_version.has_template_groups:

@@ -1,10 +1,14 @@
-"""How an import's rows change the cache of one type, and the ``max_deletions`` guard."""
+"""How an import's rows change the cache of one type, the ``max_deletions`` guard, and the
+templates' dependencies in the metadata."""
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 
+from nbzbx_dagster.store.cache import KINDS
 from nbzbx_dagster.store.cache_plan import CachePlan, TooManyDeletions, plan_cache
+from nbzbx_dagster.zabbix_settings_events import NAMES_SHOWN, output_metadata
 
 
 def group(groupid: str, name: str) -> dict[str, str]:
@@ -100,3 +104,26 @@ def test_max_deletions_zero_allows_imports_without_deletions_only() -> None:
     assert len(plan.added) == 1 and plan.deleted == []
     with pytest.raises(TooManyDeletions, match="1 cached objects are gone"):
         plan_cache("host_groups", CACHED, list(CACHED.values())[:2], max_deletions=0)
+
+
+def test_template_metadata_names_the_dependencies_capped() -> None:
+    rows = [
+        {"templateid": "1", "name": "Template A", "dependencies": ["3", "2"]},
+        {"templateid": "2", "name": "Template B", "dependencies": []},
+        {"templateid": "3", "name": "Template C", "dependencies": ["99"]},
+    ]
+    frame = pd.DataFrame(rows)
+    plan = plan_cache("templates", {}, [], max_deletions=0)
+    metadata = output_metadata(KINDS["templates"], frame, plan)
+    assert metadata["dependencies"].value == [
+        "Template A → Template B, Template C",
+        "Template C → 99",
+    ]
+    assert "dependencies" not in output_metadata(KINDS["host_groups"], frame, plan)
+    many = pd.DataFrame(
+        [{"templateid": str(i), "name": f"T{i:04d}", "dependencies": ["0"]} for i in range(1, 150)]
+        + [{"templateid": "0", "name": "Base", "dependencies": []}]
+    )
+    shown = output_metadata(KINDS["templates"], many, plan)["dependencies"].value
+    assert len(shown) == NAMES_SHOWN + 1 and shown[0] == "T0001 → Base"
+    assert shown[-1] == f"… and {149 - NAMES_SHOWN} more"

@@ -423,6 +423,64 @@ def test_interface_types_by_id_read_the_inheritance_once() -> None:
     assert fake.requests_for("item.get")[0]["params"]["hostids"] == ["1", "2"]
 
 
+def test_template_dependencies_in_two_trigger_gets() -> None:
+    """Template 1's trigger depends on template 2's and its own; template 3 (nesting 1 and 2)
+    has both copies, so it needs nothing; a trigger of no template is dropped."""
+    dependent = [
+        {"triggerid": "101", "hosts": [{"hostid": "1"}], "dependencies": [{"triggerid": "201"}]},
+        {"triggerid": "102", "hosts": [{"hostid": "1"}], "dependencies": [{"triggerid": "103"}]},
+        {"triggerid": "301", "hosts": [{"hostid": "3"}], "dependencies": [{"triggerid": "302"}]},
+        {"triggerid": "401", "hosts": [{"hostid": "4"}], "dependencies": [{"triggerid": "999"}]},
+    ]
+    hosts = {"201": "2", "103": "1", "302": "3"}
+
+    def trigger_get(params: dict[str, Any]) -> list[dict[str, Any]]:
+        if "triggerids" not in params:
+            return dependent
+        wanted = [t for t in params["triggerids"] if t in hosts]
+        return [{"triggerid": t, "hosts": [{"hostid": hosts[t]}]} for t in wanted]
+
+    fake = FakeZabbix("7.0.22", trigger__get=trigger_get)
+    client = connect(fake)
+    assert zapi.template_dependencies(client) == {"1": ["2"]}
+    first, second = (r["params"] for r in fake.requests_for("trigger.get"))
+    assert first["templated"] is True and first["dependent"] is True
+    assert first["selectDependencies"] == ["triggerid"]
+    assert second["triggerids"] == ["103", "201", "302", "999"]
+
+
+def test_template_dependencies_without_any_ask_once() -> None:
+    fake = FakeZabbix("6.0.14", trigger__get=[])
+    client = connect(fake)
+    assert zapi.template_dependencies(client) == {}
+    assert client.calls["trigger.get"] == 1
+
+
+def test_template_dependencies_refuse_an_answer_without_dependencies() -> None:
+    fake = FakeZabbix("6.0.14", trigger__get=[{"triggerid": "1", "hosts": []}])
+    with pytest.raises(ZabbixError, match="no dependencies"):
+        zapi.template_dependencies(connect(fake))
+
+
+def test_shared_item_keys_only_keys_of_several_templates() -> None:
+    items = [
+        {"itemid": "1", "hostid": "1", "key_": "agent.ping"},
+        {"itemid": "2", "hostid": "1", "key_": "only.one"},
+        {"itemid": "3", "hostid": "2", "key_": "agent.ping"},
+        {"itemid": "4", "hostid": "2", "key_": "b.key"},
+        {"itemid": "5", "hostid": "3", "key_": "b.key"},
+    ]
+    fake = FakeZabbix("7.0.22", item__get=items)
+    client = connect(fake)
+    assert zapi.template_shared_item_keys(client) == {
+        "1": ["agent.ping"],
+        "2": ["agent.ping", "b.key"],
+        "3": ["b.key"],
+    }
+    (request,) = fake.requests_for("item.get")
+    assert request["params"]["inherited"] is False and request["params"]["templated"] is True
+
+
 # -- proxies ---------------------------------------------------------------------------------
 
 

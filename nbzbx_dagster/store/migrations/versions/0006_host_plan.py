@@ -1,7 +1,7 @@
 """The repair plan: one action per host config that is not in sync, per Zabbix server.
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-12-03
 
 Self-contained on purpose (no import of `store.tables`), like 0001.
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0006"
-down_revision = "0004"
+down_revision = "0005"
 branch_labels = None
 depends_on = None
 
