@@ -137,6 +137,25 @@ def _assign_primary(nb: Any, obj: Any, cidr: str | None, iface_type: str, iface_
     obj.save()
 
 
+def reset_zabbix_hosts(version: str) -> int:
+    """Give the lab Zabbix of ``version`` (7.0 for a contract endpoint) the demo's hosts again,
+    and only them, leaving NetBox and the rest of Zabbix as they are: seconds, where a new seed
+    takes a minute. For tests that change hosts."""
+    netbox = NetBoxClient.connect(services.netbox_url(), services.netbox_token())
+    settings = load_settings(env={"NBZBX_CONFIG": str(services.LAB_SETTINGS)})
+    configs = read_host_configs(netbox, settings.device_filters, settings.vm_filters, True)
+    real = services.zabbix_server(version)
+    client = ZabbixClient.connect(
+        services.zabbix_url(real), user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD
+    )
+    try:
+        hosts = client.call("host.get", {"output": ["hostid"]})
+        zapi.delete_hosts(client, [h["hostid"] for h in hosts])
+        return seed_hosts(client, configs, settings, real)
+    finally:
+        client.close()
+
+
 # ------------------------------------------------------------------------------ Zabbix
 def seed_zabbix(client: ZabbixClient) -> dict[str, int]:
     caps = zapi.capabilities(client)

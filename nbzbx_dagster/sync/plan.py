@@ -60,9 +60,12 @@ class PlannedHost:
 
     @property
     def digest(self) -> str:
-        """The action as reviewed: the same action on the same host with the same write."""
+        """The action as reviewed: the same action on the same host, read in the same words,
+        with the same write."""
         text = json.dumps(
-            [self.action, self.hostid, self.write, self.reason], sort_keys=True, default=str
+            [self.action, self.hostid, self.changes, self.write, self.reason],
+            sort_keys=True,
+            default=str,
         )
         return hashlib.sha256(text.encode()).hexdigest()
 

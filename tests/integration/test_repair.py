@@ -1,0 +1,291 @@
+"""Repair against the lab, on every Zabbix it serves (6.0, 7.0, and the 7.2, 7.4 and 8.0 contract
+endpoints over 7.0): the plan (``zabbix_host_plan``), then ``reconcile_zabbix_hosts``.
+
+The demo's seeded hosts carry the project's marker where their server (with both lab servers)
+monitors them; ``srv-lab-a-03`` is unmarked everywhere, as if made by hand. Each test starts from
+the demo's hosts (``reset_zabbix_hosts``, seconds) and puts them back at the end.
+"""
+
+from collections.abc import Iterator
+from typing import Any
+
+import dagster as dg
+import pytest
+
+from nbzbx_dagster.assets.host_plan import zabbix_host_plan
+from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab.seed import reset_zabbix_hosts
+from nbzbx_dagster.netbox import NetBoxClient
+from nbzbx_dagster.resources import build_resources
+from nbzbx_dagster.run_in_process import RunOutcome, run_job
+from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.host_plan import read_plan
+from nbzbx_dagster.store.host_status import read_statuses
+from nbzbx_dagster.store.url import state_store_url
+from nbzbx_dagster.zabbix import ZabbixClient
+from nbzbx_dagster.zabbix import api as zapi
+
+MARKER = "netbox.host_config"
+# What the plan does with each demo host, by the real Zabbix behind the version: the project's
+# own hosts are updated, unmarked ones of the same address adopted, the missing one created.
+EXPECTED = {
+    "7.0": {
+        "vm-db-01": "create",
+        "rtr-lab-a-01": "update",
+        "srv-lab-a-02": "update",
+        "vm-web-02": "update",
+        "srv-lab-a-03": "adopt",
+        "sw-zürich-01": "adopt",  # unmarked here: with both servers, 6.0 monitors it
+    },
+    "6.0": {
+        "vm-db-01": "create",
+        "sw-zürich-01": "update",
+        "rtr-lab-a-01": "adopt",
+        "srv-lab-a-02": "adopt",
+        "srv-lab-a-03": "adopt",
+        "vm-web-02": "blocked",  # unmarked, and its Zabbix IP is not the NetBox one
+    },
+}
+
+
+@pytest.fixture
+def lab(
+    seeded_lab: dict, project: dg.DagsterInstance, zabbix_version: str
+) -> Iterator[dg.DagsterInstance]:
+    """The demo's hosts, the cache imported and every host config checked once."""
+    reset_zabbix_hosts(zabbix_version)
+    assert run_job("import_zabbix_settings", instance=project).success
+    assert refresh(project).success
+    yield project
+    reset_zabbix_hosts(zabbix_version)
+
+
+def refresh(instance: dg.DagsterInstance) -> RunOutcome:
+    config = {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": 0}}}}
+    return run_job("host_config_sync_refresh", config, instance=instance)
+
+
+def plan(instance: dg.DagsterInstance) -> dict[str, dict[str, Any]]:
+    """Materialize the plan as the UI does; the stored plan by host name."""
+    result = dg.materialize([zabbix_host_plan], instance=instance, resources=build_resources())
+    assert result.success
+    with StateStore(state_store_url()).connect() as conn:
+        return {r["name"]: r for r in read_plan(conn)}
+
+
+def apply(instance: dg.DagsterInstance, **config: Any) -> RunOutcome:
+    return run_job(
+        "reconcile_zabbix_hosts",
+        {"ops": {"reconcile_hosts": {"config": config}}},
+        instance=instance,
+    )
+
+
+def statuses() -> dict[str, str]:
+    with StateStore(state_store_url()).connect() as conn:
+        return {r["name"]: r["status"] for r in read_statuses(conn).values()}
+
+
+def host(zabbix: ZabbixClient, name: str) -> dict[str, Any]:
+    select, key = zabbix.zabbix_version.host_groups_select
+    rows = zabbix.call(
+        "host.get",
+        {
+            "filter": {"host": [name]},
+            "output": ["hostid", "host", "status"],
+            "selectTags": ["tag", "value"],
+            "selectMacros": ["macro", "value"],
+            select: ["name"],
+        },
+    )
+    assert len(rows) == 1, f"{name}: {len(rows)} Zabbix hosts"
+    row = rows[0]
+    row["group_names"] = {g["name"] for g in row[key]}
+    row["tag_pairs"] = {(t["tag"], t["value"]) for t in row["tags"]}
+    return row
+
+
+def test_one_apply_brings_the_planned_hosts_in_sync_and_a_second_writes_nothing(
+    lab: dg.DagsterInstance, zabbix: ZabbixClient, zabbix_version: str, netbox: NetBoxClient
+) -> None:
+    expected = EXPECTED[services.zabbix_server(zabbix_version)]
+    rows = plan(lab)
+    assert {n: r["action"] for n, r in rows.items()} == expected
+    assert rows["srv-lab-a-03"]["changes"][:2] == [
+        "link: tag netbox.host_config=device-5",
+        "host groups: + Servers",
+    ]
+    applicable = {n for n, a in expected.items() if a != "blocked"}
+
+    first = apply(lab)
+    assert first.success, first.error
+    summary = first.summary
+    assert (summary["planned"], summary["applied"], summary["failed"]) == (6, len(applicable), 0)
+    assert summary["created"] == 1 and summary["zabbix_writes"] > 0
+    assert {r["name"]: r["result"] for r in summary["results"]} == {
+        n: {"create": "created", "update": "updated", "adopt": "adopted"}[expected[n]]
+        for n in applicable
+    }
+    created = host(zabbix, "vm-db-01")
+    assert (MARKER, "vm-3") in created["tag_pairs"]
+    # the touched hosts were checked again in the run, and a new refresh agrees
+    after = statuses()
+    assert all(after[n] == "in_sync" for n in applicable), after
+    assert refresh(lab).success
+    assert all(statuses()[n] == "in_sync" for n in applicable)
+    # NetBox got the new host id and a journal entry
+    vm = netbox.objects("virtualization.virtual_machines", {"name": "vm-db-01"})[0]
+    assert str(vm["custom_fields"]["zabbix_hostid"]) == created["hostid"]
+    entries = netbox.objects(
+        "extras.journal_entries",
+        {"assigned_object_type": "virtualization.virtualmachine", "assigned_object_id": vm["id"]},
+    )
+    assert any("Zabbix host created" in e["comments"] for e in entries)
+
+    left = plan(lab)
+    assert {n: r["action"] for n, r in left.items()} == {
+        n: a for n, a in expected.items() if a == "blocked"
+    }
+    second = apply(lab)
+    assert second.success, second.error
+    assert (second.summary["applied"], second.summary["zabbix_writes"]) == (0, 0)
+
+
+def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_manage(
+    lab: dg.DagsterInstance, zabbix: ZabbixClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NBZBX_COMPARE_MODE", "relaxed")
+    before = host(zabbix, "srv-lab-a-03")
+    web = zapi.host_groups(zabbix)
+    web_id = next(g["groupid"] for g in web if g["name"] == "Web")
+    groups = zabbix.call("hostgroup.get", {"hostids": [before["hostid"]], "output": ["groupid"]})
+    zabbix.call(
+        "host.update",
+        {
+            "hostid": before["hostid"],
+            "groups": [{"groupid": g["groupid"]} for g in groups] + [{"groupid": web_id}],
+            "tags": [*before["tags"], {"tag": "owner", "value": "noc"}],
+            "macros": [{"macro": "{$OWNER}", "value": "noc"}],
+        },
+    )
+    assert refresh(lab).success
+    rows = plan(lab)
+    assert rows["srv-lab-a-03"]["action"] == "adopt"
+
+    outcome = apply(lab, only=["srv-lab-a-03"])
+    assert outcome.success, outcome.error
+    assert outcome.summary["applied"] == outcome.summary["adopted"] == 1  # --only: that one
+    after = host(zabbix, "srv-lab-a-03")
+    assert {"Web", "Servers", "Lab A"} <= after["group_names"]
+    assert {("owner", "noc"), (MARKER, "device-5")} <= after["tag_pairs"]
+    assert {(m["macro"], m["value"]) for m in after["macros"]} == {("{$OWNER}", "noc")}
+    assert statuses()["srv-lab-a-03"] == "in_sync"
+
+
+def test_a_name_taken_by_another_host_is_blocked_and_a_stale_plan_is_made_again(
+    lab: dg.DagsterInstance, zabbix: ZabbixClient, zabbix_version: str
+) -> None:
+    lab_a = next(g["groupid"] for g in zapi.host_groups(zabbix) if g["name"] == "Lab A")
+    zapi.create_host(
+        zabbix,
+        {
+            "host": "vm-db-01",
+            "groups": [lab_a],
+            "interfaces": [{"type": "agent", "ip": "10.9.9.9", "main": True, "useip": True}],
+        },
+    )
+    target = "sw-zürich-01" if services.zabbix_server(zabbix_version) == "6.0" else "rtr-lab-a-01"
+    assert refresh(lab).success
+    rows = plan(lab)
+    assert rows["vm-db-01"]["action"] == "blocked"
+    assert "name taken" in rows["vm-db-01"]["reason"] and "10.9.9.9" in rows["vm-db-01"]["reason"]
+    assert rows[target]["action"] == "update"
+    reviewed = rows[target]["digest"]
+
+    # someone changes the host in Zabbix after the plan was reviewed
+    technical = "sw-zurich-01" if target == "sw-zürich-01" else target
+    current = host(zabbix, technical)
+    zabbix.call(
+        "host.update",
+        {
+            "hostid": current["hostid"],
+            "tags": [*current["tags"], {"tag": "netbox.x", "value": "1"}],
+        },
+    )
+    stale = apply(lab, only=[target])
+    assert stale.success, stale.error
+    assert (stale.summary["applied"], stale.summary["changed_since_plan"]) == (0, 1)
+    assert ("netbox.x", "1") in host(zabbix, technical)["tag_pairs"]  # not applied
+    with StateStore(state_store_url()).connect() as conn:
+        again = {r["name"]: r for r in read_plan(conn)}
+    assert again[target]["digest"] != reviewed  # the plan was made again and stored
+    assert "netbox.x=1" in "; ".join(again[target]["changes"])
+
+    fresh = apply(lab, only=[target])  # the new plan, now the one shown
+    assert fresh.success and fresh.summary["applied"] == 1
+    assert ("netbox.x", "1") not in host(zabbix, technical)["tag_pairs"]
+    assert host(zabbix, "vm-db-01")["hostid"]  # the other host was never touched
+
+
+def test_removed_host_configs_are_disabled_and_deletions_over_the_guard_are_refused(
+    lab: dg.DagsterInstance, zabbix: ZabbixClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab_a = next(g["groupid"] for g in zapi.host_groups(zabbix) if g["name"] == "Lab A")
+    gone = [f"gone-{n}" for n in range(3)]
+    for n, name in enumerate(gone):
+        tags = [{"tag": MARKER, "value": f"device-{900000 + n}"}]
+        zapi.create_host(zabbix, {"host": name, "groups": [lab_a], "tags": tags})
+    zapi.create_host(zabbix, {"host": "not-ours", "groups": [lab_a]})  # never the project's
+
+    rows = plan(lab)
+    assert {rows[n]["action"] for n in gone} == {"disable"} and "not-ours" not in rows
+    disabled = apply(lab, actions=["disable"])
+    assert disabled.success and disabled.summary["disabled"] == 3
+    assert {host(zabbix, n)["status"] for n in gone} == {"1"}
+
+    monkeypatch.setenv("NBZBX_REMOVED_HOST_ACTION", "delete")
+    monkeypatch.setenv("NBZBX_MAX_HOST_DELETIONS", "2")
+    rows = plan(lab)
+    assert {rows[n]["action"] for n in gone} == {"blocked"}
+    assert "3 Zabbix hosts to delete, more than max_host_deletions=2" in rows["gone-0"]["reason"]
+    refused = apply(lab, actions=["delete"])
+    assert not refused.success
+    assert "removals refused" in refused.error and "max_host_deletions=2" in refused.error
+    assert all(host(zabbix, n) for n in gone)  # nothing deleted
+
+    monkeypatch.setenv("NBZBX_MAX_HOST_DELETIONS", "3")
+    assert {r["action"] for n, r in plan(lab).items() if n in gone} == {"delete"}
+    deleted = apply(lab, actions=["delete"])
+    assert deleted.success and deleted.summary["deleted"] == 3
+    assert zapi.host_refs(zabbix, names=gone) == []
+    assert zapi.host_refs(zabbix, names=["not-ours"])
+
+
+def test_a_host_zabbix_refuses_fails_alone_and_the_run_fails_with_the_count(
+    lab: dg.DagsterInstance, zabbix: ZabbixClient, netbox: NetBoxClient
+) -> None:
+    doomed = zapi.create_host_group(zabbix, "nbzbx-doomed")
+    vm = netbox.api.virtualization.virtual_machines.get(name="vm-db-01")
+    try:
+        assert run_job("import_zabbix_settings", instance=lab).success  # knows the group now
+        vm.update({"custom_fields": {"zabbix_host_groups": ["nbzbx-doomed"]}})
+        refs = zapi.host_refs(zabbix, names=["srv-lab-a-01", "vm-web-01"])
+        zapi.delete_hosts(zabbix, [r["hostid"] for r in refs])
+        assert refresh(lab).success
+        rows = plan(lab)
+        creates = {n for n, r in rows.items() if r["action"] == "create"}
+        assert creates == {"vm-db-01", "srv-lab-a-01", "vm-web-01"}
+        zabbix.call("hostgroup.delete", [doomed])  # behind the cache's back
+
+        outcome = apply(lab, actions=["create"])
+        assert not outcome.success
+        assert outcome.error.startswith("1 of 3 hosts failed (vm-db-01: ")
+        results = {r["name"]: r for r in outcome.summary["results"]}
+        assert results["vm-db-01"]["result"] == "failed" and results["vm-db-01"]["error"]
+        assert {results[n]["result"] for n in ("srv-lab-a-01", "vm-web-01")} == {"created"}
+        assert len(zapi.host_refs(zabbix, names=["srv-lab-a-01", "vm-web-01"])) == 2
+        assert zapi.host_refs(zabbix, names=["vm-db-01"]) == []
+        # what succeeded was committed: checked again and stored
+        assert statuses()["vm-web-01"] == "in_sync" and statuses()["vm-db-01"] == "missing"
+    finally:
+        vm.update({"custom_fields": {"zabbix_host_groups": None}})
