@@ -8,7 +8,7 @@ of ``reconcile_auto_actions`` only. Each server's part is one transaction with i
 row; a host Zabbix refuses fails alone, what succeeded is committed, then the run fails.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import dagster as dg
 from pydantic import Field
@@ -30,6 +30,7 @@ from nbzbx_dagster.run_scope import (
     set_summary,
 )
 from nbzbx_dagster.scheduling import SENSOR_NAME, register_system_job
+from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store.host_plan import read_plan
 from nbzbx_dagster.sync.apply import HostResult
 from nbzbx_dagster.sync.check import HostCheck
@@ -41,8 +42,10 @@ from nbzbx_dagster.sync.repair import (
     reconcile_server,
     save_reconciled,
 )
+from nbzbx_dagster.timings import Timings
 
 JOB = "reconcile_zabbix_hosts"
+LOGGED = 50  # hosts named in the run's log, per outcome
 SENSOR_TAG = "dagster/sensor_name"
 COUNTED = (
     "planned",
@@ -72,6 +75,19 @@ class ReconcileConfig(dg.Config):
     )
 
 
+def selection_for(
+    config: ReconcileConfig, tags: Mapping[str, str], settings: Settings
+) -> Selection:
+    """What a run applies: what its configuration names; by default every action, or, in a run
+    the sensor launched (nobody reviewed its plan), ``reconcile_auto_actions``."""
+    wrong = sorted(set(config.actions) - set(APPLICABLE))
+    if wrong:
+        raise dg.Failure(f"unknown actions {', '.join(wrong)}: choose from {', '.join(APPLICABLE)}")
+    by_sensor = tags.get(SENSOR_TAG) == SENSOR_NAME
+    actions = config.actions or (settings.reconcile_auto_actions if by_sensor else APPLICABLE)
+    return Selection(actions, config.only, reviewed=not by_sensor)
+
+
 @dg.op(tags={"kind": "zabbix"})
 def reconcile_hosts(
     context: dg.OpExecutionContext,
@@ -84,26 +100,24 @@ def reconcile_hosts(
     """Plan again, apply the selected actions in batches, check the touched hosts again, store
     their statuses and the remaining plan, write their host ids back to NetBox."""
     effective = settings.effective()
-    wrong = sorted(set(config.actions) - set(APPLICABLE))
-    if wrong:
-        raise dg.Failure(f"unknown actions {', '.join(wrong)}: choose from {', '.join(APPLICABLE)}")
-    by_sensor = context.run.tags.get(SENSOR_TAG) == SENSOR_NAME
-    actions = config.actions or (effective.reconcile_auto_actions if by_sensor else APPLICABLE)
-    selection = Selection(actions, config.only, reviewed=not by_sensor)
+    selection = selection_for(config, context.run.tags, effective)
     store = state_store.open()
-    read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective))
+    timings = Timings()
+    read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective, timings))
     journal = Journal(netbox.client) if effective.journal_enabled else None
     reconciled: dict[str, Reconciled] = {}  # also a part whose run fails after committing
 
     def one(server: str, scope: RunScope) -> Reconciled:
         result = reconcile_server(
-            server, read(), zabbix.factory(server, effective), store, effective, selection
+            server, read(), zabbix.factory(server, effective), store, effective, selection, timings
         )
         reconciled[server] = result
-        save_reconciled(scope.conn, result)
+        with timings.section("store_write"):
+            save_reconciled(scope.conn, result)
         if journal is not None:
-            _journal(journal, result.results, server)
-            journal.keep(scope.conn)
+            with timings.section("netbox_journal"):
+                _journal(journal, result.results, server)
+                journal.keep(scope.conn)
         scope.summary = result.summary
         scope.failure = failure(result.results, result.refused)
         return result
@@ -116,38 +130,60 @@ def reconcile_hosts(
         set_summary(context, {**summary, "servers": {r.server: r.summary for r in done}})
     checks = [c for r in done if r.recheck for c in r.recheck.checks]
     if read.result is not None:
-        if checks:
-            record_statuses(context, checks, read.result.servers)
-        with store.connect() as conn:
-            remaining = read_plan(conn)
-        context.log_event(
-            dg.AssetMaterialization(PLAN_ASSET, metadata=plan_metadata(remaining, servers))
-        )
-        if effective.netbox_writeback and checks:
-            _write_back(context, netbox, read.result, checks)
-    for result in done:
-        for r in result.results:
-            line = f"{r.action} {r.name} ({r.key}, server {result.server}): {r.result}"
-            (context.log.error if r.error else context.log.info)(
-                line + (f": {r.error}" if r.error else "")
+        with timings.section("dagster_events"):
+            if checks:
+                record_statuses(context, checks, read.result.servers)
+            with store.connect() as conn:
+                remaining = read_plan(conn)
+            context.log_event(
+                dg.AssetMaterialization(PLAN_ASSET, metadata=plan_metadata(remaining, servers))
             )
+        if effective.netbox_writeback and checks:
+            with timings.section("netbox_writeback"):
+                _write_back(context, netbox, read.result, checks)
+    for result in done:
+        _log_results(context, result)
         if result.changed_since_plan:
             context.log.warning(
                 f"server {result.server}: {len(result.changed_since_plan)} actions changed since "
                 "the plan was reviewed and were not applied: review them (zabbix_host_plan, "
                 "nbzbx plan) and apply again"
             )
-    context.add_output_metadata(summary)
+    context.add_output_metadata(
+        {
+            **summary,
+            "timings_s": dg.MetadataValue.json(timings.as_dict()),
+            "api_calls": dg.MetadataValue.json(
+                {"netbox": dict(netbox.client().calls), "zabbix": zabbix.api_calls()}
+            ),
+        }
+    )
     raise_server_failures(outcomes)
+
+
+def _log_results(context: dg.OpExecutionContext, result: Reconciled) -> None:
+    """A line per failed host and per host up to ``LOGGED``; each line is an event-log record,
+    so a run over 10,000 hosts names the first ones and counts the rest."""
+    failed = [r for r in result.results if r.error]
+    for r in failed[:LOGGED]:
+        context.log.error(f"{r.action} {r.name} ({r.key}, {result.server}): failed: {r.error}")
+    done = [r for r in result.results if not r.error]
+    for r in done[:LOGGED]:
+        context.log.info(f"{r.action} {r.name} ({r.key}, {result.server}): {r.result}")
+    unnamed = max(len(failed) - LOGGED, 0) + max(len(done) - LOGGED, 0)
+    if unnamed:
+        context.log.info(f"server {result.server}: {unnamed} more hosts (see the summary)")
 
 
 def _journal(journal: Journal, results: Sequence[HostResult], server: str) -> None:
     """One entry per host config the run changed in Zabbix (removed ones are gone from NetBox)."""
-    for r in results:
-        if r.result != "failed" and r.action not in REMOVALS:
-            journal.write(
-                [r.key], f"nbzbx: Zabbix host {r.result} on server {server} (host id {r.hostid})"
-            )
+    journal.write_many(
+        [
+            (r.key, f"nbzbx: Zabbix host {r.result} on server {server} (host id {r.hostid})")
+            for r in results
+            if r.result != "failed" and r.action not in REMOVALS
+        ]
+    )
 
 
 def _write_back(

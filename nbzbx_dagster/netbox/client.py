@@ -366,6 +366,26 @@ class NetBoxClient:
         )
         return int(entry.id)
 
+    def journal_many(self, entries: Sequence[Mapping[str, Any]]) -> int:
+        """Add journal entries (``object_type``, ``object_id``, ``kind``, ``comments``) in one
+        bulk POST: NetBox creates them all or none."""
+        for entry in entries:
+            if entry["kind"] not in JOURNAL_KINDS:
+                raise NetBoxError(
+                    self.url, f"journal kind must be one of {', '.join(JOURNAL_KINDS)}"
+                )
+        rows = [
+            {
+                "assigned_object_type": e["object_type"],
+                "assigned_object_id": int(e["object_id"]),
+                "kind": e["kind"],
+                "comments": e["comments"],
+            }
+            for e in entries
+        ]
+        self._guard(lambda: self._api.extras.journal_entries.create(rows))
+        return len(rows)
+
     def __repr__(self) -> str:
         return f"NetBoxClient({self.url!r})"
 

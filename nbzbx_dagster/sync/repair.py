@@ -28,6 +28,7 @@ from nbzbx_dagster.sync.diff_words import ZabbixNames
 from nbzbx_dagster.sync.plan import PlannedHost, counts, make_plan
 from nbzbx_dagster.sync.refresh import HostConfigs, Refresh, refresh_server, save_refresh
 from nbzbx_dagster.sync.template_links import TemplateLinks, link_problems
+from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 SNMP_SECRET_ENV = {
@@ -135,17 +136,22 @@ def reconcile_server(
     store: StateStore,
     settings: Settings,
     selection: Selection,
+    timings: Timings | None = None,
 ) -> Reconciled:
-    """Plan again, apply what ``selection`` picks, check the touched hosts again."""
+    """Plan again, apply what ``selection`` picks, check the touched hosts again; ``timings``
+    gets the seconds of planning, writing and checking again."""
+    timings = timings or Timings()
     client = zabbix()
-    plan = plan_server(server, host_configs, client, store, settings)
+    with timings.section("plan"):
+        plan = plan_server(server, host_configs, client, store, settings)
     with store.connect() as conn:
         reviewed = {r["partition_key"]: r["digest"] for r in read_plan(conn, server)}
     chosen, changed = _select(plan, selection, reviewed, host_configs)
     guarded = [p for p in plan if p.guarded]
     refused = guarded[0].reason if guarded and set(selection.actions) & set(REMOVALS) else None
     before = sum(n for m, n in client.calls.items() if m in WRITE_METHODS)
-    results = apply_actions(client, chosen, snmp_secrets())
+    with timings.section("zabbix_write"):
+        results = apply_actions(client, chosen, snmp_secrets())
     writes = sum(n for m, n in client.calls.items() if m in WRITE_METHODS) - before
     touched = [
         r.key
