@@ -24,7 +24,9 @@ pytestmark = pytest.mark.integration
 
 LOCATION = "nbzbx_dagster"
 # where the partition page's screenshot is left for a person to look at
-SCREENSHOT = Path(os.environ.get("NBZBX_SCREENSHOTS", "/tmp")) / "nbzbx-out-of-sync-host.png"
+SCREENSHOTS = Path(os.environ.get("NBZBX_SCREENSHOTS", "/tmp"))
+SCREENSHOT = SCREENSHOTS / "nbzbx-out-of-sync-host.png"
+PLAN_SCREENSHOT = SCREENSHOTS / "nbzbx-repair-plan.png"
 CHROMIUM_FLAGS = [
     "--headless",
     "--no-sandbox",
@@ -133,7 +135,9 @@ def refreshed_ui(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> 
     servers, as after `scripts/demo`."""
     import dagster as dg
 
+    from nbzbx_dagster.assets.host_plan import zabbix_host_plan
     from nbzbx_dagster.lab import services
+    from nbzbx_dagster.resources import build_resources
     from nbzbx_dagster.run_in_process import run_job
     from nbzbx_dagster.store import StateStore
     from nbzbx_dagster.store.host_status import read_statuses
@@ -156,6 +160,10 @@ def refreshed_ui(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> 
             ):
                 outcome = run_job(job, config, instance=instance)
                 assert outcome.success, outcome.error
+            plan = dg.materialize(
+                [zabbix_host_plan], instance=instance, resources=build_resources()
+            )
+            assert plan.success
         store = StateStore(env["NBZBX_DATABASE_URL"])
         with store.connect() as conn:
             keys = {r["name"]: k for k, r in read_statuses(conn).items()}
@@ -179,3 +187,26 @@ def test_an_out_of_sync_host_reads_in_names(
         assert text in page, f"{text!r} not on the partition's page"
     subprocess.run([*chromium, f"--screenshot={SCREENSHOT}", url], capture_output=True, timeout=120)
     assert SCREENSHOT.stat().st_size > 10_000
+
+
+def test_the_repair_plan_reads_in_names(
+    refreshed_ui: tuple[str, dict], chromium: list[str]
+) -> None:
+    """The plan's page shows each action with its host and what changes, in names, and the
+    counts per action; saved as a screenshot for a person to look at."""
+    base, _ = refreshed_ui
+    url = f"{base}/assets/zabbix_host_plan"
+    page = dom(chromium, url)
+    for text in (
+        "adopt",
+        "srv-lab-a-03",
+        "link: tag netbox.host_config=device-5",
+        "create",
+        "vm-db-01",
+        "proxy: proxy-lab-a → proxy-zurich",
+    ):
+        assert text in page, f"{text!r} not on the plan's page"
+    subprocess.run(
+        [*chromium, f"--screenshot={PLAN_SCREENSHOT}", url], capture_output=True, timeout=120
+    )
+    assert PLAN_SCREENSHOT.stat().st_size > 10_000
