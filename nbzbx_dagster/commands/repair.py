@@ -15,6 +15,8 @@ import click
 from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
 from nbzbx_dagster.plan_actions import APPLICABLE
 
+SHOWN = 200  # actions printed in words; --json has them all
+
 
 def _public(row: dict[str, Any]) -> dict[str, Any]:
     return {
@@ -35,10 +37,12 @@ def _print_plan(rows: list[dict[str, Any]]) -> None:
     if not rows:
         click.echo("nothing to do: every host config is in sync")
         return
-    for r in rows:
+    for r in rows[:SHOWN]:
         click.echo(f"{r['action']:<8} {r['name']} ({r['key']}, server {r['server']})")
         for line in [r["reason"]] if r["action"] == "blocked" else r["changes"]:
             click.echo(f"         {line}")
+    if len(rows) > SHOWN:
+        click.echo(f"… and {len(rows) - SHOWN} more (--json shows them all)")
     total = ", ".join(f"{n} {a}" for a, n in counts(rows).items() if n)
     click.echo(f"{len(rows)} actions: {total}")
 

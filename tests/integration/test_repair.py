@@ -6,13 +6,18 @@ monitors them; ``srv-lab-a-03`` is unmarked everywhere, as if made by hand. Each
 the demo's hosts (``reset_zabbix_hosts``, seconds) and puts them back at the end.
 """
 
+import json
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pytest
+from click.testing import CliRunner
 
 from nbzbx_dagster.assets.host_plan import zabbix_host_plan
+from nbzbx_dagster.cli import main
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.netbox import NetBoxClient
@@ -166,6 +171,11 @@ def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_
             "groups": [{"groupid": g["groupid"]} for g in groups] + [{"groupid": web_id}],
             "tags": [*before["tags"], {"tag": "owner", "value": "noc"}],
             "macros": [{"macro": "{$OWNER}", "value": "noc"}],
+            # PSK encryption set up by hand: the project never sends TLS settings
+            "tls_connect": 2,
+            "tls_accept": 2,
+            "tls_psk_identity": "srv-lab-a-03",
+            "tls_psk": "1f87b595725ac58dd977beef14b97461",
         },
     )
     assert refresh(lab).success
@@ -179,6 +189,10 @@ def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_
     assert {"Web", "Servers", "Lab A"} <= after["group_names"]
     assert {("owner", "noc"), (MARKER, "device-5")} <= after["tag_pairs"]
     assert {(m["macro"], m["value"]) for m in after["macros"]} == {("{$OWNER}", "noc")}
+    tls = zabbix.call(
+        "host.get", {"hostids": [after["hostid"]], "output": ["tls_connect", "tls_accept"]}
+    )[0]
+    assert (tls["tls_connect"], tls["tls_accept"]) == ("2", "2")
     assert statuses()["srv-lab-a-03"] == "in_sync"
 
 
@@ -269,23 +283,56 @@ def test_a_host_zabbix_refuses_fails_alone_and_the_run_fails_with_the_count(
     try:
         assert run_job("import_zabbix_settings", instance=lab).success  # knows the group now
         vm.update({"custom_fields": {"zabbix_host_groups": ["nbzbx-doomed"]}})
-        refs = zapi.host_refs(zabbix, names=["srv-lab-a-01", "vm-web-01"])
-        zapi.delete_hosts(zabbix, [r["hostid"] for r in refs])
+        made = ["srv-lab-a-01", "vm-web-01", "sw-lab-a-01"]
+        zapi.delete_hosts(zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=made)])
         assert refresh(lab).success
         rows = plan(lab)
         creates = {n for n, r in rows.items() if r["action"] == "create"}
-        assert creates == {"vm-db-01", "srv-lab-a-01", "vm-web-01"}
+        assert creates == {"vm-db-01", *made}
         zabbix.call("hostgroup.delete", [doomed])  # behind the cache's back
 
         outcome = apply(lab, actions=["create"])
         assert not outcome.success
-        assert outcome.error.startswith("1 of 3 hosts failed (vm-db-01: ")
+        assert outcome.error.startswith("1 of 4 hosts failed (vm-db-01: ")
         results = {r["name"]: r for r in outcome.summary["results"]}
         assert results["vm-db-01"]["result"] == "failed" and results["vm-db-01"]["error"]
-        assert {results[n]["result"] for n in ("srv-lab-a-01", "vm-web-01")} == {"created"}
-        assert len(zapi.host_refs(zabbix, names=["srv-lab-a-01", "vm-web-01"])) == 2
+        assert {results[n]["result"] for n in made} == {"created"}
+        assert len(zapi.host_refs(zabbix, names=made)) == 3
         assert zapi.host_refs(zabbix, names=["vm-db-01"]) == []
+        # the switch's SNMP interface carries its details, the community as a macro
+        (switch,) = zapi.hosts(zabbix, names=["sw-lab-a-01"])
+        details = switch["interfaces"][0]["details"]
+        assert (details["version"], details["community"]) == ("2", "{$SNMP_COMMUNITY}")
         # what succeeded was committed: checked again and stored
         assert statuses()["vm-web-01"] == "in_sync" and statuses()["vm-db-01"] == "missing"
     finally:
         vm.update({"custom_fields": {"zabbix_host_groups": None}})
+
+
+@pytest.mark.parametrize("zabbix_version", ["7.0"])
+def test_nbzbx_plan_and_apply_speak_in_names(
+    lab: dg.DagsterInstance, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "dagster-home"
+    home.mkdir()
+    shutil.copy("dagster.yaml", home / "dagster.yaml")
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    shown = CliRunner().invoke(main, ["plan"])
+    assert shown.exit_code == 0, shown.output
+    assert "adopt    srv-lab-a-03 (device-5, server default)" in shown.output
+    assert "         link: tag netbox.host_config=device-5" in shown.output
+    assert shown.output.rstrip().endswith("6 actions: 1 create, 3 update, 2 adopt")
+    as_json = json.loads(CliRunner().invoke(main, ["plan", "--json"]).output)
+    assert {r["name"] for r in as_json if r["action"] == "update"} == {
+        "rtr-lab-a-01",
+        "srv-lab-a-02",
+        "vm-web-02",
+    }
+
+    wrong = CliRunner().invoke(main, ["apply", "--actions", "remove"])
+    assert wrong.exit_code == 1 and "unknown actions remove" in wrong.output
+    applied = CliRunner().invoke(main, ["apply", "--actions", "create,adopt"])
+    assert applied.exit_code == 0, applied.output
+    assert "created   vm-db-01 (vm-3)" in applied.output
+    assert "adopted   srv-lab-a-03 (device-5)" in applied.output
+    assert "planned 6, applied 3, failed 0" in applied.output

@@ -607,3 +607,38 @@ def test_kept_journal_entries_are_rolled_back_with_the_run(store: StateStore) ->
         journal.keep(conn)
         raise RuntimeError("the run failed")
     assert kept_rows(store) == []
+
+
+class BulkNetBox(FakeNetBox):
+    """Also takes entries in bulk; a bulk request holding a gone object is refused whole."""
+
+    def __init__(self, gone_ids: set[int]) -> None:
+        super().__init__()
+        self.gone_ids = gone_ids
+        self.bulk: list[int] = []
+
+    def journal_many(self, entries: list[dict[str, Any]]) -> int:
+        self.bulk.append(len(entries))
+        if any(e["object_id"] in self.gone_ids for e in entries):
+            raise NetBoxError("http://netbox.test", "HTTP 400: Invalid assigned_object", status=400)
+        return len(entries)
+
+    def journal(self, object_type: str, object_id: int, kind: str, comments: str) -> int:
+        if object_id in self.gone_ids:
+            self.sent.append((object_type, object_id))
+            raise NetBoxError("http://netbox.test", "HTTP 400: Invalid assigned_object", status=400)
+        return super().journal(object_type, object_id, kind, comments)
+
+
+def test_many_journal_entries_go_in_bulk_and_a_refused_bulk_entry_by_entry(
+    store: StateStore,
+) -> None:
+    netbox = BulkNetBox(gone_ids={1203})
+    journal = Journal(lambda: netbox)  # type: ignore[arg-type,return-value]
+    notes = [(f"device-{i}", "created") for i in range(1, 1301)]
+    with store.transaction() as conn:
+        journal.write_many(notes)
+        journal.keep(conn)
+    assert netbox.bulk == [500, 500, 300]  # three requests for 1,300 entries
+    assert len(netbox.sent) == 300  # the refused bulk, again one by one
+    assert (journal.written, len(journal.dropped), journal.summary()["kept"]) == (1299, 1, 0)
