@@ -14,9 +14,10 @@ host; imports the Zabbix settings and checks every host config once (all missing
    comparisons out, so it is a lower bound of their time.
 
 Both reconcile runs execute in this process on a PostgreSQL Dagster instance reached through
-the lab's PgBouncer, with a PostgreSQL state store, the NetBox journal on (bulk entries) and the
-write-back of ``zabbix_hostid`` off (measured by ``host_config_sync.py``: NetBox writes about 85
-objects/s). The job reports its sections (``timings_s``) and API calls (``api_calls``). At the
+the lab's PgBouncer, with a PostgreSQL state store and the write-back of ``zabbix_hostid`` off
+(measured by ``host_config_sync.py``: NetBox writes about 85 objects/s). NetBox's journal is as
+slow (an entry is a NetBox object with its change log, even in bulk): it is off in the creates'
+run and on in the updates' run, which measures its rate. The job reports its sections (``timings_s``) and API calls (``api_calls``). At the
 end the lab gets the demo data again and the benchmark's databases are dropped.
 
     .venv/bin/python benchmarks/reconcile.py [--n 10000] [--updates 1000] [--baseline-sample 200]
@@ -98,10 +99,11 @@ def refresh(defs: dg.Definitions, instance: dg.DagsterInstance) -> None:
     run(defs, instance, "host_config_sync_refresh", config)
 
 
-def reconcile(label: str, defs: dg.Definitions, instance: dg.DagsterInstance) -> Run:
+def reconcile(label: str, defs: dg.Definitions, instance: dg.DagsterInstance, journal: bool) -> Run:
     from nbzbx_dagster.assets.host_plan import zabbix_host_plan
     from nbzbx_dagster.resources import build_resources
 
+    os.environ["NBZBX_JOURNAL_ENABLED"] = "true" if journal else "false"
     started = time.perf_counter()
     planned = dg.materialize([zabbix_host_plan], instance=instance, resources=build_resources())
     assert planned.success
@@ -194,6 +196,10 @@ def report(n: int, updates: int, runs: Sequence[Run], base: Baseline, rss_mb: fl
         f"baseline: {base.hosts} hosts measured, {base.calls} calls, {per_create * 1000:.1f} ms "
         f"per host.create, {per_update * 1000:.1f} ms per host.update"
     )
+    journal = update.timings.get("netbox_journal", 0.0)
+    if journal:
+        rate = update.summary["updated"] / journal
+        print(f"NetBox journal: {rate:.0f} entries/s; {n:,} entries would add {n / rate:.0f} s")
     print(f"peak RSS of this process (runs the job, holds the seed): {rss_mb:,.0f} MB")
 
 
@@ -232,13 +238,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     timed("import_zabbix_settings", lambda: run(defs, instance, "import_zabbix_settings", {}))
     timed("refresh (every host config missing)", lambda: refresh(defs, instance))
     creates = timed(
-        f"plan + reconcile: {args.n:,} creates", lambda: reconcile("create", defs, instance)
+        f"plan + reconcile: {args.n:,} creates",
+        lambda: reconcile("create", defs, instance, journal=False),
     )
     every = max(args.n // args.updates, 1)
     drifted = timed("disabling hosts behind the project's back", lambda: drift(zabbix, every))
     timed("refresh", lambda: refresh(defs, instance))
     updates = timed(
-        f"plan + reconcile: {drifted:,} updates", lambda: reconcile("update", defs, instance)
+        f"plan + reconcile: {drifted:,} updates",
+        lambda: reconcile("update", defs, instance, journal=True),
     )
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     base = timed(

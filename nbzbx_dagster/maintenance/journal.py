@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ log = logging.getLogger(__name__)
 
 MAX_ERRORS_SHOWN = 5
 BULK = 500  # entries per bulk request
+WORKERS = 2  # bulk requests at once: NetBox validates and logs each entry in one worker
 # NetBox 4 answers a journal entry for an object that no longer exists with this (HTTP 400).
 GONE_TEXT = "Invalid assigned_object"
 
@@ -80,21 +82,30 @@ class Journal:
                 self.errors.append(f"{key}: {error}")
 
     def write_many(self, notes: Sequence[tuple[str, str]], kind: str = "info") -> None:
-        """One entry per (host config key, comments), ``BULK`` per request: a reconcile of
-        10,000 hosts makes 20 requests, not 10,000. A batch NetBox refuses is sent again one
-        entry at a time, so that only the refused (or gone) entries are kept (or dropped)."""
-        for start in range(0, len(notes), BULK):
-            part = notes[start : start + BULK]
-            entries = [Entry(*journal_target(key), kind, text) for key, text in part]
-            client = self._connected()
-            if client is not None:
+        """One entry per (host config key, comments), ``BULK`` per request and ``WORKERS``
+        requests at once: a reconcile of 10,000 hosts makes 20 requests, not 10,000. A batch
+        NetBox refuses is sent again one entry at a time, so that only the refused (or gone)
+        entries are kept (or dropped)."""
+        parts = [notes[start : start + BULK] for start in range(0, len(notes), BULK)]
+        client = self._connected() if parts else None
+        again = parts if client is None else []
+        if client is not None:
+
+            def send(part: Sequence[tuple[str, str]]) -> bool:
+                entries = [Entry(*journal_target(key), kind, text) for key, text in part]
                 try:
                     client.journal_many([vars(e) for e in entries])
                 except NetBoxError:
-                    pass
-                else:
-                    self.written += len(entries)
-                    continue
+                    return False
+                return True
+
+            with ThreadPoolExecutor(WORKERS) as pool:
+                for part, sent in zip(parts, pool.map(send, parts), strict=True):
+                    if sent:
+                        self.written += len(part)
+                    else:
+                        again.append(part)
+        for part in again:
             for key, text in part:
                 self.write([key], text, kind)
 

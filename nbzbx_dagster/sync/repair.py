@@ -158,11 +158,12 @@ def reconcile_server(
         for r in results
         if r.result != "failed" and r.action not in REMOVALS and r.key in host_configs.servers
     ]
-    recheck = (
-        refresh_server(server, host_configs, lambda: client, store, settings, only_keys=touched)
-        if touched
-        else None
-    )
+    recheck = None
+    if touched:
+        with timings.section("recheck"):
+            recheck = refresh_server(
+                server, host_configs, lambda: client, store, settings, only_keys=touched
+            )
     return Reconciled(server, plan, results, changed, refused, recheck, writes)
 
 
