@@ -18,7 +18,8 @@ the lab's PgBouncer, with a PostgreSQL state store and the write-back of ``zabbi
 (measured by ``host_config_sync.py``: NetBox writes about 85 objects/s). NetBox's journal is as
 slow (an entry is a NetBox object with its change log, even in bulk): it is off in the creates'
 run and on in the updates' run, which measures its rate. The job reports its sections
-(``timings_s``) and API calls (``api_calls``). At the end the lab gets the demo data again and the benchmark's databases are dropped.
+(``timings_s``) and API calls (``api_calls``). At the end the lab gets the demo data again and
+the benchmark's databases are dropped.
 
     .venv/bin/python benchmarks/reconcile.py [--n 10000] [--updates 1000] [--baseline-sample 200]
 """
