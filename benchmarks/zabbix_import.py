@@ -1,14 +1,17 @@
 """Benchmark of ``import_zabbix_settings`` against a large Zabbix, next to a reference-style import.
 
 Seeds the lab Zabbix 7.0 with 5,000 templates (a third with an agent item, a third with an SNMP
-item, a tenth linked to a parent), 2,000 host groups, 20 proxy groups and 200 proxies (in those
-groups, half passive with a DNS name), all named ``bench-<uuid8>-...`` and created in batches.
+item, a tenth linked to a parent, one in thirty with a trigger that depends on a trigger of
+another template), 2,000 host groups, 20 proxy groups and 200 proxies (in those groups, half
+passive with a DNS name), all named ``bench-<uuid8>-...`` and created in batches.
 Then it measures, in the same run:
 
 - nbzbx, the job: ``import_zabbix_settings`` executed in process on an ephemeral Dagster
   instance, with a fresh SQLite state store (``--store postgres``: a fresh ``nbzbx_bench``
   database on the lab PostgreSQL), twice: from an empty cache, then again with nothing changed;
 - nbzbx, the Zabbix reads alone (``fetch_zabbix_settings`` on one client: no Dagster, no store);
+- nbzbx, the template links alone (trigger dependencies, shared item keys): calls, seconds, and
+  what they add to the cache;
 - reference-style: the reference plugin's call pattern (plugin-system-jobs.md section 4): a new
   client and a version probe before every API call, with an API token, no timeout;
   ``template.get``, one ``item.get`` over all templates, one ``trigger.get`` per template and
@@ -16,16 +19,19 @@ Then it measures, in the same run:
   10000). Its database writes (one ORM ``update_or_create`` per object) are left out, so the
   reference figures are a lower bound.
 
-Finally it deletes what it seeded (unless ``--keep``) and runs the job once more, which prunes
-the seeded objects from the cache and the NetBox choices (``--no-netbox`` leaves NetBox out of
-every run).
+Finally it deletes what it seeded (unless ``--keep``) and runs the job once more into a fresh
+SQLite store, which puts the NetBox choices back to what Zabbix holds. (Into the benchmark's
+store the server identity check would rightly refuse it: most cached ids gone looks like
+another Zabbix.) The job is one op that reads, stores and publishes the choices, so NetBox is in
+every run.
 
-    .venv/bin/python benchmarks/zabbix_import.py [--keep] [--store sqlite|postgres] [--no-netbox]
+    .venv/bin/python benchmarks/zabbix_import.py [--keep] [--store sqlite|postgres]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -41,12 +47,15 @@ from typing import Any
 import dagster as dg
 import requests
 from pyzabbix import ZabbixAPI
+from sqlalchemy import select
 
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS
+from nbzbx_dagster.store.tables import zabbix_template
 from nbzbx_dagster.sync.zabbix_import import fetch_zabbix_settings
+from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix_settings_events import IMPORT_JOB
 
@@ -89,6 +98,7 @@ def create_many(client: ZabbixClient, method: str, key: str, rows: Sequence[dict
 class Seeded:
     prefix: str
     ids: dict[str, list[str]] = field(default_factory=dict)  # API object name -> ids
+    dependencies: int = 0  # templates seeded with a trigger dependency on another
 
     def count(self, kind: str) -> int:
         return len(self.ids.get(kind, []))
@@ -135,6 +145,23 @@ def seed(client: ZabbixClient, seeded: Seeded, args: argparse.Namespace) -> None
     for item in items:
         item.update(name=item["key_"], value_type=3, delay="1m")
     create_many(client, "item.create", "itemids", items)
+    # template i (agent) gets a trigger that depends on a trigger of template i + 3 (agent too)
+    pairs = [(i, i + 3) for i in range(0, args.templates - 3, 30)]
+
+    def trigger(i: int) -> dict[str, Any]:
+        return {
+            "description": f"{p}down {i:05d}",
+            "expression": f"last(/{p}tpl-{i:05d}/bench.agent)=0",
+        }
+
+    needed = create_many(client, "trigger.create", "triggerids", [trigger(b) for _, b in pairs])
+    dependent = [
+        {**trigger(a), "dependencies": [{"triggerid": t}]}
+        for (a, _), t in zip(pairs, needed, strict=True)
+    ]
+    create_many(client, "trigger.create", "triggerids", dependent)
+    seeded.dependencies = len(pairs)
+    seeded.dependencies = len(pairs)
 
     ids["hostgroup"] = create_many(
         client,
@@ -277,18 +304,17 @@ class JobRun:
     summary: dict[str, Any]
 
 
-def run_job(instance: dg.DagsterInstance, database_url: str, netbox: bool) -> JobRun:
+def run_job(instance: dg.DagsterInstance, database_url: str) -> JobRun:
     from nbzbx_dagster.definitions import defs  # imported late: after the warnings filter
 
+    os.environ["NBZBX_DATABASE_URL"] = database_url
     job = defs.resolve_job_def(IMPORT_JOB)
-    selection = None if netbox else [dg.AssetKey(k.asset) for k in KINDS.values()]
     with counting_clients() as clients:
         started = time.perf_counter()
         result = job.execute_in_process(
             instance=instance,
             raise_on_error=False,
             tags={SYSTEM_JOB_TAG: IMPORT_JOB},
-            asset_selection=selection,
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}},
         )
         wall = time.perf_counter() - started
@@ -325,6 +351,52 @@ def fetch_only(url: str, user: str, password: str) -> tuple[float, Counter[str]]
     return time.perf_counter() - started, client.calls
 
 
+@dataclass
+class Links:
+    """The template links read alone, and what they take in the cache."""
+
+    calls: Counter[str]
+    seconds: dict[str, float]
+    depending: int  # templates whose triggers depend on another template's
+    shared_keys: int  # (template, item key) pairs kept
+    own_keys: int  # (template, item key) pairs Zabbix has, the most the cache could keep
+    cached_bytes: int  # JSON of the two cache columns, all templates
+    all_keys_bytes: int  # JSON of every own item key per template, for comparison
+
+
+def links_only(client: ZabbixClient, database_url: str) -> Links:
+    before = Counter(client.calls)
+    seconds = {}
+    started = time.perf_counter()
+    dependencies = zapi.template_dependencies(client)
+    seconds["dependencies"] = time.perf_counter() - started
+    started = time.perf_counter()
+    shared = zapi.template_shared_item_keys(client)
+    seconds["shared item keys"] = time.perf_counter() - started
+    calls = Counter(client.calls)
+    calls.subtract(before)
+    own: dict[str, list[str]] = {}
+    for item in client.call(
+        "item.get", {"output": ["hostid", "key_"], "templated": True, "inherited": False}
+    ):
+        own.setdefault(item["hostid"], []).append(item["key_"])
+    store = StateStore(database_url)
+    with store.connect() as conn:
+        rows = conn.execute(
+            select(zabbix_template.c.dependencies, zabbix_template.c.shared_item_keys)
+        ).all()
+    store.dispose()
+    return Links(
+        calls=+calls,
+        seconds=seconds,
+        depending=len(dependencies),
+        shared_keys=sum(len(k) for k in shared.values()),
+        own_keys=sum(len(k) for k in own.values()),
+        cached_bytes=sum(len(json.dumps(d)) + len(json.dumps(k)) for d, k in rows),
+        all_keys_bytes=sum(len(json.dumps(sorted(k))) for k in own.values()),
+    )
+
+
 def state_store(kind: str, workdir: str) -> str:
     if kind == "sqlite":
         return f"sqlite:///{workdir}/state.db"
@@ -358,7 +430,7 @@ def print_table(
 ) -> None:
     columns = ["nbzbx job (empty)", "nbzbx job (again)", "nbzbx reads", "reference-style"]
     calls = [first.calls, second.calls, fetch[1], ref[1]]
-    step = "zabbix_settings_import"
+    step = "import_every_zabbix_server"  # the job's one op: reads, state store, NetBox choices
 
     def row(label: str, values: Sequence[str]) -> None:
         print(f"{label:<44}" + "".join(f"{v:>20}" for v in values))
@@ -373,16 +445,6 @@ def print_table(
         f"  of which step {step}, s",
         [f"{first.steps[step]:.2f}", f"{second.steps[step]:.2f}", "", ""],
     )
-    if "netbox_zabbix_choices" in first.steps:
-        row(
-            "  of which step netbox_zabbix_choices, s",
-            [
-                f"{first.steps['netbox_zabbix_choices']:.2f}",
-                f"{second.steps['netbox_zabbix_choices']:.2f}",
-                "",
-                "",
-            ],
-        )
     print("Zabbix API calls (HTTP requests), per method:")
     order = list(OBJECT_TYPE)
     methods = sorted(set().union(*calls), key=lambda m: (order.index(m) if m in order else 99, m))
@@ -408,7 +470,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--proxies", type=int, default=200)
     parser.add_argument("--proxy-groups", type=int, default=20)
     parser.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--no-netbox", action="store_true", help="leave NetBox choices out")
     parser.add_argument("--keep", action="store_true", help="keep the seeded objects")
     args = parser.parse_args(argv)
 
@@ -433,17 +494,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         token = api_token(admin, seeded, user)
         fetch_zabbix_settings(admin)  # warm Zabbix's caches before measuring anything
-        first = timed(
-            "nbzbx job, empty cache", lambda: run_job(instance, database_url, not args.no_netbox)
-        )
+        first = timed("nbzbx job, empty cache", lambda: run_job(instance, database_url))
         fetch = timed("nbzbx reads only", lambda: fetch_only(url, user, password))
+        links = timed("nbzbx template links only", lambda: links_only(admin, database_url))
         reference = ReferenceStyle(url, token)
         started = time.perf_counter()
         counts = timed("reference-style import", reference.run)
         ref = (time.perf_counter() - started, reference.calls)
         second = timed(
             "nbzbx job, nothing changed",
-            lambda: run_job(instance, database_url, not args.no_netbox),
+            lambda: run_job(instance, database_url),
         )
         data = first.summary["data"]
         print(
@@ -457,20 +517,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         print(f"second import reports everything unchanged: {unchanged}")
         print_table(first, second, fetch, ref)
+        ours = links.calls["trigger.get"]
+        theirs = ref[1]["trigger.get"]
+        print(
+            f"template dependencies ({seeded.dependencies} seeded; nbzbx found "
+            f"{links.depending} templates depending on others, the reference-style "
+            f"{counts['dependencies']} trigger dependencies): nbzbx {ours} trigger.get in "
+            f"{links.seconds['dependencies']:.2f} s, reference-style {theirs:,} trigger.get "
+            f"(+ {theirs:,} apiinfo.version), {theirs / ours:,.0f}x the calls"
+        )
+        print(
+            f"shared item keys: nbzbx {links.calls['item.get']} item.get in "
+            f"{links.seconds['shared item keys']:.2f} s; {links.shared_keys:,} of "
+            f"{links.own_keys:,} own (template, item key) pairs kept; the two new cache columns "
+            f"take {links.cached_bytes:,} bytes of JSON for all templates (every own key would "
+            f"take {links.all_keys_bytes:,})"
+        )
     finally:
         if not args.keep:
             timed("deleting the seeded objects", lambda: delete_seeded(admin, seeded))
-            prune = timed(
-                "nbzbx job pruning them from the cache" + ("" if args.no_netbox else " and NetBox"),
-                lambda: run_job(instance, database_url, not args.no_netbox),
+            restored = timed(
+                "nbzbx job into a fresh store, NetBox choices back to what Zabbix holds",
+                lambda: run_job(instance, f"sqlite:///{workdir}/restore.db"),
             )
-            print(
-                "pruned: "
-                + ", ".join(
-                    f"{v['deleted']} {k.replace('_', ' ')}"
-                    for k, v in prune.summary["data"].items()
-                )
-            )
+            print(f"Zabbix holds {restored.summary['data']['templates']['added']} templates again")
         else:
             admin.call("token.delete", seeded.ids.pop("token", []))
         admin.close()
