@@ -90,4 +90,9 @@ def test_upgrade_keeps_everything_under_server_default(released: Path) -> None:
         )
         events = list(conn.execute(select(t.event_log)).mappings())
         assert events and all(e["server"] is None for e in events)
+        # 0005: no template links known until the next import of templates
+        links = conn.execute(
+            select(t.zabbix_template.c.dependencies, t.zabbix_template.c.shared_item_keys)
+        ).all()
+        assert links and all(row == ([], []) for row in links)
     store.dispose()
