@@ -7,7 +7,7 @@ run is left STARTED; after the last healthy run, the state store's cache agrees 
 
     scripts/soak 15          # the documented 15-minute run (hold /tmp/nbzbx-lab.lock)
 
-``test_soak.py`` runs the same code for 5 minutes. Relays listen on 127.0.0.1 only; every loop
+``test_soak.py`` runs the same code for 3 minutes. Relays listen on 127.0.0.1 only; every loop
 is bounded and the whole thing stops by itself.
 """
 
