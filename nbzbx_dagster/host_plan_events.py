@@ -14,6 +14,7 @@ from nbzbx_dagster.sync.plan import counts
 
 PLAN_ASSET = dg.AssetKey("zabbix_host_plan")
 SHOWN = 200  # rows of the plan table
+LISTED = 50  # hosts named per action
 
 
 def plan_table(rows: Sequence[Mapping[str, Any]]) -> str:
@@ -41,11 +42,21 @@ def plan_table(rows: Sequence[Mapping[str, Any]]) -> str:
 
 
 def plan_metadata(rows: Sequence[Mapping[str, Any]], servers: Sequence[str]) -> dict[str, Any]:
-    """Counts per action (every action, 0 included), per server when there are several, and the
-    table."""
+    """Counts per action (every action, 0 included); per action, its hosts with what changes
+    (``adopt_hosts``: shown as they are in the asset's page, where the table takes a click);
+    per server when there are several; and the table."""
     meta: dict[str, Any] = {**counts(rows), "plan": dg.MetadataValue.md(plan_table(rows))}
+    for action in ACTIONS:
+        named = [_line(r) for r in rows if r["action"] == action]
+        if named:
+            meta[f"{action}_hosts"] = dg.MetadataValue.json(named[:LISTED])
     if len(servers) > 1:
         meta["servers"] = dg.MetadataValue.json(
             {s: counts([r for r in rows if r["server"] == s]) for s in servers}
         )
     return meta
+
+
+def _line(row: Mapping[str, Any]) -> str:
+    what = row["reason"] if row["action"] == "blocked" else "; ".join(row["changes"])
+    return f"{row['name']} ({row['partition_key']}, {row['server']}): {what}"

@@ -143,6 +143,7 @@ def refreshed_ui(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> 
     from nbzbx_dagster.store.host_status import read_statuses
 
     home = tmp_path_factory.mktemp("ui-refreshed-home")
+    shutil.copy("dagster.yaml", home / "dagster.yaml")  # as a deployment has it: no pop-up
     env = {k: v for k, v in os.environ.items() if not k.startswith(("NBZBX_", "DAGSTER_"))}
     env |= {**services.env(None), "DAGSTER_HOME": str(home)}
     env["NBZBX_DATABASE_URL"] = f"sqlite:///{home / 'state.db'}"
