@@ -31,6 +31,7 @@ from nbzbx_dagster.store.host_status import (
     record_changes,
     save_statuses,
     stale_keys,
+    touch_statuses,
 )
 from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
@@ -70,6 +71,11 @@ class Refresh:
     checked_at: datetime
     summary: dict[str, Any]
     server: str
+
+    def changed(self) -> list[HostCheck]:
+        """The checks whose status, difference, error or server differs from the stored one (or
+        that had none): what is worth a line in the host's history and an event in Dagster's."""
+        return [c for c in self.checks if _changed(_status_row(c, self), self.stored)]
 
 
 def load_index(store: StateStore, server: str) -> ZabbixIndex:
@@ -251,7 +257,10 @@ def save_refresh(conn: Connection, result: Refresh, timings: Timings | None = No
         ]
         delete_statuses(conn, gone)
         rows = [_status_row(c, result) for c in result.checks]
-        save_statuses(conn, rows)
+        same = [r for r in rows if _same(r, result.stored)]
+        touch_statuses(conn, [r["partition_key"] for r in same], result.checked_at)
+        kept = {id(r) for r in same}
+        save_statuses(conn, [r for r in rows if id(r) not in kept])
         record_changes(conn, [_change(r) for r in rows if _changed(r, result.stored)])
 
 
@@ -275,6 +284,14 @@ def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
         "checked_at": result.checked_at,
         "desired": check.desired,
     }
+
+
+def _same(row: dict[str, Any], stored: dict[str, dict[str, Any]]) -> bool:
+    """Every stored column but ``checked_at`` as it would be written (JSON compared as read)."""
+    before = stored.get(row["partition_key"])
+    return before is not None and all(
+        before.get(k) == v for k, v in row.items() if k != "checked_at"
+    )
 
 
 def _words(row: dict[str, Any]) -> list[str]:
