@@ -19,7 +19,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from nbzbx_dagster.dagster_internals import log_materializations
+from nbzbx_dagster.dagster_internals import BATCH_SIZE, log_materializations
 from nbzbx_dagster.partitions import sync_partitions
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_report_rows
@@ -89,16 +89,19 @@ def check_metadata(check: HostCheck, server: str) -> dict[str, Any]:
 def record_statuses(
     context: dg.OpExecutionContext, checks: Sequence[HostCheck], servers: dict[str, str]
 ) -> None:
-    """One ``host_config_sync_status`` materialization per given check."""
-    materializations = [
-        dg.AssetMaterialization(
-            STATUS_ASSET,
-            partition=c.config.key,
-            metadata=check_metadata(c, servers[c.config.key]),
-        )
-        for c in checks
-    ]
-    batched = log_materializations(context, materializations)
+    """One ``host_config_sync_status`` materialization per given check, made and stored
+    ``BATCH_SIZE`` at a time (a first refresh of 100,000 host configs never holds them all)."""
+    batched = False
+    for start in range(0, len(checks), BATCH_SIZE):
+        materializations = [
+            dg.AssetMaterialization(
+                STATUS_ASSET,
+                partition=c.config.key,
+                metadata=check_metadata(c, servers[c.config.key]),
+            )
+            for c in checks[start : start + BATCH_SIZE]
+        ]
+        batched = log_materializations(context, materializations)
     if checks and not batched:
         context.log.info(
             f"{len(checks)} materializations stored one by one: set DAGSTER_EVENT_BATCH_SIZE "
