@@ -72,15 +72,21 @@ def worth_recording(results: Sequence[Refresh], new_partitions: Collection[str])
 
 
 def check_metadata(check: HostCheck, server: str) -> dict[str, Any]:
-    """One partition's materialization metadata: the NetBox name is here, not in the key."""
+    """One partition's materialization metadata: the NetBox name is here, not in the key. The
+    structured diff only where there is a difference: Dagster serializes JSON metadata node by
+    node, the largest cost of a first refresh's events, and an in-sync diff says only which
+    interface was used."""
     meta: dict[str, Any] = {
         "name": check.config.name,
         "server": server,
         "status": check.status,
         "zabbix_hostid": check.zabbix_hostid or "",
         "difference": "; ".join(check.diff.get("in_words", [])) or "-",
-        "diff": dg.MetadataValue.json(check.diff),
     }
+    if check.diff.get("differences") or check.diff.get("extra"):
+        meta["diff"] = dg.MetadataValue.json(check.diff)
+    elif "interface_used" in check.diff:
+        meta["interface_used"] = str(check.diff["interface_used"])
     if check.error:
         meta["error"] = check.error
     return meta

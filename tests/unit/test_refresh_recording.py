@@ -3,9 +3,10 @@ most host configs did not change: the event log and the state store grow with th
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
-from nbzbx_dagster.host_sync_events import worth_recording
+from nbzbx_dagster.host_sync_events import check_metadata, worth_recording
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_statuses
@@ -90,3 +91,37 @@ def test_a_changed_desired_host_is_written_though_the_status_is_the_same(
         rows = read_statuses(conn)
     assert rows["device-2"]["desired"] == {"host": "dev-2", "name": "renamed"}
     assert worth_recording([result], []) == []  # same status, same difference: no event
+
+
+def test_the_structured_diff_is_in_the_metadata_only_where_something_differs() -> None:
+    host = HostConfig("device", 1, "dev-1", "active")
+    same = check_metadata(HostCheck(host, "in_sync", "1001", {**NOTE, "differences": {}}), "a")
+    assert "diff" not in same and same["interface_used"] == NOTE["interface_used"]
+    drift = {"differences": {"tags": {"netbox": [], "zabbix": []}}, "in_words": ["tags: + x"]}
+    other = check_metadata(HostCheck(host, "out_of_sync", "1001", {**NOTE, **drift}), "a")
+    assert other["diff"].value["differences"] == drift["differences"]
+    assert other["difference"] == "tags: + x"
+
+
+def test_zabbix_hosts_are_read_in_two_runs_of_whole_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from nbzbx_dagster.sync import check
+
+    asked: list[list[str]] = []
+
+    def hosts(client, hostids=None, names=None):
+        asked.append(list(hostids))
+        if "boom" in hostids:
+            raise RuntimeError("Zabbix is gone")
+        return [{"hostid": h} for h in hostids]
+
+    monkeypatch.setattr(check.zapi, "hosts", hosts)
+    ids = [f"{i:05d}" for i in range(1700)]
+    assert [h["hostid"] for h in check._hosts(None, "hostids", ids)] == ids
+    assert sorted(len(a) for a in asked) == [700, 1000]  # whole batches of 500 but the last
+    asked.clear()
+    assert len(check._hosts(None, "hostids", ids[:400])) == 400 and len(asked) == 1
+    assert check._hosts(None, "hostids", []) == []
+    with pytest.raises(RuntimeError, match="Zabbix is gone"):
+        check._hosts(None, "hostids", [*ids, "boom"])
