@@ -4,7 +4,7 @@ Rows are plain mappings; ``sync.refresh`` makes them from its checks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -13,10 +13,28 @@ from sqlalchemy import Connection, delete, insert, select, update
 from nbzbx_dagster.store.state import upsert
 from nbzbx_dagster.store.tables import host_config_status, host_status_change
 
+STREAM_ROWS = 2000  # rows fetched at a time where a reader streams
+
 
 def read_statuses(conn: Connection) -> dict[str, dict[str, Any]]:
     rows = conn.execute(select(host_config_status)).mappings()
     return {r["partition_key"]: dict(r) for r in rows}
+
+
+def read_statuses_against(
+    conn: Connection, desired: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Every status as ``read_statuses`` has it, but its ``desired`` host replaced by
+    ``desired_same``: whether it equals ``desired[key]``. The largest column is compared as the
+    rows stream by, never held: a refresh of 100,000 host configs would hold it beside the new
+    one."""
+    query = select(host_config_status).execution_options(yield_per=STREAM_ROWS)
+    statuses = {}
+    for found in conn.execute(query).mappings():
+        row = dict(found)
+        row["desired_same"] = row.pop("desired") == desired.get(row["partition_key"])
+        statuses[row["partition_key"]] = row
+    return statuses
 
 
 REPORT_COLUMNS = ("partition_key", "name", "server", "status", "diff", "error", "checked_at")
@@ -25,7 +43,8 @@ REPORT_COLUMNS = ("partition_key", "name", "server", "status", "diff", "error", 
 def read_report_rows(conn: Connection) -> dict[str, dict[str, Any]]:
     """Every status without its desired host (the largest column): what reports need."""
     columns = [host_config_status.c[name] for name in REPORT_COLUMNS]
-    return {r["partition_key"]: dict(r) for r in conn.execute(select(*columns)).mappings()}
+    query = select(*columns).execution_options(yield_per=STREAM_ROWS)
+    return {r["partition_key"]: dict(r) for r in conn.execute(query).mappings()}
 
 
 def stale_keys(

@@ -27,7 +27,7 @@ from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, cache_frame
 from nbzbx_dagster.store.host_status import (
     delete_statuses,
-    read_statuses,
+    read_statuses_against,
     record_changes,
     save_statuses,
     stale_keys,
@@ -67,7 +67,8 @@ class Refresh:
     host_configs: HostConfigs
     checks: list[HostCheck]
     stored: dict[str, dict[str, Any]]
-    """The statuses as stored before the refresh."""
+    """The statuses as stored before the refresh; instead of its desired host, ``desired_same``
+    where it was compared as it was read (``read_statuses_against``)."""
     checked_at: datetime
     summary: dict[str, Any]
     server: str
@@ -207,7 +208,7 @@ def refresh_server(
     minutes = settings.cutoff_host_config_sync if cutoff_minutes is None else cutoff_minutes
     cutoff = now - timedelta(minutes=minutes)
     with timings.section("store_read"), store.connect() as conn:
-        stored = read_statuses(conn)
+        stored = read_statuses_against(conn, host_configs.desired)
     mine = host_configs.of_server(server)
     if only_keys is None:
         only_keys = stale_keys([c.key for c in mine], stored, cutoff)
@@ -289,9 +290,16 @@ def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
 def _same(row: dict[str, Any], stored: dict[str, dict[str, Any]]) -> bool:
     """Every stored column but ``checked_at`` as it would be written (JSON compared as read)."""
     before = stored.get(row["partition_key"])
-    return before is not None and all(
-        before.get(k) == v for k, v in row.items() if k != "checked_at"
-    )
+    if before is None:
+        return False
+    for key, value in row.items():
+        if key == "desired" and "desired_same" in before:
+            same = bool(before["desired_same"])
+        else:
+            same = key == "checked_at" or before.get(key) == value
+        if not same:
+            return False
+    return True
 
 
 def _words(row: dict[str, Any]) -> list[str]:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from nbzbx_dagster.host_sync_events import check_metadata, worth_recording
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.host_status import read_statuses
+from nbzbx_dagster.store.host_status import read_statuses, read_statuses_against
 from nbzbx_dagster.store.tables import host_status_change
 from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import HostConfigs, Refresh, save_refresh
@@ -35,7 +35,8 @@ def checks(host_configs: HostConfigs, missing: set[int] = frozenset()) -> list[H
 
 def refresh(store: StateStore, host_configs: HostConfigs, found: list[HostCheck], at: datetime):
     with store.connect() as conn:
-        stored = read_statuses(conn)
+        stored = read_statuses_against(conn, {c.config.key: c.desired for c in found})
+    assert all("desired" not in row for row in stored.values())  # compared as read, not held
     result = Refresh(host_configs, found, stored, at, {}, "default")
     with store.transaction() as conn:
         save_refresh(conn, result)
