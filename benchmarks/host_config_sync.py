@@ -1,4 +1,5 @@
-"""Benchmark of ``host_config_sync_refresh`` over N host configs, next to a reference-style check.
+"""Benchmark of ``host_config_sync_refresh`` over N host configs (up to 100,000), next to a
+reference-style check.
 
 For each N (default 1,000 and 10,000) it resets the lab's databases, then seeds:
 
@@ -8,31 +9,35 @@ For each N (default 1,000 and 10,000) it resets the lab's databases, then seeds:
 - Zabbix 7.0: the lab's demo templates, host groups, proxies and proxy group, and a host for
   each host config as the lab settings (``lab-settings.yaml``: templates, proxies, tags) want it,
   except one in twenty drifting (an extra tag, another template, a host group too few, another
-  proxy, another IP, in turn) and one in twenty missing;
+  proxy, another IP, in turn) and one in twenty missing; batched ``host.create``
+  (``--zabbix-batch`` hosts per call);
 
-imports the Zabbix settings (``import_zabbix_settings``, not timed), and measures, in one run:
+imports the Zabbix settings (``import_zabbix_settings``, not timed), and measures:
 
-1. nbzbx, the timed refresh: ONE ``host_config_sync_refresh`` with ``cutoff`` 0 (every host
-   config), executed in process on a PostgreSQL Dagster instance (a fresh database
-   ``nbzbx_bench_dagster``, DAGSTER_HOME a temporary folder with deploy/dagster-postgres.yaml)
-   reached through the lab's PgBouncer, and a PostgreSQL state store (``nbzbx_bench_state``).
-   The NetBox write-back is off in this run (``NBZBX_NETBOX_WRITEBACK=false``) and measured on its
-   own (3.), because NetBox writes (about 48 objects/s) would otherwise hide everything else;
-2. the same refresh on a fresh Dagster database reached directly, without PgBouncer (for N up to
-   ``--direct-up-to``, default 10,000: both sizes); the state store is the one of 1.;
-3. the write-back: the refresh again with the write-back on, which writes ``zabbix_hostid`` and
-   ``zabbix_sync_status`` of every host config (NetBox has none yet); then 1 % of the Zabbix hosts
-   are deleted and a last refresh writes only the values that changed;
+1. the timed refresh: ONE ``host_config_sync_refresh`` with ``cutoff`` 0 (every host config),
+   executed in a child process of its own (its peak RSS is the job's alone, without the seed
+   data), on a PostgreSQL Dagster instance (a fresh database ``nbzbx_bench_dagster``,
+   DAGSTER_HOME a temporary folder with deploy/dagster-postgres.yaml) reached through the lab's
+   PgBouncer, and a PostgreSQL state store (``nbzbx_bench_state``). The NetBox write-back is off
+   (``NBZBX_NETBOX_WRITEBACK=false``): NetBox writes (about 48 objects/s) would hide everything
+   else. This is the first refresh: every partition is new;
+2. the steady state: the same refresh again with nothing changed, then after 1 % of the Zabbix
+   hosts were deleted (1 % of the statuses change);
+3. with ``--extra-up-to`` N or more (default 0: none), as before: the refresh on a Dagster
+   database reached directly (no PgBouncer), the write-back (all, then changes only) and the
+   refresh across two servers;
 4. reference-style baselines on ``--baseline-sample`` host configs (default 1,000), extrapolated
    linearly to N: the reference plugin's pattern, a new client, ``user.login`` and one
    ``host.get`` per host; and a kinder one: one login, then one ``host.get`` per host. Both leave
    the reference's comparison and database writes out, so they are lower bounds.
 
-The job reports its own sections (output metadata ``timings_s``) and API calls (``api_calls``);
-the table splits the wall time into the project's own work, Dagster's per-partition bookkeeping
-(partitions, materialization events) and the rest of the run (run and step start and finish).
-At the end the lab is seeded with the demo data again and the benchmark's own databases are
-dropped (``--no-reseed`` leaves everything as it is).
+Every refresh reports its sections (output metadata ``timings_s``), its API calls
+(``api_calls``), the peak RSS of the process that ran it, and the event-log rows and bytes it
+added (``event_logs`` rows past the last id before the run, and the length of their ``event``
+column). The table splits the wall time into the project's own work, Dagster's per-partition
+bookkeeping (partitions, materialization events) and the rest of the run (run and step start and
+finish). At the end the lab is seeded with the demo data again and the benchmark's own databases
+are dropped (``--no-reseed`` leaves everything as it is). ``--seed-only`` measures the seed alone.
 
     .venv/bin/python benchmarks/host_config_sync.py [--n 1000 10000] [--baseline-sample 1000]
 """
@@ -42,6 +47,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import subprocess
 import sys
@@ -61,7 +67,6 @@ from pyzabbix import ZabbixAPI
 
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
-from nbzbx_dagster.netbox import client as netbox_client
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import read_host_configs
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
@@ -81,6 +86,8 @@ PROJECT_SECTIONS = ("netbox_read", "desired_state", "store_read", "zabbix_read",
 STORE_WRITE = "store_write"
 DAGSTER_SECTIONS = ("dagster_partitions", "dagster_events")
 DRIFT_KINDS = ("tag", "template", "group", "proxy", "ip")
+CONSTANT_ROWS = 50
+"""Event-log rows a refresh may add whatever N (run and step events, the summary, the check)."""
 
 # -- seeding -------------------------------------------------------------------------------------
 
@@ -170,8 +177,9 @@ class ZabbixSeed:
     hostids: dict[str, str] = field(default_factory=dict)  # technical name -> hostid
 
 
-def seed_zabbix_hosts(client: ZabbixClient, netbox: NetBoxClient) -> ZabbixSeed:
-    """Hosts as the lab settings want them; one in 20 drifting, one in 20 missing."""
+def seed_zabbix_hosts(client: ZabbixClient, netbox: NetBoxClient, batch: int) -> ZabbixSeed:
+    """Hosts as the lab settings want them; one in 20 drifting, one in 20 missing; ``batch``
+    hosts per ``host.create``."""
     seed_zabbix(client)
     settings = load_settings(env={"NBZBX_CONFIG": str(services.LAB_SETTINGS)})
     configs = read_host_configs(netbox, {}, {}, True)
@@ -186,7 +194,7 @@ def seed_zabbix_hosts(client: ZabbixClient, netbox: NetBoxClient) -> ZabbixSeed:
             seeded.drifting += 1
             drift(spec, DRIFT_KINDS[(i // 20) % len(DRIFT_KINDS)], index)
         specs.append(spec)
-    ids = zapi.create_hosts(client, specs, batch=250)
+    ids = zapi.create_hosts(client, specs, batch=batch)
     seeded.hosts = len(ids)
     seeded.hostids = {spec["host"]: hostid for spec, hostid in zip(specs, ids, strict=True)}
     return seeded
@@ -223,13 +231,30 @@ def fresh_database(name: str) -> None:
     drop_database(name, create=True)
 
 
-def count_events(database: str, run_id: str) -> int:
+def event_log_mark(database: str) -> tuple[int, int]:
+    """The last event-log id and the database's size in bytes, before a run."""
     conn = psycopg2.connect(services.database_url(database))
     with conn.cursor() as cur:
-        cur.execute("SELECT count(*) FROM event_logs WHERE run_id = %s", (run_id,))
-        (count,) = cur.fetchone()
+        cur.execute(
+            "SELECT coalesce(max(id), 0), pg_database_size(current_database()) FROM event_logs"
+        )
+        last, size = cur.fetchone()
     conn.close()
-    return int(count)
+    return int(last), int(size)
+
+
+def event_log_added(database: str, mark: tuple[int, int]) -> tuple[int, int, int]:
+    """Rows and ``event`` bytes added to the event log since ``mark``; the database's growth."""
+    conn = psycopg2.connect(services.database_url(database))
+    with conn.cursor() as cur:
+        cur.execute(
+            "SELECT count(*), coalesce(sum(octet_length(event)), 0),"
+            " pg_database_size(current_database()) FROM event_logs WHERE id > %s",
+            (mark[0],),
+        )
+        rows, size, total = cur.fetchone()
+    conn.close()
+    return int(rows), int(size), int(total) - mark[1]
 
 
 # -- nbzbx -----------------------------------------------------------------------------------------
@@ -250,7 +275,11 @@ class Refresh:
     timings: dict[str, float]
     api_calls: dict[str, dict[str, int]]
     summary: dict[str, Any]
-    events: int
+    peak_rss: int
+    """Bytes: the peak resident set of the process that ran the job."""
+    events: int = 0
+    event_bytes: int = 0
+    database_growth: int = 0
     written: int = 0
 
     def section(self, *names: str) -> float:
@@ -278,14 +307,11 @@ class Refresh:
         return sum(self.api_calls.get(system, {}).values())
 
 
-def run_refresh(
-    label: str, instance: dg.DagsterInstance, database: str, writeback: bool
-) -> Refresh:
-    from nbzbx_dagster.definitions import defs  # imported late: after the environment is set
+def child_refresh() -> None:
+    """In the child process: one refresh, its figures as a ``RESULT`` line on stdout."""
+    from nbzbx_dagster.definitions import defs
 
-    os.environ["NBZBX_NETBOX_WRITEBACK"] = "true" if writeback else "false"
-    # Every Dagster run is a new process in production: no cached NetBox filter schema.
-    netbox_client._FILTER_SCHEMAS.clear()
+    instance = dg.DagsterInstance.get()
     job = defs.resolve_job_def(JOB)
     started = time.perf_counter()
     result = job.execute_in_process(
@@ -299,18 +325,36 @@ def run_refresh(
     )
     wall = time.perf_counter() - started
     if not result.success:
-        sys.exit(f"{label}: the refresh failed: {result.get_step_failure_events()}")
+        sys.exit(f"the refresh failed: {result.get_step_failure_events()}")
     (output,) = [e for e in result.all_events if e.event_type == dg.DagsterEventType.STEP_OUTPUT]
     meta = {k: v.value for k, v in output.step_output_data.metadata.items()}
-    refresh = Refresh(
-        label,
-        wall,
-        step_seconds(instance, result.run_id),
-        meta["timings_s"],
-        meta["api_calls"],
-        {k: meta[k] for k in ("total", "in_sync", "out_of_sync", "missing", "failed")},
-        count_events(database, result.run_id),
+    figures = {
+        "wall": wall,
+        "step": step_seconds(instance, result.run_id),
+        "timings": meta["timings_s"],
+        "api_calls": meta["api_calls"],
+        "summary": {k: meta[k] for k in ("total", "in_sync", "out_of_sync", "missing", "failed")},
+        "peak_rss": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
+    print("RESULT " + json.dumps(figures), flush=True)
+
+
+def run_refresh(label: str, database: str, writeback: bool) -> Refresh:
+    """One refresh in a child process (a Dagster run is a process of its own in production: no
+    cached NetBox filter schema, and its RSS is the job's)."""
+    mark = event_log_mark(database)
+    done = subprocess.run(
+        [sys.executable, __file__, "--child-refresh"],
+        env={**os.environ, "NBZBX_NETBOX_WRITEBACK": "true" if writeback else "false"},
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    lines = [x for x in done.stdout.splitlines() if x.startswith("RESULT ")]
+    if done.returncode != 0 or not lines:
+        sys.exit(f"{label}: the refresh failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
+    refresh = Refresh(label, **json.loads(lines[-1].removeprefix("RESULT ")))
+    refresh.events, refresh.event_bytes, refresh.database_growth = event_log_added(database, mark)
     refresh.written = sum(
         n for call, n in refresh.api_calls["netbox"].items() if call.startswith("PATCH")
     )
@@ -357,7 +401,7 @@ def two_server_refresh(instance: dg.DagsterInstance) -> Refresh:
     os.environ.update(TWO_SERVERS)
     try:
         import_settings(instance)
-        return run_refresh("two servers", instance, DAGSTER_DB, writeback=False)
+        return run_refresh("two servers", DAGSTER_DB, writeback=False)
     finally:
         for key in TWO_SERVERS:
             os.environ.pop(key)
@@ -417,29 +461,54 @@ class SizeResult:
     seed: ZabbixSeed
     refreshes: list[Refresh]
     baselines: list[Baseline]
+    seed_seconds: dict[str, float]
+
+    def refresh(self, label: str) -> Refresh | None:
+        return next((x for x in self.refreshes if x.label == label), None)
 
 
-def timed(label: str, action: Callable[[], Any]) -> Any:
+def timed(label: str, action: Callable[[], Any], into: dict[str, float] | None = None) -> Any:
     print(f"  {label} ...", end=" ", flush=True)
     started = time.perf_counter()
     result = action()
-    print(f"{time.perf_counter() - started:.1f} s", flush=True)
+    seconds = time.perf_counter() - started
+    print(f"{seconds:.1f} s", flush=True)
+    if into is not None:
+        into[label] = seconds
     return result
+
+
+FIRST, UNCHANGED, CHANGED = "first", "unchanged", "1 % changed"
+
+
+def seed_size(n: int, args: argparse.Namespace, seconds: dict[str, float]) -> ZabbixSeed:
+    url = services.zabbix_url("7.0")
+    timed("resetting the lab databases", lambda: services.run_script("reset") == 0 or sys.exit(1))
+    made = timed("seeding NetBox (nbshell)", lambda: seed_netbox(n), seconds)
+    netbox = NetBoxClient.connect(services.netbox_url(), services.netbox_token(), timeout=600)
+    zabbix = ZabbixClient.connect(
+        url, user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD, timeout=600
+    )
+    seed = timed(
+        f"seeding Zabbix 7.0 ({args.zabbix_batch} hosts per host.create)",
+        lambda: seed_zabbix_hosts(zabbix, netbox, args.zabbix_batch),
+        seconds,
+    )
+    zabbix.close()
+    print(
+        f"  NetBox: {made['devices']:,} devices, {made['virtual_machines']:,} VMs; Zabbix: "
+        f"{seed.hosts:,} hosts ({seed.drifting:,} drifting), {seed.missing:,} missing"
+    )
+    return seed
 
 
 def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
     print(f"N = {n:,}")
+    seconds: dict[str, float] = {}
+    seed = seed_size(n, args, seconds)
     url = services.zabbix_url("7.0")
-    timed("resetting the lab databases", lambda: services.run_script("reset") == 0 or sys.exit(1))
-    made = timed(f"seeding NetBox with {n:,} host configs (nbshell)", lambda: seed_netbox(n))
-    netbox = NetBoxClient.connect(services.netbox_url(), services.netbox_token(), timeout=300)
     zabbix = ZabbixClient.connect(
-        url, user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD, timeout=300
-    )
-    seed = timed("seeding Zabbix 7.0 with their hosts", lambda: seed_zabbix_hosts(zabbix, netbox))
-    print(
-        f"  NetBox: {made['devices']:,} devices, {made['virtual_machines']:,} VMs; Zabbix: "
-        f"{seed.hosts:,} hosts ({seed.drifting:,} drifting), {seed.missing:,} missing"
+        url, user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD, timeout=600
     )
     for database in (STATE_DB, DAGSTER_DB, DAGSTER_DIRECT_DB):
         fresh_database(database)
@@ -447,55 +516,43 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
     pooled = instance_for(DAGSTER_DB, True, home)
     timed("import_zabbix_settings (not timed)", lambda: import_settings(pooled))
 
-    refreshes = [
-        timed(
-            "refresh, PgBouncer, no write-back",
-            lambda: run_refresh("PgBouncer", pooled, DAGSTER_DB, writeback=False),
-        )
-    ]
-    if n <= args.direct_up_to:
-        direct = instance_for(DAGSTER_DIRECT_DB, False, home)
-        refreshes.append(
-            timed(
-                "refresh, direct PostgreSQL, no write-back",
-                lambda: run_refresh("direct", direct, DAGSTER_DIRECT_DB, writeback=False),
-            )
-        )
-    refreshes.append(
-        timed(
-            "refresh with write-back (writes all)",
-            lambda: run_refresh("write-back, all", pooled, DAGSTER_DB, writeback=True),
-        )
-    )
-    gone = [h for i, h in enumerate(seed.hostids.values()) if i % 100 == 5]
+    def refresh(label: str, what: str, database: str = DAGSTER_DB, wb: bool = False) -> Refresh:
+        return timed(f"refresh: {what}", lambda: run_refresh(label, database, writeback=wb))
+
+    refreshes = [refresh(FIRST, "first, every partition new, PgBouncer, no write-back")]
+    refreshes.append(refresh(UNCHANGED, "again, nothing changed"))
+    hostids = list(seed.hostids.values())
+    gone = hostids[5::100]
     timed(f"deleting {len(gone)} Zabbix hosts (1 %)", lambda: zapi.delete_hosts(zabbix, gone))
-    refreshes.append(
-        timed(
-            "refresh with write-back (changes only)",
-            lambda: run_refresh("write-back, changes", pooled, DAGSTER_DB, writeback=True),
-        )
-    )
+    refreshes.append(refresh(CHANGED, "again, 1 % of the statuses changed"))
+    if n <= args.extra_up_to:
+        instance_for(DAGSTER_DIRECT_DB, False, home)
+        refreshes.append(refresh("direct", "direct PostgreSQL, first", DAGSTER_DIRECT_DB))
+        instance_for(DAGSTER_DB, True, home)
+        refreshes.append(refresh("write-back, all", "with write-back (writes all)", wb=True))
+        more = hostids[6::100]
+        timed(f"deleting {len(more)} more Zabbix hosts", lambda: zapi.delete_hosts(zabbix, more))
+        gone += more
+        refreshes.append(refresh("write-back, changes", "with write-back (changes)", wb=True))
+        refreshes.append(timed("refresh: across two servers", lambda: two_server_refresh(pooled)))
 
-    refreshes.append(
-        timed(
-            "refresh across two servers (two names on the 7.0), no write-back",
-            lambda: two_server_refresh(pooled),
-        )
-    )
-
-    kept = set(seed.hostids.values()) - set(gone)
-    sample = [h for h in seed.hostids.values() if h in kept][: args.baseline_sample]
+    kept = set(hostids) - set(gone)
+    sample = [h for h in hostids if h in kept][: args.baseline_sample]
     baselines = []
     for label, per_host in (("login + host.get per host", True), ("one login, host.get", False)):
-        seconds, calls = timed(
+        took, calls = timed(
             f"baseline, {label}, {len(sample):,} hosts", lambda p=per_host: baseline(url, sample, p)
         )
-        baselines.append(Baseline(label, len(sample), seconds, calls))
+        baselines.append(Baseline(label, len(sample), took, calls))
     zabbix.close()
-    return SizeResult(n, seed, refreshes, baselines)
+    return SizeResult(n, seed, refreshes, baselines, seconds)
 
 
 # -- report ----------------------------------------------------------------------------------------
+
+
+def megabytes(size: int) -> str:
+    return f"{size / 2**20:,.0f} MB"
 
 
 def print_report(results: Sequence[SizeResult]) -> None:
@@ -505,13 +562,13 @@ def print_report(results: Sequence[SizeResult]) -> None:
     width = max(22, *(len(c[0]) + 2 for c in columns))
 
     def row(label: str, values: Sequence[str]) -> None:
-        print(f"{label:<40}" + "".join(f"{v:>{width}}" for v in values))
+        print(f"{label:<42}" + "".join(f"{v:>{width}}" for v in values))
 
     def pct(part: float, whole: float) -> str:
         return f"{part:.1f} ({100 * part / whole:.0f}%)" if whole else "-"
 
     print()
-    row("N, Dagster storage / run", [c[0] for c in columns])
+    row("N / run", [c[0] for c in columns])
     row("wall time of the whole run, s", [f"{x.wall:.1f}" for _, _, x in columns])
     row("  project's own work, s (share)", [pct(x.project, x.wall) for _, _, x in columns])
     for name in (*PROJECT_SECTIONS, STORE_WRITE):
@@ -521,7 +578,10 @@ def print_report(results: Sequence[SizeResult]) -> None:
         row(f"    {name}", [f"{x.timings.get(name, 0):.2f}" for _, _, x in columns])
     row("  NetBox write-back, s", [f"{x.writeback:.1f}" for _, _, x in columns])
     row("  rest (run start/finish, commit), s", [pct(x.run_overhead, x.wall) for *_, x in columns])
-    row("Dagster event-log rows of the run", [f"{x.events:,}" for _, _, x in columns])
+    row("peak RSS of the job's process", [megabytes(x.peak_rss) for *_, x in columns])
+    row("event-log rows added", [f"{x.events:,}" for _, _, x in columns])
+    row("event-log bytes added (event column)", [megabytes(x.event_bytes) for *_, x in columns])
+    row("Dagster database growth", [megabytes(x.database_growth) for *_, x in columns])
     row("NetBox API calls", [f"{x.calls('netbox')}" for _, _, x in columns])
     row("  of which PATCH (write-back batches)", [f"{x.written}" for _, _, x in columns])
     row("Zabbix API calls", [f"{x.calls('zabbix')}" for _, _, x in columns])
@@ -532,7 +592,13 @@ def print_report(results: Sequence[SizeResult]) -> None:
             for *_, x in columns
         ],
     )
-    print("\nAPI calls of the first timed refresh, per method:")
+    print("\nSeeding, s:")
+    for result in results:
+        print(
+            f"  N={result.n:,}: "
+            + ", ".join(f"{k} {v:.0f}" for k, v in result.seed_seconds.items())
+        )
+    print("\nAPI calls of the first refresh, per method:")
     for result in results:
         first = result.refreshes[0]
         print(f"  N={result.n:,}: NetBox {first.api_calls['netbox']}")
@@ -548,41 +614,75 @@ def print_report(results: Sequence[SizeResult]) -> None:
                 f"{total:.0f} s, {calls:,} Zabbix calls; vs nbzbx whole run "
                 f"{total / first.wall:.1f}x, vs its project work {total / first.project:.0f}x"
             )
-    print("\nSeveral servers: the refresh across two servers against the same refresh on one")
+    print(
+        f"\nEvent-log growth of a steady-state refresh (rule: rows <= 1 % of N + {CONSTANT_ROWS}):"
+    )
     for result in results:
-        one = result.refreshes[0]
-        two = next(x for x in result.refreshes if x.label == "two servers")
+        same, changed = result.refresh(UNCHANGED), result.refresh(CHANGED)
+        if same is None or changed is None:
+            continue
+        moved = changed.summary["missing"] - same.summary["missing"]
+        limit = result.n // 100 + CONSTANT_ROWS
+        holds = same.events <= CONSTANT_ROWS and changed.events <= limit
         print(
-            f"  N={result.n:,}: two servers {two.wall:.1f} s, one server {one.wall:.1f} s "
-            f"({two.wall / one.wall:.2f}x); Zabbix calls {two.calls('zabbix')} vs "
-            f"{one.calls('zabbix')}"
+            f"  N={result.n:,}: nothing changed {same.events:,} rows "
+            f"({megabytes(same.event_bytes)}); {moved:,} statuses changed (1 %) "
+            f"{changed.events:,} rows ({megabytes(changed.event_bytes)}), "
+            f"{changed.events - same.events:,} beyond the constant; "
+            f"{'holds' if holds else 'FAILS'}"
         )
-    print("\nGoals at 10,000 (2 cores): project's own work <= 60 s, whole refresh <= 240 s, >= 10x")
+    if len(results) > 1:
+        low, high = min(results, key=lambda r: r.n), max(results, key=lambda r: r.n)
+        slope = (high.refreshes[0].peak_rss - low.refreshes[0].peak_rss) / (high.n - low.n)
+        print(
+            f"\nMemory: peak RSS {megabytes(low.refreshes[0].peak_rss)} at {low.n:,}, "
+            f"{megabytes(high.refreshes[0].peak_rss)} at {high.n:,}: "
+            f"{megabytes(int(slope * 10000))} per 10,000 host configs"
+        )
+    print(
+        "\nGoals (2 cores): whole refresh <= 8 s at 10,000; at 100,000 <= 90 s, peak RSS <= 1.5 GB,"
+        " >= 100x faster than the reference-style per-host check"
+    )
     for result in results:
         first = result.refreshes[0]
         ref = result.baselines[0].extrapolated(result.n)
         print(
-            f"  N={result.n:,}: project {first.project:.1f} s, whole {first.wall:.1f} s, "
+            f"  N={result.n:,}: whole {first.wall:.1f} s, peak RSS {megabytes(first.peak_rss)}, "
             f"{ref / first.wall:.1f}x faster than the reference-style baseline"
+            f" ({result.baselines[0].label})"
         )
+
+
+def reseed_demo() -> None:
+    subprocess.run(
+        [str(Path(sys.executable).with_name("nbzbx")), "lab", "seed", "--all-zabbix"],
+        capture_output=True,
+        check=True,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--n", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--baseline-sample", type=int, default=1000)
+    parser.add_argument("--zabbix-batch", type=int, default=250, help="hosts per host.create")
     parser.add_argument(
-        "--direct-up-to",
+        "--extra-up-to",
         type=int,
-        default=10000,
-        help="also refresh without PgBouncer for N up to this",
+        default=0,
+        help="for N up to this, also: direct PostgreSQL, the write-back, two servers",
     )
     parser.add_argument(
         "--no-reseed",
         action="store_true",
         help="leave the benchmark data (lab and bench databases) for a look",
     )
+    parser.add_argument("--seed-only", action="store_true", help="measure the seeding alone")
+    parser.add_argument("--child-refresh", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.child_refresh:
+        child_refresh()
+        return 0
     os.environ.update(services.env("7.0"))
     os.environ["NBZBX_CONFIG"] = str(services.LAB_SETTINGS)
     home = Path(tempfile.mkdtemp(prefix="nbzbx-bench-home-"))
@@ -592,18 +692,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         " Zabbix 7.0, NetBox 4.7.3"
     )
     started = time.perf_counter()
-    results = [bench_size(n, args, home) for n in args.n]
-    print_report(results)
+    if args.seed_only:
+        for n in args.n:
+            print(f"N = {n:,}")
+            seed_size(n, args, {})
+        results = []
+    else:
+        results = [bench_size(n, args, home) for n in args.n]
+        print_report(results)
     if not args.no_reseed:
         print()
-        timed(
-            "seeding the lab's demo data again (nbzbx lab seed --all-zabbix)",
-            lambda: subprocess.run(
-                [str(Path(sys.executable).with_name("nbzbx")), "lab", "seed", "--all-zabbix"],
-                capture_output=True,
-                check=True,
-            ),
-        )
+        timed("seeding the lab's demo data again (nbzbx lab seed --all-zabbix)", reseed_demo)
         for database in (STATE_DB, DAGSTER_DB, DAGSTER_DIRECT_DB):
             drop_database(database)
         shutil.rmtree(home)

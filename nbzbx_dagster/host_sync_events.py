@@ -1,23 +1,30 @@
 """What Dagster records of a sync refresh, shared by the ``host_config_sync_status`` asset and
 the ``host_config_sync_refresh`` job: the asset keys, the partitions, the metadata and the
 ``host_configs_in_sync`` check.
+
+A refresh records a materialization only for the partitions whose status or difference changed,
+and for partitions new to the instance (so a first run materializes every one): a refresh that
+finds nothing new adds a constant number of event-log rows, whatever the number of host configs.
+When each host config was last checked is in the state store (``nbzbx hosts``); the check's
+metadata says when the refresh ran and since when every host config has been checked.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
+from datetime import datetime
 from typing import Any
 
 import dagster as dg
 import pandas as pd
 
-from nbzbx_dagster.dagster_internals import log_materializations
+from nbzbx_dagster.dagster_internals import BATCH_SIZE, log_materializations
 from nbzbx_dagster.partitions import sync_partitions
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.host_status import read_statuses
+from nbzbx_dagster.store.host_status import read_report_rows
 from nbzbx_dagster.sync.check import HostCheck
-from nbzbx_dagster.sync.refresh import HostConfigs
+from nbzbx_dagster.sync.refresh import HostConfigs, Refresh
 from nbzbx_dagster.timings import Timings
 
 GROUP = "host_configs"
@@ -45,23 +52,41 @@ def host_configs_metadata(
 
 def record_host_configs(
     instance: dg.DagsterInstance, host_configs: HostConfigs, timings: Timings | None = None
-) -> dict[str, Any]:
-    """Keep the ``host_configs`` partitions equal to the host configs; their metadata."""
+) -> tuple[dict[str, Any], list[str]]:
+    """Keep the ``host_configs`` partitions equal to the host configs; their metadata and the
+    partitions added."""
     with (timings or Timings()).section("dagster_partitions"):
         added, removed = sync_partitions(instance, host_configs.keys)
-    return host_configs_metadata(host_configs, added, removed)
+    return host_configs_metadata(host_configs, added, removed), added
+
+
+def worth_recording(results: Sequence[Refresh], new_partitions: Collection[str]) -> list[HostCheck]:
+    """The checks that get a materialization: those of partitions new to the instance, and those
+    whose status, difference, error or server changed."""
+    new = set(new_partitions)
+    picked = []
+    for result in results:
+        changed = {id(c) for c in result.changed()}
+        picked.extend(c for c in result.checks if id(c) in changed or c.config.key in new)
+    return picked
 
 
 def check_metadata(check: HostCheck, server: str) -> dict[str, Any]:
-    """One partition's materialization metadata: the NetBox name is here, not in the key."""
+    """One partition's materialization metadata: the NetBox name is here, not in the key. The
+    structured diff only where there is a difference: Dagster serializes JSON metadata node by
+    node, the largest cost of a first refresh's events, and an in-sync diff says only which
+    interface was used."""
     meta: dict[str, Any] = {
         "name": check.config.name,
         "server": server,
         "status": check.status,
         "zabbix_hostid": check.zabbix_hostid or "",
         "difference": "; ".join(check.diff.get("in_words", [])) or "-",
-        "diff": dg.MetadataValue.json(check.diff),
     }
+    if check.diff.get("differences") or check.diff.get("extra"):
+        meta["diff"] = dg.MetadataValue.json(check.diff)
+    elif "interface_used" in check.diff:
+        meta["interface_used"] = str(check.diff["interface_used"])
     if check.error:
         meta["error"] = check.error
     return meta
@@ -70,16 +95,19 @@ def check_metadata(check: HostCheck, server: str) -> dict[str, Any]:
 def record_statuses(
     context: dg.OpExecutionContext, checks: Sequence[HostCheck], servers: dict[str, str]
 ) -> None:
-    """One ``host_config_sync_status`` materialization per checked partition."""
-    materializations = [
-        dg.AssetMaterialization(
-            STATUS_ASSET,
-            partition=c.config.key,
-            metadata=check_metadata(c, servers[c.config.key]),
-        )
-        for c in checks
-    ]
-    batched = log_materializations(context, materializations)
+    """One ``host_config_sync_status`` materialization per given check, made and stored
+    ``BATCH_SIZE`` at a time (a first refresh of 100,000 host configs never holds them all)."""
+    batched = False
+    for start in range(0, len(checks), BATCH_SIZE):
+        materializations = [
+            dg.AssetMaterialization(
+                STATUS_ASSET,
+                partition=c.config.key,
+                metadata=check_metadata(c, servers[c.config.key]),
+            )
+            for c in checks[start : start + BATCH_SIZE]
+        ]
+        batched = log_materializations(context, materializations)
     if checks and not batched:
         context.log.info(
             f"{len(checks)} materializations stored one by one: set DAGSTER_EVENT_BATCH_SIZE "
@@ -96,6 +124,7 @@ def status_report(stored: dict[str, dict[str, Any]]) -> str:
             "key": key,
             "server": row.get("server") or "",
             "status": row["status"],
+            "checked": _minute(row.get("checked_at")),
             "difference": row["error"]
             if row["status"] == "error"
             else "; ".join((row.get("diff") or {}).get("in_words", []))
@@ -112,15 +141,23 @@ def status_report(stored: dict[str, dict[str, Any]]) -> str:
     return table + (f"\n\n… and {more} more (`nbzbx hosts --status ...`)" if more else "")
 
 
-def in_sync_evaluation(store: StateStore) -> dg.AssetCheckEvaluation:
+def _minute(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d %H:%M") if when else ""
+
+
+def in_sync_evaluation(
+    store: StateStore, run: dict[str, Any] | None = None
+) -> dg.AssetCheckEvaluation:
     """Over every stored status: passes when all host configs are in sync, warns otherwise;
-    its metadata has the report of those that are not."""
+    its metadata has the report of those that are not, the oldest and newest check
+    (``checked_since``: every host config was checked at or after it), and ``run``'s figures."""
     with store.connect() as conn:
-        stored = read_statuses(conn)
+        stored = read_report_rows(conn)
     by_status: dict[str, list[str]] = {}
     for row in stored.values():
         by_status.setdefault(row["status"], []).append(f"{row['name']} ({row['partition_key']})")
     bad = {s: sorted(v) for s, v in by_status.items() if s != "in_sync"}
+    times = [t for row in stored.values() if (t := row.get("checked_at"))]
     return dg.AssetCheckEvaluation(
         asset_key=STATUS_ASSET,
         check_name=IN_SYNC_CHECK,
@@ -128,6 +165,9 @@ def in_sync_evaluation(store: StateStore) -> dg.AssetCheckEvaluation:
         severity=dg.AssetCheckSeverity.WARN,
         metadata={
             "not_in_sync": dg.MetadataValue.md(status_report(stored)),
+            "checked_since": _minute(min(times, default=None)),
+            "last_checked": _minute(max(times, default=None)),
+            **(run or {}),
             **{s: len(v) for s, v in by_status.items()},
             **{f"{s}_hosts": dg.MetadataValue.json(v[:LISTED]) for s, v in bad.items()},
         },

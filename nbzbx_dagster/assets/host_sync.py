@@ -52,7 +52,8 @@ def netbox_host_configs(
     deselected ones removed; a renamed object keeps its partition.
     """
     host_configs = load_host_configs(netbox.client(), state_store.open(), settings.effective())
-    return dg.MaterializeResult(metadata=record_host_configs(context.instance, host_configs))
+    metadata, _ = record_host_configs(context.instance, host_configs)
+    return dg.MaterializeResult(metadata=metadata)
 
 
 @dg.asset(

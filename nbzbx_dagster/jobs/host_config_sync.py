@@ -1,12 +1,13 @@
 """The ``host_config_sync_refresh`` system job: re-check the host configs not checked lately.
 
 It picks the host configs last checked before now minus the cutoff (or never), checks all of them
-in this one run, records a materialization of ``host_config_sync_status`` per checked partition,
-and then writes the changed ``zabbix_hostid`` / ``zabbix_sync_status`` values back to NetBox.
+in this one run, records a materialization of ``host_config_sync_status`` for each partition that
+is new or whose status or difference changed, and then writes the changed ``zabbix_hostid`` /
+``zabbix_sync_status`` values back to NetBox.
 
 The per-partition materializations are stored in batches where the deployment allows it
-(``dagster_internals``); a full refresh adds one event-log row per host config, which the
-instance's retention has to allow for.
+(``dagster_internals``). A first refresh adds one event-log row per host config; later ones one
+per changed host config plus a constant number (the README says what retention that needs).
 """
 
 from collections.abc import Callable, Sequence
@@ -19,6 +20,7 @@ from nbzbx_dagster.host_sync_events import (
     in_sync_evaluation,
     record_host_configs,
     record_statuses,
+    worth_recording,
 )
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import HostConfig
@@ -66,7 +68,8 @@ def refresh_host_config_sync_status(
     state_store: StateStoreResource,
     settings: SettingsResource,
 ) -> None:
-    """Check the stale host configs in one batch and store their statuses in one transaction.
+    """Check the stale host configs in one batch and store their statuses in one transaction;
+    materialize the partitions that are new or changed.
 
     The output metadata has ``timings_s`` (seconds per section: NetBox, Zabbix, state store,
     Dagster bookkeeping, write-back) and ``api_calls`` (requests per NetBox path and Zabbix
@@ -97,15 +100,16 @@ def refresh_host_config_sync_status(
     summary = combined_summary([r.summary for r in results], servers)
     if len(servers) > 1:
         set_summary(context, summary)
-    with timings.section("store_read"):
-        evaluation = in_sync_evaluation(store)
     if read.result is None:  # NetBox failed for every server: the first one's cause
         raise_server_failures(outcomes)
     host_configs = read.result
-    configs_metadata = record_host_configs(context.instance, host_configs, timings)
+    configs_metadata, added = record_host_configs(context.instance, host_configs, timings)
+    recorded = worth_recording(results, added)
+    with timings.section("store_read"):
+        evaluation = in_sync_evaluation(store, {"checked": len(checks), "recorded": len(recorded)})
     with timings.section("dagster_events"):
         context.log_event(dg.AssetMaterialization(CONFIGS_ASSET, metadata=configs_metadata))
-        record_statuses(context, checks, host_configs.servers)
+        record_statuses(context, recorded, host_configs.servers)
         context.log_event(evaluation)
     context.log.info(f"{JOB}: {summary}")
     if effective.netbox_writeback and checks:

@@ -28,13 +28,15 @@ from nbzbx_dagster.netbox.errors import NetBoxError, classify
 from nbzbx_dagster.progress import report
 
 PAGE_SIZE = 1000
-# Pages after the first are fetched this many at a time (pynetbox threading): a page of 1,000
-# devices costs NetBox about 0.8 s of one worker's CPU, so 10,000 host configs read in about half
-# the time on the 2-core lab (measured: 2 -> 5.6 s, 3 -> 4.9 s, 4 -> 6.2 s, sequential 7.9 s).
-READ_WORKERS = 3
+# Pages after the first are fetched this many at a time (pynetbox threading for ``objects``; the
+# host-config listings share one pool, see ``listings``): a page of 1,000 devices costs NetBox
+# about 0.8 s of one worker's CPU, so 10,000 host configs read in about half the time on the
+# 2-core lab (measured with 10 pages: 1 -> 7.8 s, 2 -> 3.3 s, 3 -> 4.1 s, 4 -> 4.6 s).
+READ_WORKERS = 2
 JOURNAL_KINDS = ("info", "success", "warning", "danger")
 
 T = TypeVar("T")
+R = TypeVar("R")
 _ID_IN_PATH = re.compile(r"/\d+/")
 
 
@@ -217,6 +219,69 @@ class NetBoxClient:
             raise NetBoxError(self.url, f"not a NetBox API: unexpected answer from {endpoint}")
         return rows
 
+    def listings(
+        self,
+        reads: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+        convert: Callable[[int, dict[str, Any]], R],
+    ) -> list[list[R]]:
+        """All pages of several listings (endpoint, filters, params), ``convert(i, row)`` of each
+        row of the i-th, in id order.
+
+        The first page of each tells its count; then every other page of all of them is fetched
+        ``READ_WORKERS`` at a time from one pool, so the last pages of one listing overlap the
+        next listing's. Each page is converted as it arrives (the raw JSON is not kept). When a
+        count changes during the read (objects added or deleted meanwhile, which shifts the
+        offsets), the read starts again, once."""
+        for attempt in (1, 2):
+            result, stable = self._guard(lambda: self._read_listings(reads, convert))
+            if stable or attempt == 2:
+                return result
+        raise AssertionError("unreachable")
+
+    def _read_listings(
+        self,
+        reads: Sequence[tuple[str, Mapping[str, Any] | None, Mapping[str, Any] | None]],
+        convert: Callable[[int, dict[str, Any]], R],
+    ) -> tuple[list[list[R]], bool]:
+        targets = []
+        for endpoint, filters, _ in reads:
+            target = self._endpoint(endpoint)
+            if self._api.strict_filters and filters:
+                target.filter(**filters)  # validates the names against the schema; no request
+            targets.append(target)
+
+        def page(i: int, offset: int) -> tuple[list[R], int]:
+            _, filters, params = reads[i]
+            query = {**(filters or {}), **(params or {}), "ordering": "id"}
+            records = targets[i].filter(
+                limit=PAGE_SIZE, offset=offset, strict_filters=False, **query
+            )
+            rows = list(records.response)
+            if not all(isinstance(row, dict) for row in rows):
+                raise NetBoxError(
+                    self.url, f"not a NetBox API: unexpected answer from {reads[i][0]}"
+                )
+            report(f"NetBox {reads[i][0]}: {offset + len(rows)} read")
+            return [convert(i, row) for row in rows], int(records.request.count or 0)
+
+        with ThreadPoolExecutor(READ_WORKERS) as pool:
+            firsts = [f.result() for f in [pool.submit(page, i, 0) for i in range(len(reads))]]
+            rest = {
+                (i, offset): pool.submit(page, i, offset)
+                for i, (_, count) in enumerate(firsts)
+                for offset in range(PAGE_SIZE, count, PAGE_SIZE)
+            }
+            pages = {key: future.result() for key, future in rest.items()}
+        result, stable = [], True
+        for i, (rows, count) in enumerate(firsts):
+            listing = list(rows)
+            for offset in range(PAGE_SIZE, count, PAGE_SIZE):
+                more, seen = pages[(i, offset)]
+                listing.extend(more)
+                stable = stable and seen == count
+            result.append(listing)
+        return result, stable
+
     # -- reads -------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:
@@ -244,7 +309,7 @@ class NetBoxClient:
 
         ``known`` filters are the project's own, whose names it knows NetBox has: they are not
         checked against the schema, which NetBox takes seconds to render."""
-        return self._list("dcim.devices", filters, {**_field_params(fields), **(known or {})})
+        return self._list("dcim.devices", filters, {**field_params(fields), **(known or {})})
 
     def virtual_machines(
         self,
@@ -255,7 +320,7 @@ class NetBoxClient:
     ) -> list[dict[str, Any]]:
         """Virtual machines matching ``filters`` and ``known``, only ``fields`` of each."""
         return self._list(
-            "virtualization.virtual_machines", filters, {**_field_params(fields), **(known or {})}
+            "virtualization.virtual_machines", filters, {**field_params(fields), **(known or {})}
         )
 
     def objects(
@@ -390,7 +455,7 @@ class NetBoxClient:
         return f"NetBoxClient({self.url!r})"
 
 
-def _field_params(fields: Sequence[str] | None) -> dict[str, str]:
+def field_params(fields: Sequence[str] | None) -> dict[str, str]:
     """Only the needed fields; never the (large, per-object computed) config context."""
     params = {"exclude": "config_context"}
     if fields:

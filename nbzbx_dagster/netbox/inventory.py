@@ -1,8 +1,8 @@
 """Reading the host configs from NetBox: the devices and VMs that should be monitored.
 
-Only the fields the desired state needs are fetched, 1,000 per page; decommissioning objects are
-never host configs. Custom-field values are flattened (NetBox 4.7 returns a select value as
-``{"value", "label"}``).
+Only the fields the desired state needs are fetched, 1,000 per page, the devices' and the VMs'
+pages from one pool of concurrent requests; decommissioning objects are never host configs.
+Custom-field values are flattened (NetBox 4.7 returns a select value as ``{"value", "label"}``).
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import ipaddress
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.client import NetBoxClient, field_params
 
 DEVICE_FIELDS = [
     "id",
@@ -108,12 +108,20 @@ def read_host_configs(
     fetched): the exclusion of decommissioning objects is the project's own. ``with_regions``
     adds each site's region (one more listing, of the sites)."""
     exclude = {"status__n": EXCLUDED_STATUS}
-    rows = [("device", r) for r in client.devices(device_filters, DEVICE_FIELDS, known=exclude)]
+    reads = [("device", "dcim.devices", device_filters, DEVICE_FIELDS)]
     if with_vms:
-        rows += [("vm", r) for r in client.virtual_machines(vm_filters, VM_FIELDS, known=exclude)]
+        reads.append(("vm", "virtualization.virtual_machines", vm_filters, VM_FIELDS))
+    listings = client.listings(
+        [
+            (endpoint, filters, {**field_params(fields), **exclude})
+            for _, endpoint, filters, fields in reads
+        ],
+        lambda i, raw: host_config_from(reads[i][0], raw),
+    )
+    unique = {c.key: c for listing in listings for c in listing}  # a page re-read keeps one
     configs = sorted(
-        (host_config_from(kind, raw) for kind, raw in rows),
-        key=lambda c: (c.object_type != "device", c.object_id),  # pages arrive in any order
+        unique.values(),
+        key=lambda c: (c.object_type != "device", c.object_id),
     )
     configs = [c for c in configs if c.status != EXCLUDED_STATUS]
     if with_regions:

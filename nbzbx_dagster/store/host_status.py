@@ -4,19 +4,47 @@ Rows are plain mappings; ``sync.refresh`` makes them from its checks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select
+from sqlalchemy import Connection, delete, insert, select, update
 
 from nbzbx_dagster.store.state import upsert
 from nbzbx_dagster.store.tables import host_config_status, host_status_change
+
+STREAM_ROWS = 2000  # rows fetched at a time where a reader streams
 
 
 def read_statuses(conn: Connection) -> dict[str, dict[str, Any]]:
     rows = conn.execute(select(host_config_status)).mappings()
     return {r["partition_key"]: dict(r) for r in rows}
+
+
+def read_statuses_against(
+    conn: Connection, desired: Mapping[str, Any]
+) -> dict[str, dict[str, Any]]:
+    """Every status as ``read_statuses`` has it, but its ``desired`` host replaced by
+    ``desired_same``: whether it equals ``desired[key]``. The largest column is compared as the
+    rows stream by, never held: a refresh of 100,000 host configs would hold it beside the new
+    one."""
+    query = select(host_config_status).execution_options(yield_per=STREAM_ROWS)
+    statuses = {}
+    for found in conn.execute(query).mappings():
+        row = dict(found)
+        row["desired_same"] = row.pop("desired") == desired.get(row["partition_key"])
+        statuses[row["partition_key"]] = row
+    return statuses
+
+
+REPORT_COLUMNS = ("partition_key", "name", "server", "status", "diff", "error", "checked_at")
+
+
+def read_report_rows(conn: Connection) -> dict[str, dict[str, Any]]:
+    """Every status without its desired host (the largest column): what reports need."""
+    columns = [host_config_status.c[name] for name in REPORT_COLUMNS]
+    query = select(*columns).execution_options(yield_per=STREAM_ROWS)
+    return {r["partition_key"]: dict(r) for r in conn.execute(query).mappings()}
 
 
 def stale_keys(
@@ -29,6 +57,21 @@ def stale_keys(
 def save_statuses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Upsert one row per host config, keyed by partition key."""
     upsert(conn, host_config_status, list(rows))
+
+
+TOUCH_BATCH = 10_000  # keys per UPDATE: SQLite allows 32,766 parameters per statement
+
+
+def touch_statuses(conn: Connection, keys: Sequence[str], checked_at: datetime) -> None:
+    """Set only ``checked_at`` of statuses found unchanged: one UPDATE per 10,000 keys instead
+    of rewriting every column of every row."""
+    for start in range(0, len(keys), TOUCH_BATCH):
+        part = list(keys[start : start + TOUCH_BATCH])
+        conn.execute(
+            update(host_config_status)
+            .where(host_config_status.c.partition_key.in_(part))
+            .values(checked_at=checked_at)
+        )
 
 
 def delete_statuses(conn: Connection, keys: Iterable[str]) -> None:

@@ -9,6 +9,7 @@ which interface was chosen and why (``interface_used``).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,11 @@ from nbzbx_dagster.sync.desired import interface_note
 from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.hosts_api import BATCH
+
+READ_WORKERS = 2
+"""``host.get`` batches in flight at a time: the client decodes one answer while Zabbix builds
+the next."""
 
 
 @dataclass
@@ -57,18 +63,28 @@ def read_hosts(
 ) -> tuple[dict[str, zapi.Host], dict[str, zapi.Host]]:
     """The Zabbix hosts by known hostid, then the rest by technical name."""
     wanted_ids = sorted({h for c in configs if (h := known_hostids.get(c.key))})
-    by_id = {h["hostid"]: h for h in zapi.hosts(client, hostids=wanted_ids)} if wanted_ids else {}
+    by_id = {h["hostid"]: h for h in _hosts(client, "hostids", wanted_ids)}
     unresolved = [
         d["host"]
         for c in configs
         if isinstance(d := desired[c.key], dict) and known_hostids.get(c.key) not in by_id
     ]
-    by_name = (
-        {h["host"]: h for h in zapi.hosts(client, names=sorted(set(unresolved)))}
-        if unresolved
-        else {}
-    )
+    by_name = {h["host"]: h for h in _hosts(client, "names", sorted(set(unresolved)))}
     return by_id, by_name
+
+
+def _hosts(client: ZabbixClient, by: str, values: Sequence[str]) -> list[zapi.Host]:
+    """``zapi.hosts`` over ``values`` (by ``hostids`` or ``names``), split into READ_WORKERS
+    runs of whole batches read at the same time."""
+    if not values:
+        return []
+    per_worker = -(-len(values) // (READ_WORKERS * BATCH)) * BATCH
+    parts = [values[i : i + per_worker] for i in range(0, len(values), per_worker)]
+    if len(parts) == 1:
+        return zapi.hosts(client, **{by: values})
+    with ThreadPoolExecutor(len(parts)) as pool:
+        found = list(pool.map(lambda part: zapi.hosts(client, **{by: part}), parts))
+    return [host for hosts in found for host in hosts]
 
 
 def _compare(

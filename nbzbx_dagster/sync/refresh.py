@@ -27,10 +27,11 @@ from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, cache_frame
 from nbzbx_dagster.store.host_status import (
     delete_statuses,
-    read_statuses,
+    read_statuses_against,
     record_changes,
     save_statuses,
     stale_keys,
+    touch_statuses,
 )
 from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
@@ -66,10 +67,16 @@ class Refresh:
     host_configs: HostConfigs
     checks: list[HostCheck]
     stored: dict[str, dict[str, Any]]
-    """The statuses as stored before the refresh."""
+    """The statuses as stored before the refresh; instead of its desired host, ``desired_same``
+    where it was compared as it was read (``read_statuses_against``)."""
     checked_at: datetime
     summary: dict[str, Any]
     server: str
+
+    def changed(self) -> list[HostCheck]:
+        """The checks whose status, difference, error or server differs from the stored one (or
+        that had none): what is worth a line in the host's history and an event in Dagster's."""
+        return [c for c in self.checks if _changed(_status_row(c, self), self.stored)]
 
 
 def load_index(store: StateStore, server: str) -> ZabbixIndex:
@@ -201,7 +208,7 @@ def refresh_server(
     minutes = settings.cutoff_host_config_sync if cutoff_minutes is None else cutoff_minutes
     cutoff = now - timedelta(minutes=minutes)
     with timings.section("store_read"), store.connect() as conn:
-        stored = read_statuses(conn)
+        stored = read_statuses_against(conn, host_configs.desired)
     mine = host_configs.of_server(server)
     if only_keys is None:
         only_keys = stale_keys([c.key for c in mine], stored, cutoff)
@@ -251,7 +258,10 @@ def save_refresh(conn: Connection, result: Refresh, timings: Timings | None = No
         ]
         delete_statuses(conn, gone)
         rows = [_status_row(c, result) for c in result.checks]
-        save_statuses(conn, rows)
+        same = [r for r in rows if _same(r, result.stored)]
+        touch_statuses(conn, [r["partition_key"] for r in same], result.checked_at)
+        kept = {id(r) for r in same}
+        save_statuses(conn, [r for r in rows if id(r) not in kept])
         record_changes(conn, [_change(r) for r in rows if _changed(r, result.stored)])
 
 
@@ -275,6 +285,21 @@ def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
         "checked_at": result.checked_at,
         "desired": check.desired,
     }
+
+
+def _same(row: dict[str, Any], stored: dict[str, dict[str, Any]]) -> bool:
+    """Every stored column but ``checked_at`` as it would be written (JSON compared as read)."""
+    before = stored.get(row["partition_key"])
+    if before is None:
+        return False
+    for key, value in row.items():
+        if key == "desired" and "desired_same" in before:
+            same = bool(before["desired_same"])
+        else:
+            same = key == "checked_at" or before.get(key) == value
+        if not same:
+            return False
+    return True
 
 
 def _words(row: dict[str, Any]) -> list[str]:

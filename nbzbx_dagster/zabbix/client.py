@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 import time
 from collections import Counter
 from typing import Any
@@ -61,6 +62,7 @@ class ZabbixClient:
         self._uses_password = uses_password
         self.retry_backoff = retry_backoff
         self.calls: Counter[str] = Counter()
+        self._calls_lock = threading.Lock()  # concurrent host.get batches share the client
 
     @classmethod
     def connect(
@@ -138,7 +140,8 @@ class ZabbixClient:
 
     def call(self, method: str, params: dict[str, Any] | list[Any] | None = None) -> Any:
         """Run one API method and return its ``result``; any failure becomes a ZabbixError."""
-        self.calls[method] += 1
+        with self._calls_lock:
+            self.calls[method] += 1
         attempt = 0
         while True:
             try:

@@ -163,6 +163,57 @@ def test_host_deleted_in_zabbix_after_it_was_linked(
         _recreate(zabbix, netbox, "vm-web-01")
 
 
+STEADY_ROWS = 30  # event-log rows of a refresh that finds nothing new, whatever N
+
+
+def materialized(instance: dg.DagsterInstance, run_id: str) -> set[str]:
+    """The host_config_sync_status partitions the run materialized."""
+    events = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
+    return {
+        e.dagster_event.partition
+        for e in events
+        if e.dagster_event.asset_key == dg.AssetKey("host_config_sync_status")
+    }
+
+
+def in_sync_check(instance: dg.DagsterInstance, run_id: str) -> dict[str, Any]:
+    (event,) = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_CHECK_EVALUATION)
+    data = event.dagster_event.event_specific_data
+    return {k: v.value for k, v in data.metadata.items()}
+
+
+@pytest.mark.parametrize("zabbix_version", ["7.0"], indirect=True)
+def test_a_steady_state_refresh_records_only_what_changed(
+    imported: dg.DagsterInstance, zabbix: ZabbixClient, netbox: NetBoxClient
+) -> None:
+    first = refresh(imported, cutoff=0)
+    assert first.success
+    keys = set(imported.get_dynamic_partitions(HOST_CONFIGS.name))
+    assert materialized(imported, first.run_id) == keys and len(keys) == 10
+    checked = statuses()["vm-web-01"]["checked_at"]
+
+    same = refresh(imported, cutoff=0)
+    assert same.success and same.summary["total"] == 10
+    assert materialized(imported, same.run_id) == set()
+    steady = len(imported.all_logs(same.run_id))
+    assert steady <= STEADY_ROWS
+    rows = statuses()
+    assert rows["vm-web-01"]["checked_at"] > checked  # when it was last checked, in the store
+    report = in_sync_check(imported, same.run_id)
+    assert (report["checked"], report["recorded"]) == (10, 0)
+    assert report["checked_since"] == rows["vm-web-01"]["checked_at"].strftime("%Y-%m-%d %H:%M")
+
+    zapi.delete_hosts(zabbix, [rows["vm-web-01"]["zabbix_hostid"]])
+    try:
+        changed = refresh(imported, cutoff=0)
+        assert changed.success
+        key = next(k for k in keys if statuses()["vm-web-01"]["partition_key"] == k)
+        assert materialized(imported, changed.run_id) == {key}
+        assert len(imported.all_logs(changed.run_id)) <= STEADY_ROWS + 1  # progress lines vary
+    finally:
+        _recreate(zabbix, netbox, "vm-web-01")
+
+
 def _recreate(zabbix: ZabbixClient, netbox: NetBoxClient, name: str) -> None:
     settings = load_settings()
     store = StateStore(services_state_url())

@@ -109,8 +109,10 @@ def test_the_status_report_is_a_table_of_what_is_not_in_sync() -> None:
         "key",
         "server",
         "status",
+        "checked",
         "difference",
     ]
+    assert "2026-12-01 00:00" in lines[2]
     assert any("srv-lab-a-03" in line and "host groups: + Servers" in line for line in lines)
     assert any("vm-db-01" in line and "no Zabbix host" in line for line in lines)
     assert "sw-lab-a-01" not in report

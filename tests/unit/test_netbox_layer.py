@@ -485,3 +485,68 @@ def test_host_configs_read_pages_concurrently_in_id_order_without_the_schema() -
     assert "GET /api/schema/" not in fake.paths()  # no configured filter to check
     assert len(read_host_configs(client, {"status": "active"}, {}, False)) == 3500
     assert fake.paths().count("GET /api/schema/") == 1
+
+
+def paged(prefix: str, totals: list[int]) -> Callable[[requests.PreparedRequest], Answer]:
+    """A listing whose count is ``totals[k]`` at its k-th first page (a NetBox changing)."""
+    firsts: list[int] = []
+
+    def page(request: requests.PreparedRequest) -> Answer:
+        params = query(request)
+        assert params["ordering"] == ["id"]
+        offset = int(params.get("offset", ["0"])[0])
+        if offset == 0:
+            firsts.append(0)
+        total = totals[min(len(firsts), len(totals)) - 1]
+        if offset and len(firsts) == 1 and len(totals) > 1:
+            total = totals[1]  # the count changed after the first page
+        rows = [
+            {"id": i + 1, "name": f"{prefix}{i}", "status": {"value": "active"}}
+            for i in range(offset, min(offset + 1000, total))
+        ]
+        return 200, {"count": total, "next": None, "results": rows}
+
+    return page
+
+
+def test_host_config_pages_share_one_pool_first_pages_first() -> None:
+    fake = FakeNetBox(
+        **{
+            "GET /api/dcim/devices/": paged("d", [2500]),
+            "GET /api/virtualization/virtual-machines/": paged("v", [1200]),
+        }
+    )
+    client = connect(fake)
+    configs = read_host_configs(client, {}, {}, True)
+    assert len(configs) == 3700
+    pages = [(urlsplit(r.url).path, query(r).get("offset", ["0"])[0]) for r in fake.sent[1:]]
+    assert sorted(pages[:2]) == [
+        ("/api/dcim/devices/", "0"),
+        ("/api/virtualization/virtual-machines/", "0"),
+    ]
+    assert sorted(pages[2:]) == [
+        ("/api/dcim/devices/", "1000"),
+        ("/api/dcim/devices/", "2000"),
+        ("/api/virtualization/virtual-machines/", "1000"),
+    ]
+
+
+def test_a_count_changing_during_the_read_reads_again_once() -> None:
+    fake = FakeNetBox(**{"GET /api/dcim/devices/": paged("d", [1500, 1600])})
+    client = connect(fake)
+    configs = read_host_configs(client, {}, {}, False)
+    assert [c.object_id for c in configs] == list(range(1, 1601))  # the second read, no twins
+    assert client.calls["GET /api/dcim/devices/"] == 4
+
+
+def test_a_failing_later_page_fails_the_read_in_one_line() -> None:
+    def devices(request: requests.PreparedRequest) -> Answer:
+        if query(request).get("offset", ["0"])[0] != "0":
+            return 500, {"detail": "database is gone"}
+        rows = [{"id": i, "name": f"d{i}", "status": "active"} for i in range(1, 1001)]
+        return 200, {"count": 3000, "next": None, "results": rows}
+
+    client = connect(FakeNetBox(**{"GET /api/dcim/devices/": devices}))
+    with pytest.raises(NetBoxError) as info:
+        read_host_configs(client, {}, {}, False)
+    assert "HTTP 500" in one_line_without_secrets(info.value)
