@@ -14,7 +14,7 @@ import dagster as dg
 from pydantic import Field
 
 from nbzbx_dagster.host_plan_events import PLAN_ASSET, plan_metadata
-from nbzbx_dagster.host_sync_events import record_statuses
+from nbzbx_dagster.host_sync_events import record_statuses, worth_recording
 from nbzbx_dagster.jobs.host_config_sync import NetBoxRead
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.netbox.writeback import missing_fields, write_back
@@ -128,11 +128,11 @@ def reconcile_hosts(
     summary = {k: sum(r.summary[k] for r in done) for k in COUNTED}
     if len(servers) > 1:
         set_summary(context, {**summary, "servers": {r.server: r.summary for r in done}})
-    checks = [c for r in done if r.recheck for c in r.recheck.checks]
+    rechecks = [r.recheck for r in done if r.recheck is not None]
+    checks = [c for r in rechecks for c in r.checks]
     if read.result is not None:
         with timings.section("dagster_events"):
-            if checks:
-                record_statuses(context, checks, read.result.servers)
+            record_statuses(context, worth_recording(rechecks, ()), read.result.servers)
             with store.connect() as conn:
                 remaining = read_plan(conn)
             context.log_event(
