@@ -33,6 +33,7 @@ from dagster._core.scheduler.instigation import TickStatus
 from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, http_ok, wait_for
 
 from nbzbx_dagster.lab import services as lab
+from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.scheduling import (
     get_current_job_interval,
@@ -198,6 +199,9 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
                 instance.dispose()
             relay.stop()
             store.dispose()
+            # reconcile_zabbix_hosts ran every minute too (creates and updates): the demo's
+            # hosts back for the modules after this one
+            reset_zabbix_hosts("7.0")
             with admin.cursor() as cur:
                 for name in names.values():
                     cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
