@@ -30,7 +30,6 @@ import argparse
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -43,7 +42,14 @@ from typing import Any
 import dagster as dg
 
 sys.path.insert(0, str(Path(__file__).parent))
-from host_config_sync import drop_database, fresh_database, instance_for, seed_netbox
+from host_config_sync import (
+    drop_database,
+    fresh_database,
+    instance_for,
+    reseed_demo,
+    seed_netbox,
+    timed,
+)
 
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
@@ -73,14 +79,6 @@ class Run:
 
     def calls(self, system: str, prefix: str = "") -> int:
         return sum(n for m, n in self.api_calls.get(system, {}).items() if m.startswith(prefix))
-
-
-def timed(label: str, action: Any) -> Any:
-    print(f"  {label} ...", end="", flush=True)
-    started = time.perf_counter()
-    result = action()
-    print(f" {time.perf_counter() - started:.1f} s", flush=True)
-    return result
 
 
 def run(defs: dg.Definitions, instance: dg.DagsterInstance, name: str, config: dict) -> Any:
@@ -256,14 +254,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     report(args.n, drifted, [creates, updates], base, rss_mb)
     if not args.no_reseed:
-        timed(
-            "seeding the lab's demo data again",
-            lambda: subprocess.run(
-                [str(Path(sys.executable).with_name("nbzbx")), "lab", "seed", "--all-zabbix"],
-                capture_output=True,
-                check=True,
-            ),
-        )
+        timed("seeding the lab's demo data again", reseed_demo)
         for database in (STATE_DB, DAGSTER_DB):
             drop_database(database)
         shutil.rmtree(home)

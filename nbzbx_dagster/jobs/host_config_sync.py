@@ -114,7 +114,7 @@ def refresh_host_config_sync_status(
     context.log.info(f"{JOB}: {summary}")
     if effective.netbox_writeback and checks:
         with timings.section("netbox_writeback"):
-            _write_back(context, netbox.client(), host_configs.configs, checks)
+            write_back_changed(context, netbox.client(), host_configs.configs, checks)
     context.add_output_metadata(
         {
             **{k: v for k, v in summary.items() if v is not None},
@@ -151,12 +151,14 @@ class NetBoxRead:
         return self.result
 
 
-def _write_back(
+def write_back_changed(
     context: dg.OpExecutionContext,
     client: NetBoxClient,
     configs: Sequence[HostConfig],
     checks: Sequence[HostCheck],
 ) -> None:
+    """Write the checks' host ids and statuses to NetBox where they changed; the refresh and
+    the reconcile job both end with it."""
     absent = missing_fields(client)
     if absent:
         context.log.warning(

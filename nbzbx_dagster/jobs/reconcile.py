@@ -15,9 +15,8 @@ from pydantic import Field
 
 from nbzbx_dagster.host_plan_events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.host_sync_events import record_statuses, worth_recording
-from nbzbx_dagster.jobs.host_config_sync import NetBoxRead
+from nbzbx_dagster.jobs.host_config_sync import NetBoxRead, write_back_changed
 from nbzbx_dagster.maintenance.journal import Journal
-from nbzbx_dagster.netbox.writeback import missing_fields, write_back
 from nbzbx_dagster.plan_actions import APPLICABLE, REMOVALS
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
@@ -33,8 +32,7 @@ from nbzbx_dagster.scheduling import SENSOR_NAME, register_system_job
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store.host_plan import read_plan
 from nbzbx_dagster.sync.apply import HostResult
-from nbzbx_dagster.sync.check import HostCheck
-from nbzbx_dagster.sync.refresh import HostConfigs, load_host_configs
+from nbzbx_dagster.sync.refresh import load_host_configs
 from nbzbx_dagster.sync.repair import (
     Reconciled,
     Selection,
@@ -140,7 +138,7 @@ def reconcile_hosts(
             )
         if effective.netbox_writeback and checks:
             with timings.section("netbox_writeback"):
-                _write_back(context, netbox, read.result, checks)
+                write_back_changed(context, netbox.client(), read.result.configs, checks)
     for result in done:
         _log_results(context, result)
         if result.changed_since_plan:
@@ -184,21 +182,6 @@ def _journal(journal: Journal, results: Sequence[HostResult], server: str) -> No
             if r.result != "failed" and r.action not in REMOVALS
         ]
     )
-
-
-def _write_back(
-    context: dg.OpExecutionContext,
-    netbox: NetBoxResource,
-    host_configs: HostConfigs,
-    checks: Sequence[HostCheck],
-) -> None:
-    client = netbox.client()
-    if missing_fields(client):
-        context.log.warning("NetBox lacks the zabbix_* custom fields: nothing written back")
-        return
-    outcome = {c.config.key: (c.zabbix_hostid, c.status) for c in checks}
-    written = write_back(client, host_configs.configs, outcome)
-    context.log.info(f"written back to NetBox (changed values only): {written}")
 
 
 @dg.job(

@@ -115,11 +115,7 @@ def create_interfaces(
     """``hostinterface.create`` in arrays, each interface with its ``hostid``."""
 
     def send(part: Sequence[Mapping[str, Any]]) -> list[str]:
-        params = [
-            {**interface_params(client, i), "hostid": str(i["hostid"])}
-            for i in part
-            if not i.get("interfaceid")
-        ]
+        params = [{**interface_params(client, i), "hostid": str(i["hostid"])} for i in part]
         result = client.call("hostinterface.create", params)
         return created_ids(client, "hostinterface.create", result, "interfaceids", len(params))
 
