@@ -35,7 +35,7 @@ def seeded_lab() -> dict:
     return seed_lab(services.REAL_ZABBIX_VERSIONS)
 
 
-@pytest.fixture(params=services.ZABBIX_VERSIONS, ids=services.zabbix_id)
+@pytest.fixture(params=services.SUITE_ZABBIX_VERSIONS, ids=services.zabbix_id)
 def zabbix_version(request: pytest.FixtureRequest) -> str:
     return request.param
 

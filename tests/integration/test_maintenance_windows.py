@@ -126,7 +126,7 @@ class ZabbixLab:
     proxy_group: str | None = None
 
 
-@pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=services.zabbix_id)
+@pytest.fixture(scope="module", params=services.SUITE_ZABBIX_VERSIONS, ids=services.zabbix_id)
 def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[ZabbixLab]:
     """Here `zabbix` is one version's objects for the whole module, so it logs in itself (the
     conftest's client lives for one test)."""

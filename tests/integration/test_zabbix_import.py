@@ -44,7 +44,7 @@ Snapshot = dict[str, dict[str, dict[str, Any]]]  # kind -> id -> cache row
 # -- fixtures ----------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=services.ZABBIX_VERSIONS, ids=services.zabbix_id)
+@pytest.fixture(scope="module", params=services.SUITE_ZABBIX_VERSIONS, ids=services.zabbix_id)
 def zabbix_version(request: pytest.FixtureRequest) -> str:
     """The conftest's version, module-scoped here."""
     body = {"jsonrpc": "2.0", "method": "apiinfo.version", "params": {}, "id": 1}
