@@ -3,9 +3,10 @@
 Only fields the project manages are compared; write-only Zabbix fields (PSK secrets, secret
 macros, SNMPv3 passphrases) never are. Host groups, templates and tags are compared as sets: in
 ``strict`` mode extra Zabbix-side members are drift, in ``relaxed`` mode they are only reported;
-the same goes for Zabbix interfaces beyond the desired main one. Tags are the project's only
-within its prefix (``netbox.``): other tags are someone else's, reported and never drift, and
-the marker tag that links a host to its host config is not compared at all.
+the same goes for Zabbix interfaces beyond the desired main one. An SNMP interface's details
+(version, bulk, community, SNMPv3 names) are compared where the project sets them. Tags are the
+project's only within its prefix (``netbox.``): other tags are someone else's, reported and
+never drift, and the marker tag that links a host to its host config is not compared at all.
 """
 
 from __future__ import annotations
@@ -32,8 +33,18 @@ def _main(items: list[dict[str, Any]], kind: str) -> dict[str, Any] | None:
     return next((i for i in of_kind if i.get("main")), of_kind[0] if of_kind else None)
 
 
-def _reduced(interface: dict[str, Any] | None) -> dict[str, Any] | None:
-    return None if interface is None else {k: interface.get(k) for k in INTERFACE_KEYS}
+def _reduced(
+    interface: dict[str, Any] | None, details: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The compared fields of an interface; with ``details`` (the desired SNMP ones), those of
+    its details: Zabbix's other details (``max_repetitions``, ...) are not the project's."""
+    if interface is None:
+        return None
+    reduced = {k: interface.get(k) for k in INTERFACE_KEYS}
+    if details:
+        have = interface.get("details") or {}
+        reduced["details"] = {k: have.get(k) for k in details}
+    return reduced
 
 
 def _interface_list(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -85,8 +96,12 @@ def compare_hosts(
         extra["tags"] = _sorted(set(extra.get("tags", [])) | others)
     want_if = desired["interfaces"][0] if desired["interfaces"] else None
     have_if = _main(actual["interfaces"], want_if["type"]) if want_if else None
-    if _reduced(want_if) != _reduced(have_if):
-        differences["interface"] = {"netbox": _reduced(want_if), "zabbix": _reduced(have_if)}
+    details = (want_if or {}).get("details")
+    if _reduced(want_if, details) != _reduced(have_if, details):
+        differences["interface"] = {
+            "netbox": _reduced(want_if, details),
+            "zabbix": _reduced(have_if, details),
+        }
     # Any other Zabbix interface (SNMP beside agent, a second agent) is not NetBox's.
     surplus = [i for i in actual["interfaces"] if i is not have_if]
     if surplus and mode == "strict":

@@ -100,7 +100,13 @@ def _interface(want: Mapping[str, Any] | None, have: Mapping[str, Any] | None) -
     changed = [
         f"{key} {have.get(key) or '(none)'} → {want.get(key) or '(none)'}"
         for key in want
-        if want.get(key) != have.get(key)
+        if key != "details" and want.get(key) != have.get(key)
+    ]
+    want_details, have_details = want.get("details") or {}, have.get("details") or {}
+    changed += [
+        f"SNMP {key} {have_details.get(key) or '(none)'} → {value or '(none)'}"
+        for key, value in want_details.items()
+        if value != have_details.get(key)
     ]
     return ", ".join(changed)
 

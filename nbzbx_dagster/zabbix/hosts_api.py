@@ -169,7 +169,7 @@ def _interface(row: Mapping[str, Any]) -> Interface:
         ip=row.get("ip", ""),
         dns=row.get("dns", ""),
         port=str(row.get("port", "")),
-        details={k: str(v) for k, v in details.items() if k not in SECRET_DETAILS},
+        details=snmp_detail_names(details),
     )
 
 
@@ -247,6 +247,21 @@ def snmp_detail_codes(details: Mapping[str, Any]) -> dict[str, str]:
         codes = SNMP_CODES.get(key, {})
         out[key] = str(codes.get(value, value))
     return out
+
+
+SNMP_NAMES = {
+    key: {str(code): name for name, code in codes.items()} for key, codes in SNMP_CODES.items()
+}
+
+
+def snmp_detail_names(details: Mapping[str, Any]) -> dict[str, str]:
+    """SNMP interface details as read, with Zabbix's SNMPv3 codes as the names the settings use
+    (``2`` -> ``authPriv``), so that they compare with the desired ones; secrets left out."""
+    return {
+        k: SNMP_NAMES.get(k, {}).get(str(v), str(v))
+        for k, v in details.items()
+        if k not in SECRET_DETAILS
+    }
 
 
 def _proxy_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -309,6 +309,87 @@ def test_a_host_zabbix_refuses_fails_alone_and_the_run_fails_with_the_count(
         vm.update({"custom_fields": {"zabbix_host_groups": None}})
 
 
+SNMPV3 = {
+    "version": 3,
+    "securityname": "nbzbx-lab",
+    "securitylevel": "authPriv",
+    "authprotocol": "SHA256",
+    "privprotocol": "AES128",
+}
+PASSPHRASES = {"authpassphrase": "auth-4711-secret", "privpassphrase": "priv-4712-secret"}
+
+
+def snmp_interfaces(zabbix: ZabbixClient, name: str) -> list[dict[str, Any]]:
+    """The host's SNMP interfaces as Zabbix holds them, passphrases included (the project never
+    reads those back)."""
+    (ref,) = zapi.host_refs(zabbix, names=[name])
+    rows = zabbix.call("hostinterface.get", {"hostids": [ref["hostid"]], "output": "extend"})
+    return [r for r in rows if r["type"] == "2"]
+
+
+def test_an_snmpv3_interface_is_updated_in_place_with_passphrases_from_the_environment(
+    lab: dg.DagsterInstance, zabbix: ZabbixClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NBZBX_SNMP", json.dumps(SNMPV3))
+    monkeypatch.setenv("NBZBX_SNMPV3_AUTHPASSPHRASE", PASSPHRASES["authpassphrase"])
+    monkeypatch.setenv("NBZBX_SNMPV3_PRIVPASSPHRASE", PASSPHRASES["privpassphrase"])
+    (before,) = snmp_interfaces(zabbix, "sw-lab-a-01")
+    assert before["details"]["version"] == "2"
+    assert refresh(lab).success
+    rows = plan(lab)
+    switch = rows["sw-lab-a-01"]
+    assert switch["action"] in ("update", "adopt"), switch  # adopt where it is unmarked
+    assert any(w.startswith("interface: SNMP version 2 → 3") for w in switch["changes"]), switch[
+        "changes"
+    ]
+    stored = json.dumps(rows, default=str)
+    assert not [p for p in PASSPHRASES.values() if p in stored]
+
+    outcome = apply(lab, only=["sw-lab-a-01"], actions=["update", "adopt"])
+    assert outcome.success, outcome.error
+    assert outcome.summary["applied"] == 1
+    (after,) = snmp_interfaces(zabbix, "sw-lab-a-01")
+    assert after["interfaceid"] == before["interfaceid"]  # in place: its items stay bound
+    details = after["details"]
+    assert (details["version"], details["securityname"]) == ("3", "nbzbx-lab")
+    assert (details["securitylevel"], details["authprotocol"]) == ("2", "3")  # authPriv, SHA256
+    assert {k: details[k] for k in PASSPHRASES} == PASSPHRASES
+    assert statuses()["sw-lab-a-01"] == "in_sync"  # checked again in the run, as configured
+    logs = json.dumps([str(e) for e in lab.all_logs(outcome.run_id)])
+    assert not [p for p in PASSPHRASES.values() if p in logs + json.dumps(outcome.summary)]
+
+
+def test_a_missing_main_interface_is_created_before_its_template_is_linked(
+    lab: dg.DagsterInstance, zabbix: ZabbixClient
+) -> None:
+    """The project's switch, remade by hand with an agent interface only: the update adds its
+    SNMP interface, then links the SNMP template whose items need it, and keeps the agent one,
+    which strict mode then reports and never removes."""
+    (old,) = zapi.hosts(zabbix, names=["sw-lab-a-01"])
+    groups = [{"groupid": g["groupid"]} for g in old["groups"]]
+    zapi.delete_hosts(zabbix, [old["hostid"]])
+    agent = {"type": 1, "main": 1, "useip": 1, "ip": "192.0.2.2", "dns": "", "port": "10050"}
+    made = zabbix.call(
+        "host.create",
+        {"host": "sw-lab-a-01", "groups": groups, "tags": old["tags"], "interfaces": [agent]},
+    )
+    assert refresh(lab).success
+    switch = plan(lab)["sw-lab-a-01"]
+    assert switch["action"] in ("update", "adopt"), switch
+    assert "nbzbx SNMP device" in " ".join(switch["changes"]), switch["changes"]
+
+    outcome = apply(lab, only=["sw-lab-a-01"], actions=["update", "adopt"])
+    assert outcome.success, outcome.error
+    (now,) = zapi.hosts(zabbix, names=["sw-lab-a-01"])
+    assert now["hostid"] == made["hostids"][0]
+    assert sorted(i["type"] for i in now["interfaces"]) == ["agent", "snmp"]
+    assert "nbzbx SNMP device" in {t["name"] for t in now["templates"]}
+    # strict mode (the lab's): the agent interface left is drift the project never repairs
+    after = plan(lab)["sw-lab-a-01"]
+    assert after["action"] == "blocked", after
+    assert after["reason"].startswith("only extra Zabbix interfaces differ"), after["reason"]
+
+
 @pytest.mark.parametrize("zabbix_version", ["7.0"])
 def test_nbzbx_plan_and_apply_speak_in_names(
     lab: dg.DagsterInstance, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

@@ -11,8 +11,10 @@ from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store.host_status import stale_keys
 from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host, interface_note
+from nbzbx_dagster.sync.diff_words import ZabbixNames, describe
 from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.timings import Timings
+from nbzbx_dagster.zabbix.hosts_api import snmp_detail_names
 
 INDEX = ZabbixIndex.from_rows(
     templates=[
@@ -76,7 +78,10 @@ def actual_from(desired: dict) -> dict:
         "hostid": "10500",
         "groups": [{"groupid": g, "name": "x"} for g in desired["groups"]],
         "templates": [{"templateid": t, "name": "x"} for t in desired["templates"]],
-        "interfaces": [{**i, "interfaceid": "9", "details": {}} for i in desired["interfaces"]],
+        "interfaces": [
+            {**i, "interfaceid": "9", "details": i.get("details", {})}
+            for i in desired["interfaces"]
+        ],
     }
 
 
@@ -251,6 +256,36 @@ def test_write_only_fields_are_never_compared():
     have = {**actual_from(want), "tls_psk": "", "tls_psk_identity": "", "macros": []}
     have["interfaces"][0]["details"] = {"authpassphrase": "x"}
     assert compare_hosts(want, have, "strict")["differences"] == {}
+
+
+SNMPV3 = {
+    "version": 3,
+    "securityname": "noc",
+    "securitylevel": "authPriv",
+    "authprotocol": "SHA256",
+    "privprotocol": "AES128",
+}
+
+
+def test_snmp_details_are_compared_in_the_settings_names_and_zabbixs_own_are_not():
+    switch = config(custom_fields={"zabbix_templates": ["SNMP template"]})
+    want = desired_host(switch, settings(snmp=SNMPV3), INDEX)
+    have = actual_from(want)
+    # as the Zabbix layer reads them: codes named, passphrases dropped, Zabbix's own kept
+    read = {"version": "3", "bulk": "1", "securityname": "noc", "securitylevel": "2"}
+    read |= {"authprotocol": "3", "privprotocol": "1", "max_repetitions": "10"}
+    have["interfaces"][0]["details"] = snmp_detail_names({**read, "authpassphrase": "s3cret"})
+    assert have["interfaces"][0]["details"]["securitylevel"] == "authPriv"
+    assert "authpassphrase" not in have["interfaces"][0]["details"]
+    assert compare_hosts(want, have, "strict")["differences"] == {}
+
+    v2 = desired_host(switch, settings(), INDEX)  # the default: v2c, community macro
+    diff = compare_hosts(v2, have, "relaxed")
+    assert diff["differences"]["interface"]["zabbix"]["details"]["version"] == "3"
+    words = describe(diff, ZabbixNames.from_index(INDEX))
+    assert words == ["interface: SNMP version 3 → 2, SNMP community (none) → {$SNMP_COMMUNITY}"], (
+        words
+    )
 
 
 def test_stale_keys_are_never_checked_or_checked_before_the_cutoff():
