@@ -43,10 +43,14 @@ from nbzbx_dagster.scheduling import (
     system_jobs,
 )
 from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.host_plan import read_plan
+from nbzbx_dagster.zabbix import ZabbixClient
+from nbzbx_dagster.zabbix import api as zapi
 
 pytestmark = pytest.mark.integration
 
 IMPORT = "import_zabbix_settings"
+MARKER = "netbox.host_config"  # the marker tag of the hosts the project manages
 FINISHED = (dg.DagsterRunStatus.SUCCESS, dg.DagsterRunStatus.FAILURE)
 
 
@@ -252,6 +256,40 @@ def test_first_tick_runs_every_job_and_they_succeed(deployment: Deployment) -> N
         assert row["interval"] == 1 and row["sensor_interval"] == 1
         assert row["next_due"] is not None
         assert row["last_run"] is not None
+
+
+def _zabbix_hosts(names: list[str]) -> dict[str, dict]:
+    """The lab Zabbix 7.0's hosts of these names, read directly (not through the relay)."""
+    client = ZabbixClient.connect(
+        lab.zabbix_url("7.0"), user=lab.ZABBIX_USER, password=lab.ZABBIX_PASSWORD, timeout=30
+    )
+    try:
+        return {h["host"]: h for h in zapi.hosts(client, names=names)}
+    finally:
+        client.close()
+
+
+def test_the_sensors_reconcile_applies_only_the_auto_actions(deployment: Deployment) -> None:
+    """reconcile_auto_actions is create and update: the sensor's runs create the missing host and
+    repair the project's own, and leave the hosts to adopt as they are, planned."""
+    d = deployment
+
+    def repaired() -> dict[str, dict] | None:
+        hosts = _zabbix_hosts(["vm-db-01", "rtr-lab-a-01", "srv-lab-a-03", "sw-zürich-01"])
+        tags = {t["tag"] for t in hosts.get("rtr-lab-a-01", {}).get("tags", [])}
+        return hosts if "vm-db-01" in hosts and "netbox.role" not in tags else None
+
+    hosts = wait_for("the sensor's reconcile creating and updating", repaired, 150, 5, d.dev)
+    assert any(t["tag"] == MARKER for t in hosts["vm-db-01"]["tags"]), hosts["vm-db-01"]
+    for adopt in ("srv-lab-a-03", "sw-zürich-01"):
+        assert not [t for t in hosts[adopt]["tags"] if t["tag"] == MARKER], hosts[adopt]
+    groups = {g["name"] for g in hosts["srv-lab-a-03"]["groups"]}
+    assert "Servers" not in groups, groups  # its adopt would add it
+    with d.store.connect() as conn:
+        planned = {row["name"]: row["action"] for row in read_plan(conn)}
+    assert planned.get("srv-lab-a-03") == "adopt", planned
+    assert planned.get("sw-zürich-01") == "adopt", planned
+    assert "vm-db-01" not in planned and "rtr-lab-a-01" not in planned, planned
 
 
 def test_failing_run_shows_its_cause_and_an_event_log_row(deployment: Deployment) -> None:
