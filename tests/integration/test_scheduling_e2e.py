@@ -44,6 +44,7 @@ from nbzbx_dagster.scheduling import (
 )
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_plan import read_plan
+from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix import api as zapi
 
@@ -274,14 +275,16 @@ def test_the_sensors_reconcile_applies_only_the_auto_actions(deployment: Deploym
     repair the project's own, and leave the hosts to adopt as they are, planned."""
     d = deployment
 
+    zurich = technical_name("sw-zürich-01")
+
     def repaired() -> dict[str, dict] | None:
-        hosts = _zabbix_hosts(["vm-db-01", "rtr-lab-a-01", "srv-lab-a-03", "sw-zürich-01"])
-        tags = {t["tag"] for t in hosts.get("rtr-lab-a-01", {}).get("tags", [])}
-        return hosts if "vm-db-01" in hosts and "netbox.role" not in tags else None
+        hosts = _zabbix_hosts(["vm-db-01", "rtr-lab-a-01", "srv-lab-a-03", zurich])
+        tags = {(t["tag"], t["value"]) for t in hosts.get("rtr-lab-a-01", {}).get("tags", [])}
+        return hosts if "vm-db-01" in hosts and ("netbox.role", "Legacy") not in tags else None
 
     hosts = wait_for("the sensor's reconcile creating and updating", repaired, 150, 5, d.dev)
     assert any(t["tag"] == MARKER for t in hosts["vm-db-01"]["tags"]), hosts["vm-db-01"]
-    for adopt in ("srv-lab-a-03", "sw-zürich-01"):
+    for adopt in ("srv-lab-a-03", zurich):
         assert not [t for t in hosts[adopt]["tags"] if t["tag"] == MARKER], hosts[adopt]
     groups = {g["name"] for g in hosts["srv-lab-a-03"]["groups"]}
     assert "Servers" not in groups, groups  # its adopt would add it
