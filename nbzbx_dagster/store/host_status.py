@@ -40,10 +40,14 @@ def read_statuses_against(
 REPORT_COLUMNS = ("partition_key", "name", "server", "status", "diff", "error", "checked_at")
 
 
-def read_report_rows(conn: Connection) -> dict[str, dict[str, Any]]:
-    """Every status without its desired host (the largest column): what reports need."""
-    columns = [host_config_status.c[name] for name in REPORT_COLUMNS]
-    query = select(*columns).execution_options(yield_per=STREAM_ROWS)
+def read_report_rows(
+    conn: Connection, columns: Sequence[str] = REPORT_COLUMNS
+) -> dict[str, dict[str, Any]]:
+    """Every status without its desired host (the largest column): what reports need, or only
+    ``columns`` (with ``partition_key``)."""
+    names = dict.fromkeys(("partition_key", *columns))
+    picked = [host_config_status.c[name] for name in names]
+    query = select(*picked).execution_options(yield_per=STREAM_ROWS)
     return {r["partition_key"]: dict(r) for r in conn.execute(query).mappings()}
 
 

@@ -13,7 +13,7 @@ were.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -195,6 +195,7 @@ def refresh_server(
     *,
     cutoff_minutes: int | None = None,
     only_keys: Sequence[str] | None = None,
+    hostids: Mapping[str, str | None] | None = None,
     timings: Timings | None = None,
 ) -> Refresh:
     """Check ``server``'s stale host configs (or those of ``only_keys``); nothing is written.
@@ -202,7 +203,7 @@ def refresh_server(
     ``zabbix`` is the server's client factory, called here so that a caller inside its run
     scope records a server that is down. ``timings`` collects the seconds per section (Zabbix
     read, compare, state store). A stored host id is used only where it was found on this
-    server."""
+    server; ``hostids`` (those a reconcile just wrote) come before the stored ones."""
     timings = timings or Timings()
     now = datetime.now(UTC)
     minutes = settings.cutoff_host_config_sync if cutoff_minutes is None else cutoff_minutes
@@ -218,7 +219,7 @@ def refresh_server(
         c.key: row.get("zabbix_hostid")
         for c in configs
         if (row := stored.get(c.key) or {}).get("server") == server
-    }
+    } | {k: h for k, h in (hostids or {}).items() if h and k in selected}
     with timings.section("zabbix_read"):
         zabbix_client = zabbix() if configs else None
     if zabbix_client is not None:

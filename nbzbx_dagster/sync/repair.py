@@ -21,7 +21,7 @@ from nbzbx_dagster.plan_actions import REMOVALS
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_plan import read_plan, save_plan
-from nbzbx_dagster.store.host_status import read_statuses
+from nbzbx_dagster.store.host_status import read_report_rows
 from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.apply import RESULTS, HostResult, apply_actions
 from nbzbx_dagster.sync.diff_words import ZabbixNames
@@ -36,6 +36,7 @@ SNMP_SECRET_ENV = {
     "privpassphrase": "NBZBX_SNMPV3_PRIVPASSPHRASE",
 }
 MAX_RESULTS_SHOWN = 50
+PLAN_COLUMNS = ("server", "status", "zabbix_hostid")  # of the stored statuses, what a plan reads
 WRITE_METHODS = frozenset(
     {"host.create", "host.update", "host.delete", "hostinterface.create", "hostinterface.update"}
 )
@@ -56,7 +57,7 @@ def plan_server(
     """``server``'s plan, made now; nothing is written."""
     with store.connect() as conn:
         check_server(conn, server, client.url)  # never another server's cache or statuses
-        stored = read_statuses(conn)
+        stored = read_report_rows(conn, PLAN_COLUMNS)
         links = TemplateLinks.load(conn, server)
     desired = host_configs.desired
     return make_plan(
@@ -153,16 +154,22 @@ def reconcile_server(
     with timings.section("zabbix_write"):
         results = apply_actions(client, chosen, snmp_secrets())
     writes = sum(n for m, n in client.calls.items() if m in WRITE_METHODS) - before
-    touched = [
-        r.key
+    touched = {
+        r.key: r.hostid
         for r in results
         if r.result != "failed" and r.action not in REMOVALS and r.key in host_configs.servers
-    ]
+    }
     recheck = None
     if touched:
         with timings.section("recheck"):
             recheck = refresh_server(
-                server, host_configs, lambda: client, store, settings, only_keys=touched
+                server,
+                host_configs,
+                lambda: client,
+                store,
+                settings,
+                only_keys=list(touched),
+                hostids=touched,
             )
     return Reconciled(server, plan, results, changed, refused, recheck, writes)
 

@@ -126,3 +126,40 @@ def test_zabbix_hosts_are_read_in_two_runs_of_whole_batches(
     assert check._hosts(None, "hostids", []) == []
     with pytest.raises(RuntimeError, match="Zabbix is gone"):
         check._hosts(None, "hostids", [*ids, "boom"])
+
+
+def test_a_recheck_reads_the_hosts_a_reconcile_just_wrote_by_their_ids(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from test_sync import INDEX
+
+    from nbzbx_dagster.settings import load_settings
+    from nbzbx_dagster.sync import check
+    from nbzbx_dagster.sync.refresh import refresh_server
+
+    asked: list[tuple[str, list[str]]] = []
+
+    def hosts(client, hostids=None, names=None):
+        asked.append(("hostids", list(hostids)) if hostids else ("names", list(names)))
+        return []
+
+    monkeypatch.setattr(check.zapi, "hosts", hosts)
+    base = configs(3)
+    hosts_configs = HostConfigs(
+        base.configs,
+        {c.key: {"host": c.name, "interfaces": []} for c in base.configs},
+        base.servers,
+        {"default": INDEX},
+    )
+    client = type("Client", (), {"url": "http://zabbix.example/api_jsonrpc.php"})()
+    just_written = {"device-1": "501", "device-2": "502"}
+    refresh_server(
+        "default",
+        hosts_configs,
+        lambda: client,
+        store,
+        load_settings(env={}),
+        only_keys=list(just_written),
+        hostids=just_written,
+    )
+    assert asked[0] == ("hostids", ["501", "502"])
