@@ -11,7 +11,7 @@ from nbzbx_dagster.sync.diff_words import ZabbixNames
 from nbzbx_dagster.sync.plan import PlannedHost, _block_name_clashes, _Planner, _removals
 from nbzbx_dagster.sync.repair import Selection, _select, snmp_secrets
 from nbzbx_dagster.zabbix.errors import ZabbixError
-from nbzbx_dagster.zabbix.host_writes import each_outcome
+from nbzbx_dagster.zabbix.host_writes import each_outcome, marked_hosts
 
 MARKER = "netbox.host_config"
 NAMES = ZabbixNames.from_index(INDEX)
@@ -230,3 +230,38 @@ def test_a_run_the_sensor_launched_applies_the_auto_actions_of_the_plan_it_makes
     assert (list(chosen.actions), list(chosen.only)) == (["delete"], ["vm-1"])
     with pytest.raises(dg.Failure, match="unknown actions remove"):
         selection_for(ReconcileConfig(actions=["remove"]), {}, settings())
+
+
+class MarkedZabbix:
+    """Answers host.get as Zabbix would for ``n`` hosts carrying the marker; records the calls."""
+
+    url = "http://zabbix.example/api_jsonrpc.php"
+
+    def __init__(self, n: int) -> None:
+        self.hosts = {
+            str(10000 + i): {"hostid": str(10000 + i), "host": f"h{i}", "status": "0"}
+            for i in range(n)
+        }
+        self.asked: list[dict] = []
+
+    def call(self, method: str, params: dict) -> list[dict]:
+        assert method == "host.get" and params["tags"] == [{"tag": MARKER, "operator": 4}]
+        self.asked.append(params)
+        if params["output"] == ["hostid"]:
+            return [{"hostid": h} for h in self.hosts]
+        tags = [{"tag": "netbox.site", "value": "x"}]
+        return [
+            {**self.hosts[h], "tags": [*tags, {"tag": MARKER, "value": f"device-{h}"}]}
+            for h in params["hostids"]
+        ]
+
+
+def test_the_managed_hosts_are_read_in_batches_after_their_ids() -> None:
+    zabbix = MarkedZabbix(1200)
+    found = marked_hosts(zabbix, MARKER)  # type: ignore[arg-type]
+    assert len(found) == 1200 and found[0]["marker"] == f"device-{found[0]['hostid']}"
+    assert found[0]["status"] == "enabled"
+    first, *batches = zabbix.asked
+    assert first["output"] == ["hostid"] and "selectTags" not in first
+    assert sorted(len(b["hostids"]) for b in batches) == [200, 500, 500]
+    assert marked_hosts(MarkedZabbix(0), MARKER) == []  # type: ignore[arg-type]
