@@ -88,7 +88,7 @@ def zabbix_settings_import(
     """
     effective = settings.effective()
     server = context.partition_key
-    selected = context.selected_output_names
+    selected = context.op_execution_context.selected_output_names
     kinds = [key for key, kind in KINDS.items() if kind.asset in selected]
     publish = CHOICES_ASSET in selected
     with system_job_run(context, state_store.open(), effective, IMPORT_JOB, server) as run:
