@@ -6,6 +6,8 @@ again. Zabbix is reached through a relay this test can stop (connection refused)
 the running deployment needs no restart. Then `schedule` changes the import's interval: the
 sensor reschedules it from its last launch with no extra run, and the Automation page's tick says
 each job's schedule (a headless-Chromium screenshot of it is kept as .nbzbx/automation-tick.png).
+The sensor's reconcile runs apply only reconcile_auto_actions (create, update): the hosts to
+adopt stay planned.
 Takes about 7 minutes.
 """
 
