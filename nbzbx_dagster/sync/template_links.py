@@ -8,7 +8,8 @@ The rules, as the lab's Zabbix 6.0 and 7.0 apply them (tests/integration/test_te
   is refused on both versions). A template that nests both ends of a dependency holds both
   trigger copies and needs nothing; a dependency within one template needs nothing;
 - two linked templates that bring the same item key (their own or a nested template's) are
-  refused (7.0 on create and update; 6.0 on update only: its ``host.create`` accepts them);
+  refused (7.0 on create and update; 6.0 on update only: its ``host.create`` accepts them); a
+  discovery rule's or an item prototype's key counts as an item key;
 - a template linked twice (directly and nested, or nested in two linked templates) is refused.
 """
 

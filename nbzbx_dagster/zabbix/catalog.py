@@ -219,17 +219,17 @@ def template_dependencies(client: ZabbixClient) -> dict[str, list[str]]:
 
 
 def template_shared_item_keys(client: ZabbixClient) -> dict[str, list[str]]:
-    """Per template, its own item keys (not inherited) that another template has too; templates
-    without any are left out. Zabbix refuses a host two templates bring the same item key to, and
-    a key only one template has never can: keeping only the shared ones keeps the cache small.
-    One ``item.get``."""
-    rows = client.call(
-        "item.get", {"output": ["hostid", "key_"], "templated": True, "inherited": False}
-    )
-    rows = require_keys(client, "item.get", rows, ["hostid", "key_"])
+    """Per template, its own keys (not inherited) that another template has too; templates
+    without any are left out. Items, discovery rules and item prototypes share one key space per
+    host: Zabbix refuses a host two templates bring the same key to, and a key only one template
+    has never can, so keeping only the shared ones keeps the cache small. Three calls, one per
+    kind, whatever the number of templates."""
     owners: dict[str, set[str]] = {}
-    for row in rows:
-        owners.setdefault(row["key_"], set()).add(str(row["hostid"]))
+    for method in ("item.get", "discoveryrule.get", "itemprototype.get"):
+        params = {"output": ["hostid", "key_"], "templated": True, "inherited": False}
+        rows = require_keys(client, method, client.call(method, params), ["hostid", "key_"])
+        for row in rows:
+            owners.setdefault(row["key_"], set()).add(str(row["hostid"]))
     shared: dict[str, list[str]] = {}
     for key, templateids in owners.items():
         if len(templateids) > 1:

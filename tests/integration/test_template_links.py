@@ -6,7 +6,8 @@ Templates made here (prefix ``it-<uuid8>-``):
 
 - A: a trigger that depends on a trigger of B;
 - B and C: the same item key;
-- D nests B; E nests A and B (so it holds both ends of the dependency).
+- D nests B; E nests A and B (so it holds both ends of the dependency);
+- F and G: the same discovery rule key.
 """
 
 from __future__ import annotations
@@ -87,6 +88,10 @@ def made(zabbix: ZabbixClient) -> Iterator[Templates]:
         zabbix.call("trigger.update", dependency)
         template("D", "B")
         template("E", "A", "B")
+        for letter in "FG":
+            template(letter)
+            rule = {"hostid": ids[letter], "name": "discovery", "key_": f"{prefix}lld"}
+            zabbix.call("discoveryrule.create", {**rule, "type": 0, "delay": "1h"})
         yield Templates(prefix, ids, hostgroup, cleanup)
     finally:
         cleanup.run()
@@ -153,6 +158,7 @@ SETS = {
     "BD": True,  # B linked twice
     "E": False,  # E holds both ends of A's dependency
     "CE": True,  # the same item key, through B nested in E
+    "FG": True,  # the same discovery rule key
 }
 
 

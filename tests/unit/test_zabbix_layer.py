@@ -470,15 +470,25 @@ def test_shared_item_keys_only_keys_of_several_templates() -> None:
         {"itemid": "4", "hostid": "2", "key_": "b.key"},
         {"itemid": "5", "hostid": "3", "key_": "b.key"},
     ]
-    fake = FakeZabbix("7.0.22", item__get=items)
+    rules = [
+        {"itemid": "6", "hostid": "4", "key_": "b.key"},
+        {"itemid": "7", "hostid": "4", "key_": "net.if.discovery"},
+    ]
+    prototypes = [{"itemid": "8", "hostid": "5", "key_": "net.if.discovery"}]
+    fake = FakeZabbix(
+        "7.0.22", item__get=items, discoveryrule__get=rules, itemprototype__get=prototypes
+    )
     client = connect(fake)
     assert zapi.template_shared_item_keys(client) == {
         "1": ["agent.ping"],
         "2": ["agent.ping", "b.key"],
         "3": ["b.key"],
+        "4": ["b.key", "net.if.discovery"],  # a discovery rule's key is in the items' key space
+        "5": ["net.if.discovery"],
     }
-    (request,) = fake.requests_for("item.get")
-    assert request["params"]["inherited"] is False and request["params"]["templated"] is True
+    for method in ("item.get", "discoveryrule.get", "itemprototype.get"):
+        (request,) = fake.requests_for(method)
+        assert request["params"]["inherited"] is False and request["params"]["templated"] is True
 
 
 # -- proxies ---------------------------------------------------------------------------------
