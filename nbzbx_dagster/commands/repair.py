@@ -47,10 +47,40 @@ def _print_plan(rows: list[dict[str, Any]]) -> None:
     click.echo(f"{len(rows)} actions: {total}")
 
 
+def since_last_plan(
+    before: list[dict[str, Any]], after: list[dict[str, Any]]
+) -> dict[str, list[dict[str, Any]]]:
+    """What a person who reviewed ``before`` must look at again in ``after``: actions that are
+    new, that changed (another action, other words or writes), and those that are gone."""
+    old = {(r["server"], r["partition_key"]): r for r in before}
+    new = {(r["server"], r["partition_key"]): r for r in after}
+    return {
+        "new": [r for k, r in new.items() if k not in old],
+        "changed": [r for k, r in new.items() if k in old and old[k]["digest"] != r["digest"]],
+        "gone": [r for k, r in old.items() if k not in new],
+    }
+
+
+def _print_changes(changes: dict[str, list[dict[str, Any]]]) -> None:
+    for word, rows in changes.items():
+        for r in rows[:SHOWN]:
+            click.echo(f"{word:<8} {r['action']:<8} {r['name']} ({r['key']}, server {r['server']})")
+            if word != "gone":
+                for line in [r["reason"]] if r["action"] == "blocked" else r["changes"]:
+                    click.echo(f"                  {line}")
+    total = ", ".join(f"{len(rows)} {word}" for word, rows in changes.items())
+    click.echo(f"since the last plan: {total}")
+
+
 @click.command("plan")
 @click.option("--server", help="Plan for this Zabbix server only (the others keep theirs).")
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Show only what is new, changed or gone since the last plan (what to review again).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-def plan_command(server: str | None, as_json: bool) -> None:
+def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
     """Make the repair plan and show it: per host config not in sync, what would change."""
     import dagster as dg
 
@@ -59,6 +89,8 @@ def plan_command(server: str | None, as_json: bool) -> None:
     from nbzbx_dagster.run_in_process import failure_cause
     from nbzbx_dagster.store.host_plan import read_plan
 
+    with open_store().connect() as conn:
+        before = read_plan(conn, server) if diff else []
     config = {"servers": [server]} if server else {}
     result = dg.materialize(
         [zabbix_host_plan],
@@ -73,8 +105,14 @@ def plan_command(server: str | None, as_json: bool) -> None:
     if not result.success:
         fail(failure_cause(result) or "the plan failed (see the run's log)")
     with open_store().connect() as conn:
-        rows = [_public(r) for r in read_plan(conn, server)]
-    emit(rows, as_json, _print_plan)
+        after = read_plan(conn, server)
+    if diff:
+        changes = {
+            w: [_public(r) for r in rows] for w, rows in since_last_plan(before, after).items()
+        }
+        emit(changes, as_json, _print_changes)
+    else:
+        emit([_public(r) for r in after], as_json, _print_plan)
 
 
 @click.command("apply")

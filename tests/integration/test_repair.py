@@ -410,6 +410,10 @@ def test_nbzbx_plan_and_apply_speak_in_names(
         "vm-web-02",
     }
 
+    unchanged = CliRunner().invoke(main, ["plan", "--diff"])
+    assert unchanged.exit_code == 0, unchanged.output
+    assert unchanged.output.strip() == "since the last plan: 0 new, 0 changed, 0 gone"
+
     wrong = CliRunner().invoke(main, ["apply", "--actions", "remove"])
     assert wrong.exit_code == 1 and "unknown actions remove" in wrong.output
     applied = CliRunner().invoke(main, ["apply", "--actions", "create,adopt"])
@@ -417,3 +421,23 @@ def test_nbzbx_plan_and_apply_speak_in_names(
     assert "created   vm-db-01 (vm-3)" in applied.output
     assert "adopted   srv-lab-a-03 (device-5)" in applied.output
     assert "planned 6, applied 3, failed 0" in applied.output
+
+    # behind the reviewer's back: a host in sync deleted, a drifted one drifts further
+    zabbix = ZabbixClient.connect(
+        services.zabbix_url("7.0"), user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD
+    )
+    try:
+        zapi.delete_hosts(
+            zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=["vm-web-01"])]
+        )
+        (ref,) = zapi.host_refs(zabbix, names=["rtr-lab-a-01"])
+        zabbix.call("host.update", {"hostid": ref["hostid"], "name": "rtr renamed by hand"})
+    finally:
+        zabbix.close()
+    assert refresh(lab).success
+    review = CliRunner().invoke(main, ["plan", "--diff"])
+    assert review.exit_code == 0, review.output
+    assert "new      create   vm-web-01 (vm-1, server default)" in review.output
+    assert "changed  update   rtr-lab-a-01 (device-1, server default)" in review.output
+    assert "visible name: rtr renamed by hand → rtr-lab-a-01" in review.output
+    assert review.output.rstrip().endswith("since the last plan: 1 new, 1 changed, 0 gone")

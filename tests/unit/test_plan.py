@@ -265,3 +265,23 @@ def test_the_managed_hosts_are_read_in_batches_after_their_ids() -> None:
     assert first["output"] == ["hostid"] and "selectTags" not in first
     assert sorted(len(b["hostids"]) for b in batches) == [200, 500, 500]
     assert marked_hosts(MarkedZabbix(0), MARKER) == []  # type: ignore[arg-type]
+
+
+def test_since_last_plan_names_what_to_review_again() -> None:
+    from nbzbx_dagster.commands.repair import since_last_plan
+
+    def row(key: str, digest: str, server: str = "default") -> dict:
+        return {"server": server, "partition_key": key, "digest": digest}
+
+    before = [row("device-1", "a"), row("device-2", "b"), row("device-3", "c")]
+    after = [
+        row("device-1", "a"),
+        row("device-2", "B"),
+        row("vm-1", "d"),
+        row("device-3", "c", "other"),
+    ]
+    changes = since_last_plan(before, after)
+    assert [r["partition_key"] for r in changes["new"]] == ["vm-1", "device-3"]  # moved server
+    assert [r["partition_key"] for r in changes["changed"]] == ["device-2"]
+    assert [(r["server"], r["partition_key"]) for r in changes["gone"]] == [("default", "device-3")]
+    assert since_last_plan(after, after) == {"new": [], "changed": [], "gone": []}
