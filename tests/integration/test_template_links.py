@@ -195,8 +195,9 @@ def test_link_problems_mirror_what_zabbix_refuses(
             refused[letters] = str(error)
     expected = {letters for letters, problem in SETS.items() if problem}
     if zabbix.version < (7, 0, 0):
-        # 6.0 creates a host with two templates of the same item key; it refuses them on update
-        expected -= {"BC", "CE"}
+        # 6.0 creates a host with two templates of the same item or discovery rule key; it
+        # refuses them on update
+        expected -= {"BC", "CE", "FG"}
     assert set(refused) == expected, refused
     assert f'"{made.prefix}A"' in refused["A"] and f'"{made.prefix}B"' in refused["A"]
     # the same key refused on every version when a host that has one gets the other
@@ -210,4 +211,19 @@ def test_link_problems_mirror_what_zabbix_refuses(
                 "hostid": hostid["hostid"],
                 "templates": [{"templateid": made.ids[x]} for x in "ABC"],
             },
+        )
+    (hostid,) = zabbix.call(
+        "host.create",
+        {
+            "host": f"{made.prefix}host-F",
+            "groups": [{"groupid": made.hostgroup}],
+            "interfaces": AGENT,
+            "templates": [{"templateid": made.ids["F"]}],
+        },
+    )["hostids"]
+    made.cleanup.add("host", hostid)
+    with pytest.raises(ZabbixError, match=f"{made.prefix}lld"):
+        zabbix.call(
+            "host.update",
+            {"hostid": hostid, "templates": [{"templateid": made.ids[x]} for x in "FG"]},
         )
