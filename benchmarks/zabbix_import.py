@@ -10,7 +10,7 @@ Then it measures, in the same run:
   instance, with a fresh SQLite state store (``--store postgres``: a fresh ``nbzbx_bench``
   database on the lab PostgreSQL), twice: from an empty cache, then again with nothing changed;
 - nbzbx, the Zabbix reads alone (``fetch_zabbix_settings`` on one client: no Dagster, no store);
-- nbzbx, the template links alone (trigger dependencies, shared item keys): calls, seconds, and
+- nbzbx, the template links alone (trigger dependencies, shared keys): calls, seconds, and
   what they add to the cache;
 - reference-style: the reference plugin's call pattern (plugin-system-jobs.md section 4): a new
   client and a version probe before every API call, with an API token, no timeout;
@@ -62,11 +62,14 @@ from nbzbx_dagster.zabbix_settings_events import IMPORT_JOB
 warnings.simplefilter("ignore")  # Dagster's beta and deprecation notes, not the figures
 BATCH = 500
 BENCH_DATABASE = "nbzbx_bench"
+KEY_METHODS = ("item.get", "discoveryrule.get", "itemprototype.get")  # one key space per host
 
 # which object type each Zabbix method reads, for the table
 OBJECT_TYPE = {
     "template.get": "templates",
-    "item.get": "templates (interface type)",
+    "item.get": "templates (interface type, keys)",
+    "discoveryrule.get": "templates (keys)",
+    "itemprototype.get": "templates (keys)",
     "trigger.get": "templates (dependencies)",
     "templategroup.get": "template groups",
     "hostgroup.get": "host groups",
@@ -358,8 +361,8 @@ class Links:
     calls: Counter[str]
     seconds: dict[str, float]
     depending: int  # templates whose triggers depend on another template's
-    shared_keys: int  # (template, item key) pairs kept
-    own_keys: int  # (template, item key) pairs Zabbix has, the most the cache could keep
+    shared_keys: int  # (template, key) pairs kept
+    own_keys: int  # (template, key) pairs Zabbix has, the most the cache could keep
     cached_bytes: int  # JSON of the two cache columns, all templates
     all_keys_bytes: int  # JSON of every own item key per template, for comparison
 
@@ -376,10 +379,10 @@ def links_only(client: ZabbixClient, database_url: str) -> Links:
     calls = Counter(client.calls)
     calls.subtract(before)
     own: dict[str, list[str]] = {}
-    for item in client.call(
-        "item.get", {"output": ["hostid", "key_"], "templated": True, "inherited": False}
-    ):
-        own.setdefault(item["hostid"], []).append(item["key_"])
+    for method in KEY_METHODS:
+        params = {"output": ["hostid", "key_"], "templated": True, "inherited": False}
+        for item in client.call(method, params):
+            own.setdefault(item["hostid"], []).append(item["key_"])
     store = StateStore(database_url)
     with store.connect() as conn:
         rows = conn.execute(
@@ -526,10 +529,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{links.seconds['dependencies']:.2f} s, reference-style {theirs:,} trigger.get "
             f"(+ {theirs:,} apiinfo.version), {theirs / ours:,.0f}x the calls"
         )
+        key_calls = " + ".join(f"{links.calls[m]} {m}" for m in KEY_METHODS)
         print(
-            f"shared item keys: nbzbx {links.calls['item.get']} item.get in "
+            f"shared keys (items, discovery rules, item prototypes): nbzbx {key_calls} in "
             f"{links.seconds['shared item keys']:.2f} s; {links.shared_keys:,} of "
-            f"{links.own_keys:,} own (template, item key) pairs kept; the two new cache columns "
+            f"{links.own_keys:,} own (template, key) pairs kept; the two new cache columns "
             f"take {links.cached_bytes:,} bytes of JSON for all templates (every own key would "
             f"take {links.all_keys_bytes:,})"
         )
