@@ -135,7 +135,7 @@ def delete_each(client: ZabbixClient, hostids: Sequence[str], batch: int = 500) 
 def marked_hosts(client: ZabbixClient, tag: str) -> list[dict[str, str]]:
     """``{hostid, host, name, status, marker}`` of every host carrying the ``tag`` (any value):
     the hosts the project manages; the tag's value names the host config. Their ids first (one
-    light ``host.get``), then their fields ``BATCH`` hosts at a time, ``WORKERS`` in flight: one
+    light ``host.get``), then their fields 500 hosts at a time, ``WORKERS`` in flight: one
     answer for 100,000 hosts and their tags would not fit the frontend's PHP memory."""
     marked = {"tags": [{"tag": tag, "operator": 4}]}  # 4: the tag exists
     ids = require_keys(
