@@ -97,11 +97,9 @@ def compare_hosts(
     want_if = desired["interfaces"][0] if desired["interfaces"] else None
     have_if = _main(actual["interfaces"], want_if["type"]) if want_if else None
     details = (want_if or {}).get("details")
-    if _reduced(want_if, details) != _reduced(have_if, details):
-        differences["interface"] = {
-            "netbox": _reduced(want_if, details),
-            "zabbix": _reduced(have_if, details),
-        }
+    want_main, have_main = _reduced(want_if, details), _reduced(have_if, details)
+    if want_main != have_main:
+        differences["interface"] = {"netbox": want_main, "zabbix": have_main}
     # Any other Zabbix interface (SNMP beside agent, a second agent) is not NetBox's.
     surplus = [i for i in actual["interfaces"] if i is not have_if]
     if surplus and mode == "strict":

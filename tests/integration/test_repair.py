@@ -392,7 +392,7 @@ def test_a_missing_main_interface_is_created_before_its_template_is_linked(
 
 @pytest.mark.parametrize("zabbix_version", ["7.0"])
 def test_nbzbx_plan_and_apply_speak_in_names(
-    lab: dg.DagsterInstance, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    lab: dg.DagsterInstance, zabbix: ZabbixClient, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     home = tmp_path / "dagster-home"
     home.mkdir()
@@ -423,17 +423,9 @@ def test_nbzbx_plan_and_apply_speak_in_names(
     assert "planned 6, applied 3, failed 0" in applied.output
 
     # behind the reviewer's back: a host in sync deleted, a drifted one drifts further
-    zabbix = ZabbixClient.connect(
-        services.zabbix_url("7.0"), user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD
-    )
-    try:
-        zapi.delete_hosts(
-            zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=["vm-web-01"])]
-        )
-        (ref,) = zapi.host_refs(zabbix, names=["rtr-lab-a-01"])
-        zabbix.call("host.update", {"hostid": ref["hostid"], "name": "rtr renamed by hand"})
-    finally:
-        zabbix.close()
+    zapi.delete_hosts(zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=["vm-web-01"])])
+    (ref,) = zapi.host_refs(zabbix, names=["rtr-lab-a-01"])
+    zabbix.call("host.update", {"hostid": ref["hostid"], "name": "rtr renamed by hand"})
     assert refresh(lab).success
     review = CliRunner().invoke(main, ["plan", "--diff"])
     assert review.exit_code == 0, review.output
