@@ -98,8 +98,8 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
     """Run a job once, now, and exit non-zero if it fails."""
     import dagster as dg
 
+    from nbzbx_dagster.common.progress import RateLimited, listening, status_line
     from nbzbx_dagster.dagster_internals import BATCH_SIZE, BATCH_SIZE_ENV
-    from nbzbx_dagster.progress import RateLimited, listening, status_line
     from nbzbx_dagster.run_in_process import run_job
 
     # this process starts Dagster: let it store the refresh's events in batches

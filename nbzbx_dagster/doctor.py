@@ -7,7 +7,7 @@ from collections.abc import Callable, Mapping
 from functools import partial
 from typing import Any
 
-from nbzbx_dagster.connections import NetBoxConnection, ZabbixConnection
+from nbzbx_dagster.common.connections import NetBoxConnection, ZabbixConnection
 from nbzbx_dagster.netbox.errors import NetBoxError
 from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.settings.servers import ZabbixServer

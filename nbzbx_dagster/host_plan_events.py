@@ -9,7 +9,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from nbzbx_dagster.plan_actions import ACTIONS
+from nbzbx_dagster.common.vocabulary import ACTIONS
 from nbzbx_dagster.sync.plan import counts
 
 PLAN_ASSET = dg.AssetKey("zabbix_host_plan")

@@ -19,13 +19,13 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.dagster_internals import BATCH_SIZE, log_materializations
 from nbzbx_dagster.partitions import sync_partitions
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_report_rows
 from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import HostConfigs, Refresh
-from nbzbx_dagster.timings import Timings
 
 GROUP = "host_configs"
 STATUS_ASSET = dg.AssetKey("host_config_sync_status")

@@ -23,8 +23,8 @@ from typing import Any
 import dagster as dg
 from sqlalchemy import Connection
 
+from nbzbx_dagster.common.progress import RateLimited, listening
 from nbzbx_dagster.processes import PID_TAG, process_tags
-from nbzbx_dagster.progress import RateLimited, listening
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 

@@ -112,7 +112,7 @@ def dagster_instance() -> dg.DagsterInstance:
 def client_factories() -> tuple[Callable[[], ZabbixClient], Callable[[], NetBoxClient]]:
     """Factories of the environment's Zabbix and NetBox clients: each connects on first use,
     once, so a command that needs no Zabbix never logs in."""
-    from nbzbx_dagster.connections import NetBoxConnection, ZabbixConnection
+    from nbzbx_dagster.common.connections import NetBoxConnection, ZabbixConnection
 
     return (
         functools.cache(lambda: ZabbixConnection.from_env().open()),

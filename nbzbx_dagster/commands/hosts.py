@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from nbzbx_dagster.commands.common import emit, fail, open_store
-from nbzbx_dagster.sync_statuses import SYNC_STATUSES
+from nbzbx_dagster.common.vocabulary import SYNC_STATUSES
 
 
 def _difference(row: dict[str, Any]) -> str:

@@ -42,7 +42,7 @@ def _zabbix_clients(
 ) -> Callable[[str], ZabbixClient]:
     """A server's client: a named server's from its settings and variables, ``default`` from
     the single-server environment; a server the settings do not name is refused."""
-    from nbzbx_dagster.connections import ZabbixConnection
+    from nbzbx_dagster.common.connections import ZabbixConnection
     from nbzbx_dagster.settings.servers import DEFAULT_SERVER
 
     @functools.cache

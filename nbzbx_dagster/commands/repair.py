@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
-from nbzbx_dagster.plan_actions import APPLICABLE
+from nbzbx_dagster.common.vocabulary import APPLICABLE
 
 SHOWN = 200  # actions printed in words; --json has them all
 

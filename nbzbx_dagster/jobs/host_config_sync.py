@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 import dagster as dg
 from pydantic import Field
 
+from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.host_sync_events import (
     CONFIGS_ASSET,
     in_sync_evaluation,
@@ -45,7 +46,6 @@ from nbzbx_dagster.sync.refresh import (
     refresh_server,
     save_refresh,
 )
-from nbzbx_dagster.timings import Timings
 
 JOB = "host_config_sync_refresh"
 

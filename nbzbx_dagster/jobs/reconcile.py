@@ -13,11 +13,12 @@ from collections.abc import Mapping, Sequence
 import dagster as dg
 from pydantic import Field
 
+from nbzbx_dagster.common.timings import Timings
+from nbzbx_dagster.common.vocabulary import APPLICABLE, REMOVALS
 from nbzbx_dagster.host_plan_events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.host_sync_events import record_statuses, worth_recording
 from nbzbx_dagster.jobs.host_config_sync import NetBoxRead, write_back_changed
 from nbzbx_dagster.maintenance.journal import Journal
-from nbzbx_dagster.plan_actions import APPLICABLE, REMOVALS
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.resources.zabbix import ZabbixResource
@@ -40,7 +41,6 @@ from nbzbx_dagster.sync.repair import (
     reconcile_server,
     save_reconciled,
 )
-from nbzbx_dagster.timings import Timings
 
 JOB = "reconcile_zabbix_hosts"
 LOGGED = 50  # hosts named in the run's log, per outcome

@@ -11,9 +11,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from nbzbx_dagster.common.vocabulary import SYNC_STATUSES
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import OBJECT_TYPES
-from nbzbx_dagster.sync_statuses import SYNC_STATUSES
 
 FIELD_GROUP = "Zabbix"
 

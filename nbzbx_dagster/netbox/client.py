@@ -23,9 +23,9 @@ import requests
 from packaging.version import InvalidVersion
 from pynetbox.core.query import TOKEN_PREFIX, Request
 
-from nbzbx_dagster.http_errors import display_url
+from nbzbx_dagster.common.http_errors import display_url
+from nbzbx_dagster.common.progress import report
 from nbzbx_dagster.netbox.errors import NetBoxError, classify
-from nbzbx_dagster.progress import report
 
 PAGE_SIZE = 1000
 # Pages after the first are fetched this many at a time (pynetbox threading for ``objects``; the

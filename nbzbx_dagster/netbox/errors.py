@@ -11,7 +11,7 @@ import requests
 from packaging.version import InvalidVersion
 from pynetbox.core.query import ContentError, ParameterValidationError, RequestError
 
-from nbzbx_dagster.http_errors import scrub, transport_cause
+from nbzbx_dagster.common.http_errors import scrub, transport_cause
 
 __all__ = ["NetBoxError", "classify"]
 

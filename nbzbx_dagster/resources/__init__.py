@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 import dagster as dg
 
-from nbzbx_dagster.connections import NetBoxConnection, ZabbixConnection
+from nbzbx_dagster.common.connections import NetBoxConnection, ZabbixConnection
 from nbzbx_dagster.resources.cache_io_manager import ZabbixCacheIOManager
 from nbzbx_dagster.resources.netbox import NetBoxResource
 from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource

@@ -12,7 +12,7 @@ from __future__ import annotations
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
-from nbzbx_dagster.connections import NetBoxConnection
+from nbzbx_dagster.common.connections import NetBoxConnection
 from nbzbx_dagster.netbox.client import NetBoxClient
 
 

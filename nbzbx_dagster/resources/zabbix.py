@@ -16,7 +16,7 @@ from collections.abc import Callable
 import dagster as dg
 from pydantic import Field, PrivateAttr
 
-from nbzbx_dagster.connections import ZabbixConnection
+from nbzbx_dagster.common.connections import ZabbixConnection
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.settings.servers import DEFAULT_SERVER
 from nbzbx_dagster.zabbix.client import ZabbixClient

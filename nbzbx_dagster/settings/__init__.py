@@ -1,6 +1,6 @@
 """The settings: what the jobs do, validated, from four layers (``layers``).
 
-Connections (URLs and credentials) are not settings: ``nbzbx_dagster.connections``.
+Connections (URLs and credentials) are not settings: ``nbzbx_dagster.common.connections``.
 """
 
 from nbzbx_dagster.settings.layers import describe_layers, load_settings, validate_override

@@ -30,8 +30,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects.postgresql import JSONB
 
-from nbzbx_dagster.plan_actions import ACTIONS
-from nbzbx_dagster.sync_statuses import SYNC_STATUSES
+from nbzbx_dagster.common.vocabulary import ACTIONS, SYNC_STATUSES
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",

@@ -13,10 +13,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.sync.desired import interface_note
-from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.hosts_api import BATCH

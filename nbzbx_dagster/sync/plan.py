@@ -28,8 +28,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from nbzbx_dagster.common.vocabulary import ACTIONS
 from nbzbx_dagster.netbox.inventory import HostConfig
-from nbzbx_dagster.plan_actions import ACTIONS
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.sync.check import read_hosts
 from nbzbx_dagster.sync.compare import compare_hosts, managed_tag

@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import HostConfig, read_host_configs
 from nbzbx_dagster.settings import Settings
@@ -37,7 +38,6 @@ from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
 from nbzbx_dagster.sync.diff_words import ZabbixNames, describe
-from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 

@@ -17,7 +17,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from nbzbx_dagster.plan_actions import REMOVALS
+from nbzbx_dagster.common.timings import Timings
+from nbzbx_dagster.common.vocabulary import REMOVALS
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_plan import read_plan, save_plan
@@ -28,7 +29,6 @@ from nbzbx_dagster.sync.diff_words import ZabbixNames
 from nbzbx_dagster.sync.plan import PlannedHost, counts, make_plan
 from nbzbx_dagster.sync.refresh import HostConfigs, Refresh, refresh_server, save_refresh
 from nbzbx_dagster.sync.template_links import TemplateLinks, link_problems
-from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 SNMP_SECRET_ENV = {

@@ -21,7 +21,7 @@ import requests
 from packaging.version import Version
 from pyzabbix import ZabbixAPI
 
-from nbzbx_dagster.http_errors import display_url
+from nbzbx_dagster.common.http_errors import display_url
 from nbzbx_dagster.zabbix.capabilities import UnsupportedVersion, ZabbixVersion
 from nbzbx_dagster.zabbix.errors import ZabbixError, classify, is_transient
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import requests
 from pyzabbix import ZabbixAPIException
 
-from nbzbx_dagster.http_errors import scrub, transport_cause
+from nbzbx_dagster.common.http_errors import scrub, transport_cause
 
 # Zabbix answers with these texts when the session id or API token is not (or no longer) valid.
 AUTH_FAILURE_TEXTS = ("Not authorized.", "Session terminated, re-login, please.")

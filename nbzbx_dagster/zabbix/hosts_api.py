@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
-from nbzbx_dagster.progress import report
+from nbzbx_dagster.common.progress import report
 from nbzbx_dagster.zabbix.catalog import created_ids, require_keys
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.errors import ZabbixError

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nbzbx_dagster.connections import NetBoxConnection, ZabbixConnection
+from nbzbx_dagster.common.connections import NetBoxConnection, ZabbixConnection
 from nbzbx_dagster.settings import SettingsError
 from nbzbx_dagster.store.url import mask_url, state_store_url
 

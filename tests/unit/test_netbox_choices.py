@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbzbx_dagster.common.vocabulary import SYNC_STATUSES
 from nbzbx_dagster.netbox.choices import FIELDS, publish_choices
 from nbzbx_dagster.netbox.client import Ensured
-from nbzbx_dagster.sync_statuses import SYNC_STATUSES
 
 
 class Obj:

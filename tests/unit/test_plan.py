@@ -5,7 +5,7 @@ from collections.abc import Sequence
 import pytest
 from test_sync import INDEX, actual_from, config, settings
 
-from nbzbx_dagster.plan_actions import APPLICABLE
+from nbzbx_dagster.common.vocabulary import APPLICABLE
 from nbzbx_dagster.sync.desired import ConfigError, desired_host
 from nbzbx_dagster.sync.diff_words import ZabbixNames
 from nbzbx_dagster.sync.plan import PlannedHost, _block_name_clashes, _Planner, _removals

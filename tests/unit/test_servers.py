@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from nbzbx_dagster.connections import ZabbixConnection
+from nbzbx_dagster.common.connections import ZabbixConnection
 from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.servers import (

@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.netbox.inventory import HostConfig, host_config_from
 from nbzbx_dagster.netbox.writeback import changed_values
 from nbzbx_dagster.settings import load_settings
@@ -13,7 +14,6 @@ from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host, interface_note
 from nbzbx_dagster.sync.diff_words import ZabbixNames, describe
 from nbzbx_dagster.sync.names import technical_name
-from nbzbx_dagster.timings import Timings
 from nbzbx_dagster.zabbix.hosts_api import snmp_detail_names
 
 INDEX = ZabbixIndex.from_rows(

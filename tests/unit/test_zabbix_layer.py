@@ -18,7 +18,7 @@ import requests
 import urllib3
 from requests.adapters import BaseAdapter
 
-from nbzbx_dagster.progress import listening
+from nbzbx_dagster.common.progress import listening
 from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError, ZabbixVersion
 from nbzbx_dagster.zabbix import api as zapi
