@@ -374,7 +374,7 @@ def step_seconds(instance: dg.DagsterInstance, run_id: str) -> float:
 
 
 def import_settings(instance: dg.DagsterInstance) -> None:
-    from nbzbx_dagster.run_in_process import run_job
+    from nbzbx_dagster.cli.run_in_process import run_job
 
     outcome = run_job(IMPORT_JOB, instance=instance)
     if not outcome.success:

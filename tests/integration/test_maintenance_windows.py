@@ -27,7 +27,7 @@ from click.testing import CliRunner
 from sqlalchemy import update
 from stopping_zabbix import StoppingZabbix
 
-from nbzbx_dagster.cli import main
+from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services

@@ -12,9 +12,9 @@ from typing import Any
 import dagster as dg
 import pytest
 
+from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
-from nbzbx_dagster.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, cache_frame
 from nbzbx_dagster.store.host_status import read_statuses
@@ -225,7 +225,7 @@ def test_hosts_reads_in_names_and_keeps_each_hosts_history(
     when a status or a difference changes."""
     from click.testing import CliRunner
 
-    from nbzbx_dagster.cli import main
+    from nbzbx_dagster.cli.main import main
 
     assert both.run(instance, "import_zabbix_settings").success
     for _ in range(2):  # the second refresh changes nothing: no new history line

@@ -24,10 +24,10 @@ from lab_objects import netbox_device as make_netbox_device
 from sqlalchemy import select, update
 from stopping_zabbix import StoppingZabbix
 
+from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.netbox.choices import publish_choices
-from nbzbx_dagster.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, to_row
 from nbzbx_dagster.store.tables import zabbix_server

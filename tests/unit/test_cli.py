@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from nbzbx_dagster.cli import main
+from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.store import StoreError
 
 REPO = Path(__file__).resolve().parents[2]

@@ -20,7 +20,7 @@ import yaml
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
-from nbzbx_dagster.cli import main
+from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.definitions import defs
 from nbzbx_dagster.store import StateStore
 

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from nbzbx_dagster.cli import main
+from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.lab import services
 
 TOKEN = "nbt_abcdefgh12345678." + "s3cretpart0123456789abcdefghij"  # fake, split for scanners

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from nbzbx_dagster.cli import main
+from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.jobs.maintenance import maintenance_cleanup
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import (

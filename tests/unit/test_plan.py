@@ -268,7 +268,7 @@ def test_the_managed_hosts_are_read_in_batches_after_their_ids() -> None:
 
 
 def test_since_last_plan_names_what_to_review_again() -> None:
-    from nbzbx_dagster.commands.repair import since_last_plan
+    from nbzbx_dagster.cli.commands.repair import since_last_plan
 
     def row(key: str, digest: str, server: str = "default") -> dict:
         return {"server": server, "partition_key": key, "digest": digest}

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.commands.common import fail, open_store
+from nbzbx_dagster.cli.commands.common import fail, open_store
 from nbzbx_dagster.settings import SettingsError, allowed_values, describe_layers
 from nbzbx_dagster.settings.overrides import apply_overrides
 from nbzbx_dagster.store import StoreError

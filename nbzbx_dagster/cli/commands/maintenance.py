@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from nbzbx_dagster.commands.common import client_factories, emit, fail, open_store
+from nbzbx_dagster.cli.commands.common import client_factories, emit, fail, open_store
 from nbzbx_dagster.maintenance.targets import MaintenanceError
 
 if TYPE_CHECKING:

@@ -12,7 +12,7 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.commands.common import dagster_instance, emit, fail, open_store
+from nbzbx_dagster.cli.commands.common import dagster_instance, emit, fail, open_store
 from nbzbx_dagster.common.vocabulary import APPLICABLE
 
 SHOWN = 200  # actions printed in words; --json has them all
@@ -85,8 +85,8 @@ def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
     import dagster as dg
 
     from nbzbx_dagster.assets.host_plan import zabbix_host_plan
+    from nbzbx_dagster.cli.run_in_process import failure_cause
     from nbzbx_dagster.resources import build_resources
-    from nbzbx_dagster.run_in_process import failure_cause
     from nbzbx_dagster.store.host_plan import read_plan
 
     with open_store().connect() as conn:
@@ -124,7 +124,7 @@ def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
 def apply_command(only: tuple[str, ...], actions: str | None, as_json: bool) -> None:
     """Apply the reviewed plan to Zabbix (made again first; changed actions wait)."""
-    from nbzbx_dagster.run_in_process import run_job
+    from nbzbx_dagster.cli.run_in_process import run_job
 
     chosen = [a.strip() for a in (actions or "").split(",") if a.strip()]
     wrong = sorted(set(chosen) - set(APPLICABLE))

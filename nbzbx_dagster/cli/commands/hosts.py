@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.commands.common import emit, fail, open_store
+from nbzbx_dagster.cli.commands.common import emit, fail, open_store
 from nbzbx_dagster.common.vocabulary import SYNC_STATUSES
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.commands.common import (
+from nbzbx_dagster.cli.commands.common import (
     OneLineErrors,
     dagster_instance,
     emit,
@@ -24,12 +24,12 @@ from nbzbx_dagster.commands.common import (
     open_store,
     resolve_dagster_home,
 )
-from nbzbx_dagster.commands.hosts import hosts_group
-from nbzbx_dagster.commands.maintenance import maintenance as maintenance_group
-from nbzbx_dagster.commands.repair import apply_command, plan_command
-from nbzbx_dagster.commands.servers import servers_group
-from nbzbx_dagster.commands.settings import settings as settings_group
-from nbzbx_dagster.commands.system_jobs import system_jobs_group
+from nbzbx_dagster.cli.commands.hosts import hosts_group
+from nbzbx_dagster.cli.commands.maintenance import maintenance as maintenance_group
+from nbzbx_dagster.cli.commands.repair import apply_command, plan_command
+from nbzbx_dagster.cli.commands.servers import servers_group
+from nbzbx_dagster.cli.commands.settings import settings as settings_group
+from nbzbx_dagster.cli.commands.system_jobs import system_jobs_group
 from nbzbx_dagster.lab import services as lab_services
 
 # Dagster flags parameters such as backfill_policy as beta; that is for developers, not operators.
@@ -46,7 +46,7 @@ def main() -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON.")
 def doctor(as_json: bool) -> None:
     """Check NetBox, Zabbix, the state store and the Dagster instance."""
-    from nbzbx_dagster.doctor import run_checks
+    from nbzbx_dagster.cli.doctor import run_checks
 
     resolve_dagster_home()
     checks = run_checks()
@@ -98,9 +98,9 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
     """Run a job once, now, and exit non-zero if it fails."""
     import dagster as dg
 
+    from nbzbx_dagster.cli.run_in_process import run_job
     from nbzbx_dagster.common.progress import RateLimited, listening, status_line
     from nbzbx_dagster.dagster_internals import BATCH_SIZE, BATCH_SIZE_ENV
-    from nbzbx_dagster.run_in_process import run_job
 
     # this process starts Dagster: let it store the refresh's events in batches
     os.environ.setdefault(BATCH_SIZE_ENV, str(BATCH_SIZE))

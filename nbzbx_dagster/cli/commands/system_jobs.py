@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from nbzbx_dagster.commands.common import dagster_instance, fail, open_store
+from nbzbx_dagster.cli.commands.common import dagster_instance, fail, open_store
 from nbzbx_dagster.settings import Settings, SettingsError
 
 if TYPE_CHECKING:  # dagster is imported by the commands that need it, not by `nbzbx lab env`

@@ -1,0 +1,1 @@
+"""The ``nbzbx`` command: its commands, the doctor, and running a system job in this process."""
