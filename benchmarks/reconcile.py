@@ -100,7 +100,7 @@ def refresh(defs: dg.Definitions, instance: dg.DagsterInstance) -> None:
 
 def reconcile(label: str, defs: dg.Definitions, instance: dg.DagsterInstance, journal: bool) -> Run:
     from nbzbx_dagster.assets.host_plan import zabbix_host_plan
-    from nbzbx_dagster.resources import build_resources
+    from nbzbx_dagster.defs.resources import build_resources
 
     os.environ["NBZBX_JOURNAL_ENABLED"] = "true" if journal else "false"
     started = time.perf_counter()

@@ -20,8 +20,8 @@ import dagster as dg
 import pandas as pd
 
 from nbzbx_dagster.common.timings import Timings
-from nbzbx_dagster.dagster_internals import BATCH_SIZE, log_materializations
-from nbzbx_dagster.partitions import sync_partitions
+from nbzbx_dagster.defs.dagster_internals import BATCH_SIZE, log_materializations
+from nbzbx_dagster.defs.partitions import sync_partitions
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_report_rows
 from nbzbx_dagster.sync.check import HostCheck

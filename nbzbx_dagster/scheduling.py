@@ -23,7 +23,7 @@ from typing import Any, Protocol, TypeVar
 
 import dagster as dg
 
-from nbzbx_dagster.dagster_internals import sensor_states
+from nbzbx_dagster.defs.dagster_internals import sensor_states
 from nbzbx_dagster.settings import Settings, SettingsError, load_settings
 from nbzbx_dagster.settings.overrides import apply_overrides
 from nbzbx_dagster.store import StateStore

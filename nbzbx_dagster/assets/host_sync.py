@@ -12,6 +12,10 @@ from typing import Any
 
 import dagster as dg
 
+from nbzbx_dagster.defs.partitions import HOST_CONFIGS
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.host_sync_events import (
     CONFIGS_ASSET,
     GROUP,
@@ -21,10 +25,6 @@ from nbzbx_dagster.host_sync_events import (
     in_sync_evaluation,
     record_host_configs,
 )
-from nbzbx_dagster.partitions import HOST_CONFIGS
-from nbzbx_dagster.resources.netbox import NetBoxResource
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import (
     combined_summary,

@@ -11,10 +11,10 @@ that server; the ``import_zabbix_settings`` job imports every server in one run.
 
 import dagster as dg
 
-from nbzbx_dagster.partitions import ZABBIX_SERVERS
-from nbzbx_dagster.resources.netbox import NetBoxResource
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.defs.partitions import ZABBIX_SERVERS
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.run_scope import system_job_run
 from nbzbx_dagster.store.cache import KINDS
 from nbzbx_dagster.zabbix_settings_events import (

@@ -100,7 +100,7 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
 
     from nbzbx_dagster.cli.run_in_process import run_job
     from nbzbx_dagster.common.progress import RateLimited, listening, status_line
-    from nbzbx_dagster.dagster_internals import BATCH_SIZE, BATCH_SIZE_ENV
+    from nbzbx_dagster.defs.dagster_internals import BATCH_SIZE, BATCH_SIZE_ENV
 
     # this process starts Dagster: let it store the refresh's events in batches
     os.environ.setdefault(BATCH_SIZE_ENV, str(BATCH_SIZE))

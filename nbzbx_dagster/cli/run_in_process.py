@@ -77,7 +77,7 @@ def run_job(
     """Execute ``job`` now on ``instance``; raises DagsterInvariantViolationError for an unknown
     job name."""
     from nbzbx_dagster.definitions import defs
-    from nbzbx_dagster.resources import build_resources
+    from nbzbx_dagster.defs.resources import build_resources
 
     job_def = defs.resolve_job_def(job)
     config = {"loggers": {"console": {"config": {"log_level": log_level}}}, **(run_config or {})}

@@ -16,6 +16,9 @@ import dagster as dg
 from pydantic import Field
 
 from nbzbx_dagster.common.timings import Timings
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.host_sync_events import (
     CONFIGS_ASSET,
     in_sync_evaluation,
@@ -26,9 +29,6 @@ from nbzbx_dagster.host_sync_events import (
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.netbox.writeback import missing_fields, write_back
-from nbzbx_dagster.resources.netbox import NetBoxResource
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,

@@ -12,6 +12,9 @@ from typing import Any
 import dagster as dg
 from pydantic import Field
 
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import cleanup_maintenances, combine, failure_message
 from nbzbx_dagster.maintenance.create import (
@@ -22,9 +25,6 @@ from nbzbx_dagster.maintenance.create import (
 )
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.maintenance.targets import MaintenanceTargets
-from nbzbx_dagster.resources.netbox import NetBoxResource
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,

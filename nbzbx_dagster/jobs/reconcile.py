@@ -15,13 +15,13 @@ from pydantic import Field
 
 from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.common.vocabulary import APPLICABLE, REMOVALS
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.host_plan_events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.host_sync_events import record_statuses, worth_recording
 from nbzbx_dagster.jobs.host_config_sync import NetBoxRead, write_back_changed
 from nbzbx_dagster.maintenance.journal import Journal
-from nbzbx_dagster.resources.netbox import NetBoxResource
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,

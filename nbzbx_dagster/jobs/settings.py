@@ -8,7 +8,7 @@ The next sensor tick and the next run read the new effective settings. Not a sys
 import dagster as dg
 from pydantic import Field
 
-from nbzbx_dagster.resources.store import StateStoreResource
+from nbzbx_dagster.defs.resources.store import StateStoreResource
 from nbzbx_dagster.settings.overrides import apply_overrides
 
 

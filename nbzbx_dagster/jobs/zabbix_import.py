@@ -8,10 +8,10 @@ for all servers keeps the job's one-at-a-time limit and its interval as they wer
 
 import dagster as dg
 
-from nbzbx_dagster.partitions import ZABBIX_SERVERS, sync_partitions
-from nbzbx_dagster.resources.netbox import NetBoxResource
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.defs.partitions import ZABBIX_SERVERS, sync_partitions
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,

@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 import dagster as dg
 
 import nbzbx_dagster.jobs  # noqa: F401  (imports every system job module, which registers it)
-from nbzbx_dagster.resources.store import SettingsResource
+from nbzbx_dagster.defs.resources.store import SettingsResource
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.scheduling import (
     SENSOR_INTERVAL_SECONDS,

@@ -16,8 +16,8 @@ import dagster as dg
 import pytest
 from dagster_process import REPO, VENV_BIN
 
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.lab import services as lab
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.sensors.system_jobs import system_jobs_sensor
 
 pytestmark = pytest.mark.integration

@@ -16,12 +16,12 @@ from stopping_zabbix import StoppingZabbix
 
 from nbzbx_dagster.assets.host_sync import host_config_sync_status
 from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
+from nbzbx_dagster.defs.partitions import HOST_CONFIGS
+from nbzbx_dagster.defs.resources import build_resources
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import zabbix_index
 from nbzbx_dagster.netbox import NetBoxClient
-from nbzbx_dagster.partitions import HOST_CONFIGS
-from nbzbx_dagster.resources import build_resources
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_statuses

@@ -137,8 +137,8 @@ def refreshed_ui(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> 
 
     from nbzbx_dagster.assets.host_plan import zabbix_host_plan
     from nbzbx_dagster.cli.run_in_process import run_job
+    from nbzbx_dagster.defs.resources import build_resources
     from nbzbx_dagster.lab import services
-    from nbzbx_dagster.resources import build_resources
     from nbzbx_dagster.store import StateStore
     from nbzbx_dagster.store.host_status import read_statuses
 

@@ -111,7 +111,7 @@ def test_bad_values(tmp_path: Path, extra: dict[str, str], parts: list[str]) -> 
 
 def test_resource_fields_are_validated_like_the_environment() -> None:
     """The resources hold the variables' raw text; a bad one fails naming its variable."""
-    from nbzbx_dagster.resources import NetBoxResource, ZabbixResource
+    from nbzbx_dagster.defs.resources import NetBoxResource, ZabbixResource
 
     with pytest.raises(SettingsError) as exc:
         NetBoxResource(url="https://nb", token=TOKEN, verify_tls="perhaps").connection()
@@ -126,7 +126,7 @@ def test_build_resources_binds_every_set_variable_and_no_value(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Resource fields are EnvVars: the config Dagster shows names variables, never a value."""
-    from nbzbx_dagster.resources import build_resources
+    from nbzbx_dagster.defs.resources import build_resources
 
     for key, value in full_env(tmp_path).items():
         monkeypatch.setenv(key, value)

@@ -8,7 +8,7 @@ import dagster as dg
 import pytest
 
 from nbzbx_dagster import dagster_internals
-from nbzbx_dagster.dagster_internals import BATCH_SIZE_ENV, log_materializations, sensor_states
+from nbzbx_dagster.defs.dagster_internals import BATCH_SIZE_ENV, log_materializations, sensor_states
 
 ASSET = dg.AssetKey("probe")
 PARTITIONS = [f"p{n}" for n in range(5)]

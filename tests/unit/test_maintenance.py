@@ -13,6 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from nbzbx_dagster.cli.main import main
+from nbzbx_dagster.defs.resources import NetBoxResource, SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.jobs.maintenance import maintenance_cleanup
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import (
@@ -41,8 +43,6 @@ from nbzbx_dagster.maintenance.targets import (
     parse_host_config_key,
 )
 from nbzbx_dagster.netbox.errors import NetBoxError
-from nbzbx_dagster.resources import NetBoxResource, SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.tables import journal_pending

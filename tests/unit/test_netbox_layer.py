@@ -13,10 +13,10 @@ import urllib3
 from requests.adapters import BaseAdapter
 
 from nbzbx_dagster.common.progress import listening
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.netbox import NetBoxClient, NetBoxError
 from nbzbx_dagster.netbox import client as netbox_client
 from nbzbx_dagster.netbox.inventory import read_host_configs
-from nbzbx_dagster.resources.netbox import NetBoxResource
 
 URL = "http://netbox.test"
 V2 = "nbt_abcdefghijkl." + "s3cr3t" * 6

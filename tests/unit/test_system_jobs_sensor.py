@@ -13,7 +13,7 @@ from dagster._core.remote_origin import (
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
 from nbzbx_dagster import scheduling
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.scheduling import (
     SENSOR_NAME,

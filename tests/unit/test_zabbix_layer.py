@@ -19,7 +19,7 @@ import urllib3
 from requests.adapters import BaseAdapter
 
 from nbzbx_dagster.common.progress import listening
-from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError, ZabbixVersion
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.capabilities import UnsupportedVersion

@@ -86,7 +86,7 @@ def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
 
     from nbzbx_dagster.assets.host_plan import zabbix_host_plan
     from nbzbx_dagster.cli.run_in_process import failure_cause
-    from nbzbx_dagster.resources import build_resources
+    from nbzbx_dagster.defs.resources import build_resources
     from nbzbx_dagster.store.host_plan import read_plan
 
     with open_store().connect() as conn:

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 import dagster as dg
 
 from nbzbx_dagster.common.connections import NetBoxConnection, ZabbixConnection
-from nbzbx_dagster.resources.cache_io_manager import ZabbixCacheIOManager
-from nbzbx_dagster.resources.netbox import NetBoxResource
-from nbzbx_dagster.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.resources.zabbix import ZabbixResource
+from nbzbx_dagster.defs.resources.cache_io_manager import ZabbixCacheIOManager
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.store.url import DATABASE_ENV
 
 __all__ = [

@@ -10,7 +10,7 @@ from __future__ import annotations
 import dagster as dg
 import pandas as pd
 
-from nbzbx_dagster.resources.store import StateStoreResource
+from nbzbx_dagster.defs.resources.store import StateStoreResource
 from nbzbx_dagster.settings.servers import DEFAULT_SERVER
 from nbzbx_dagster.store.cache import KIND_OF_ASSET, cache_frame
 
