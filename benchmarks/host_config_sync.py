@@ -65,11 +65,11 @@ import psycopg2
 import requests
 from pyzabbix import ZabbixAPI
 
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import read_host_configs
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.sync.desired import desired_host
 from nbzbx_dagster.zabbix import api as zapi

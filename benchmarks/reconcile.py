@@ -51,11 +51,11 @@ from host_config_sync import (
     timed,
 )
 
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import read_host_configs
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.sync.desired import desired_host
 from nbzbx_dagster.zabbix import api as zapi
@@ -99,7 +99,7 @@ def refresh(defs: dg.Definitions, instance: dg.DagsterInstance) -> None:
 
 
 def reconcile(label: str, defs: dg.Definitions, instance: dg.DagsterInstance, journal: bool) -> Run:
-    from nbzbx_dagster.assets.host_plan import zabbix_host_plan
+    from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
     from nbzbx_dagster.defs.resources import build_resources
 
     os.environ["NBZBX_JOURNAL_ENABLED"] = "true" if journal else "false"

@@ -49,15 +49,15 @@ import requests
 from pyzabbix import ZabbixAPI
 from sqlalchemy import select
 
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.zabbix_settings.events import IMPORT_JOB
 from nbzbx_dagster.lab import services
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS
 from nbzbx_dagster.store.tables import zabbix_template
 from nbzbx_dagster.sync.zabbix_import import fetch_zabbix_settings
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
-from nbzbx_dagster.zabbix_settings_events import IMPORT_JOB
 
 warnings.simplefilter("ignore")  # Dagster's beta and deprecation notes, not the figures
 BATCH = 500

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import dagster as dg
 
-from nbzbx_dagster.assets.host_plan import zabbix_host_plan
-from nbzbx_dagster.assets.host_sync import host_config_sync_status, netbox_host_configs
-from nbzbx_dagster.assets.zabbix_settings import zabbix_settings_import
+from nbzbx_dagster.defs.host_sync.assets import host_config_sync_status, netbox_host_configs
+from nbzbx_dagster.defs.maintenance.jobs import create_maintenance
+from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
 from nbzbx_dagster.defs.resources import build_resources
-from nbzbx_dagster.jobs.host_config_sync import host_config_sync_refresh
-from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
-from nbzbx_dagster.jobs.reconcile import reconcile_zabbix_hosts
-from nbzbx_dagster.jobs.settings import update_settings
-from nbzbx_dagster.jobs.zabbix_import import import_zabbix_settings
-from nbzbx_dagster.sensors.system_jobs import system_jobs_sensor
+from nbzbx_dagster.defs.settings.jobs import update_settings
+from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
+from nbzbx_dagster.defs.system_jobs.sensor import schedule_system_jobs
+from nbzbx_dagster.defs.zabbix_settings.assets import zabbix_settings_import
 
 defs = dg.Definitions(
     assets=[
@@ -22,17 +20,10 @@ defs = dg.Definitions(
         host_config_sync_status,
         zabbix_host_plan,
     ],
-    jobs=[
-        import_zabbix_settings,
-        host_config_sync_refresh,
-        maintenance_cleanup,
-        create_maintenance,
-        update_settings,
-        reconcile_zabbix_hosts,
-    ],
-    sensors=[system_jobs_sensor],
+    jobs=[*(system_job.job for system_job in SYSTEM_JOBS), create_maintenance, update_settings],
+    sensors=[schedule_system_jobs(SYSTEM_JOBS)],
     resources=build_resources(),
     # one process per run, the one its nbzbx/pid tag names: killed, it leaves no step process
-    # working on, and the sensor fails the run (sensors/dead_runs.py)
+    # working on, and the sensor fails the run (defs/system_jobs/dead_runs.py)
     executor=dg.in_process_executor,
 )

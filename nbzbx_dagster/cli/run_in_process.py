@@ -14,8 +14,8 @@ from typing import Any
 import dagster as dg
 from sqlalchemy.exc import SQLAlchemyError
 
-from nbzbx_dagster.processes import process_tags
-from nbzbx_dagster.run_scope import SUMMARY_TAG, SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.processes import process_tags
+from nbzbx_dagster.defs.system_jobs.run_scope import SUMMARY_TAG, SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore, StoreError
 from nbzbx_dagster.store.url import state_store_url
 

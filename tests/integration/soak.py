@@ -33,9 +33,9 @@ import psycopg2
 from chaos_relay import MODES, ChaosRelay
 from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, wait_for
 
+from nbzbx_dagster.defs.system_jobs.processes import PID_TAG
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.lab import services as lab
-from nbzbx_dagster.processes import PID_TAG
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, read_cache
 from nbzbx_dagster.zabbix import ZabbixClient

@@ -14,7 +14,7 @@ from dagster._core.events import DagsterEventType
 from dagster_process import VENV_BIN, wait_for
 from soak import IN_PROGRESS, Deployment, deployment
 
-from nbzbx_dagster.processes import PID_TAG, WORKER_DIED
+from nbzbx_dagster.defs.system_jobs.processes import PID_TAG, WORKER_DIED
 
 pytestmark = pytest.mark.integration
 JOB = "host_config_sync_refresh"

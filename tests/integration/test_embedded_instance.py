@@ -16,9 +16,10 @@ import dagster as dg
 import pytest
 from dagster_process import REPO, VENV_BIN
 
+from nbzbx_dagster.definitions import defs
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME
 from nbzbx_dagster.lab import services as lab
-from nbzbx_dagster.sensors.system_jobs import system_jobs_sensor
 
 pytestmark = pytest.mark.integration
 
@@ -78,7 +79,7 @@ def test_system_jobs_and_a_sensor_tick_on_sqlite(embedded: dict[str, str]) -> No
             store=StateStoreResource(database_url=embedded["NBZBX_DATABASE_URL"])
         )
         with dg.build_sensor_context(instance=instance, resources={"settings": settings}) as ctx:
-            tick = system_jobs_sensor.evaluate_tick(ctx)
+            tick = defs.resolve_sensor_def(SENSOR_NAME).evaluate_tick(ctx)
     finally:
         instance.dispose()
     assert not tick.run_requests  # each job ran moments ago: anchored on its run in SQLite

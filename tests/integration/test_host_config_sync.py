@@ -14,8 +14,8 @@ import dagster as dg
 import pytest
 from stopping_zabbix import StoppingZabbix
 
-from nbzbx_dagster.assets.host_sync import host_config_sync_status
 from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
+from nbzbx_dagster.defs.host_sync.assets import host_config_sync_status
 from nbzbx_dagster.defs.partitions import HOST_CONFIGS
 from nbzbx_dagster.defs.resources import build_resources
 from nbzbx_dagster.lab import demo_data as demo

@@ -28,9 +28,9 @@ from sqlalchemy import update
 from stopping_zabbix import StoppingZabbix
 
 from nbzbx_dagster.cli.main import main
+from nbzbx_dagster.defs.maintenance.jobs import create_maintenance, maintenance_cleanup
 from nbzbx_dagster.defs.resources import NetBoxResource, SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.jobs.maintenance import create_maintenance, maintenance_cleanup
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.maintenance import windows

@@ -16,9 +16,9 @@ import dagster as dg
 import pytest
 from click.testing import CliRunner
 
-from nbzbx_dagster.assets.host_plan import zabbix_host_plan
 from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
+from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
 from nbzbx_dagster.defs.resources import build_resources
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import reset_zabbix_hosts

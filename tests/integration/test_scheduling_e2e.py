@@ -34,16 +34,16 @@ from dagster._core.events import DagsterEventType
 from dagster._core.scheduler.instigation import TickStatus
 from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, http_ok, wait_for
 
-from nbzbx_dagster.lab import services as lab
-from nbzbx_dagster.lab.seed import reset_zabbix_hosts
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
-from nbzbx_dagster.scheduling import (
+from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.schedule import (
     get_current_job_interval,
     schedule,
     sensor_cursor,
     sensor_state,
-    system_jobs,
 )
+from nbzbx_dagster.lab import services as lab
+from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_plan import read_plan
 from nbzbx_dagster.sync.names import technical_name
@@ -141,13 +141,11 @@ def _admin() -> "psycopg2.extensions.connection":
 
 @pytest.fixture(scope="module")
 def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]:
-    import nbzbx_dagster.definitions  # noqa: F401  (every system job registered)
-
     assert lab.listening(lab.ZABBIX_PORTS["7.0"]), "lab Zabbix 7.0 is down (nbzbx lab up)"
     assert lab.listening(lab.NETBOX_PORT), "lab NetBox is down (nbzbx lab up)"
-    jobs = [job.name for job in system_jobs()]
-    settings = {job.name: job.setting for job in system_jobs()}
-    assert all(settings.values()), f"jobs registered without an interval setting: {settings}"
+    jobs = [job.name for job in SYSTEM_JOBS]
+    settings = {job.name: job.setting for job in SYSTEM_JOBS}
+    assert all(settings.values()), f"jobs declared without an interval setting: {settings}"
 
     suffix = uuid.uuid4().hex[:8]
     names = {"instance": f"nbzbx_e2e_dagster_{suffix}", "state": f"nbzbx_e2e_state_{suffix}"}

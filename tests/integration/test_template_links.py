@@ -22,9 +22,9 @@ import pytest
 from lab_objects import ZabbixCleanup
 from sqlalchemy import select
 
-from nbzbx_dagster.assets.zabbix_settings import zabbix_settings_import
 from nbzbx_dagster.defs.partitions import ZABBIX_SERVERS, sync_partitions
 from nbzbx_dagster.defs.resources import build_resources
+from nbzbx_dagster.defs.zabbix_settings.assets import zabbix_settings_import
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.tables import zabbix_template

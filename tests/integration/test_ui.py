@@ -18,7 +18,7 @@ import pytest
 from dagster_process import VENV_BIN, DagsterProcess, free_port, http_ok, wait_for
 
 from nbzbx_dagster.definitions import defs
-from nbzbx_dagster.scheduling import SENSOR_NAME
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME
 
 pytestmark = pytest.mark.integration
 
@@ -135,8 +135,8 @@ def refreshed_ui(seeded_lab: dict, tmp_path_factory: pytest.TempPathFactory) -> 
     servers, as after `scripts/demo`."""
     import dagster as dg
 
-    from nbzbx_dagster.assets.host_plan import zabbix_host_plan
     from nbzbx_dagster.cli.run_in_process import run_job
+    from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
     from nbzbx_dagster.defs.resources import build_resources
     from nbzbx_dagster.lab import services
     from nbzbx_dagster.store import StateStore

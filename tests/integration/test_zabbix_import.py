@@ -25,6 +25,7 @@ from sqlalchemy import select, update
 from stopping_zabbix import StoppingZabbix
 
 from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
+from nbzbx_dagster.defs.zabbix_settings.events import IMPORT_JOB
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.netbox.choices import publish_choices
@@ -34,7 +35,6 @@ from nbzbx_dagster.store.tables import zabbix_server
 from nbzbx_dagster.sync.zabbix_import import choice_names, fetch_zabbix_settings
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
 from nbzbx_dagster.zabbix import api as zapi
-from nbzbx_dagster.zabbix_settings_events import IMPORT_JOB
 
 pytestmark = pytest.mark.integration
 

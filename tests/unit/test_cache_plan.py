@@ -6,9 +6,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from nbzbx_dagster.defs.zabbix_settings.events import NAMES_SHOWN, output_metadata
 from nbzbx_dagster.store.cache import KINDS
 from nbzbx_dagster.store.cache_plan import CachePlan, TooManyDeletions, plan_cache
-from nbzbx_dagster.zabbix_settings_events import NAMES_SHOWN, output_metadata
 
 
 def group(groupid: str, name: str) -> dict[str, str]:

@@ -130,7 +130,7 @@ def test_any_failure_of_a_command_is_one_line(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, raised: Exception, line: str
 ) -> None:
     """No traceback reaches a terminal, whatever escapes a command (here: the run)."""
-    from nbzbx_dagster import run_in_process
+    from nbzbx_dagster.cli import run_in_process
 
     def run_job(*args: object, **kwargs: object) -> None:
         raise raised

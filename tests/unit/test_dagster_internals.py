@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import dagster as dg
 import pytest
 
-from nbzbx_dagster import dagster_internals
+from nbzbx_dagster.defs import dagster_internals
 from nbzbx_dagster.defs.dagster_internals import BATCH_SIZE_ENV, log_materializations, sensor_states
 
 ASSET = dg.AssetKey("probe")

@@ -16,7 +16,7 @@ from dagster._core.remote_origin import (
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from test_system_jobs_sensor import SENSOR, cursor_of, intervals, job_a, names, tick
 
-from nbzbx_dagster.processes import (
+from nbzbx_dagster.defs.system_jobs.processes import (
     HOST_TAG,
     PID_TAG,
     PROCESS_START_TAG,
@@ -25,7 +25,7 @@ from nbzbx_dagster.processes import (
     process_alive,
     process_tags,
 )
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 
 HOST = socket.gethostname()
 NOW = 1_000_000.0

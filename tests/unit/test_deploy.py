@@ -13,7 +13,7 @@ from dagster._config import process_config
 from dagster._core.instance.config import dagster_instance_config
 from dagster._serdes import class_from_code_pointer
 
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 

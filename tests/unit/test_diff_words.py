@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from nbzbx_dagster.host_sync_events import status_report
+from nbzbx_dagster.defs.host_sync.events import status_report
 from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.sync.desired import ZabbixIndex
 from nbzbx_dagster.sync.diff_words import MINUS, ZabbixNames, describe

@@ -13,9 +13,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from nbzbx_dagster.cli.main import main
+from nbzbx_dagster.defs.maintenance.jobs import maintenance_cleanup
 from nbzbx_dagster.defs.resources import NetBoxResource, SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.jobs.maintenance import maintenance_cleanup
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import (
     cleanup_maintenances,

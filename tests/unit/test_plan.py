@@ -218,7 +218,7 @@ def test_a_server_that_fails_as_a_whole_fails_every_object_at_once(kind: str) ->
 def test_a_run_the_sensor_launched_applies_the_auto_actions_of_the_plan_it_makes() -> None:
     import dagster as dg
 
-    from nbzbx_dagster.jobs.reconcile import ReconcileConfig, selection_for
+    from nbzbx_dagster.defs.repair.jobs import ReconcileConfig, selection_for
 
     auto = selection_for(
         ReconcileConfig(), {"dagster/sensor_name": "system_jobs_sensor"}, settings()

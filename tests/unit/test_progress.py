@@ -4,9 +4,9 @@ import io
 
 import dagster as dg
 
-from nbzbx_dagster import progress
+from nbzbx_dagster.common import progress
 from nbzbx_dagster.common.progress import RateLimited, StatusLine, listening, report, status_line
-from nbzbx_dagster.run_scope import system_job_run
+from nbzbx_dagster.defs.system_jobs.run_scope import system_job_run
 from nbzbx_dagster.settings import Settings
 
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from nbzbx_dagster.host_sync_events import check_metadata, worth_recording
+from nbzbx_dagster.defs.host_sync.events import check_metadata, worth_recording
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_statuses, read_statuses_against

@@ -2,7 +2,7 @@
 
 import dagster as dg
 
-from nbzbx_dagster.run_scope import system_job_run
+from nbzbx_dagster.defs.system_jobs.run_scope import system_job_run
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 

@@ -1,4 +1,5 @@
-"""`system_jobs_sensor` through build_sensor_context on a temporary instance, and the registry."""
+"""`system_jobs_sensor` through build_sensor_context on a temporary instance, and the declared
+system jobs."""
 
 import json
 from datetime import UTC, datetime, timedelta
@@ -12,21 +13,20 @@ from dagster._core.remote_origin import (
 )
 from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 
-from nbzbx_dagster import scheduling
+from nbzbx_dagster.definitions import defs
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
-from nbzbx_dagster.scheduling import (
-    SENSOR_NAME,
+from nbzbx_dagster.defs.system_jobs import schedule as scheduling
+from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SystemJob, register_system_job
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.schedule import (
     JobCursor,
-    SystemJob,
     dump_cursor,
     get_current_job_interval,
     parse_cursor,
-    register_system_job,
-    system_jobs,
     system_jobs_scheduled,
 )
-from nbzbx_dagster.sensors.system_jobs import build_system_jobs_sensor, system_jobs_sensor
+from nbzbx_dagster.defs.system_jobs.sensor import schedule_system_jobs
 from nbzbx_dagster.settings import Settings, SettingsError
 from nbzbx_dagster.store import StateStore
 
@@ -50,7 +50,7 @@ JOBS = [
     SystemJob(job_a, lambda s: s.zabbix_import_interval, "zabbix_import_interval"),
     SystemJob(job_b, lambda s: s.maintenance_cleanup_interval, "maintenance_cleanup_interval"),
 ]
-SENSOR = build_system_jobs_sensor(JOBS)
+SENSOR = schedule_system_jobs(JOBS)
 
 
 def intervals(store: StateStore, job_a: int, job_b: int) -> None:
@@ -242,42 +242,48 @@ def test_settings_are_read_on_every_tick(instance, store) -> None:
     assert cursor["job_b"].interval == 7
 
 
-# --- the production sensor and the registry ---------------------------------------------------
+# --- the production sensor and the declared system jobs ---------------------------------------
 
 
-def test_production_sensor_targets_every_registered_job() -> None:
-    import nbzbx_dagster.definitions  # noqa: F401  (every system job module registered)
+def production_sensor() -> dg.SensorDefinition:
+    return defs.resolve_sensor_def(SENSOR_NAME)
 
-    registered = [job.name for job in system_jobs()]
-    assert "import_zabbix_settings" in registered
-    assert system_jobs_sensor.name == SENSOR_NAME
-    assert sorted(t.job_name for t in system_jobs_sensor.targets) == sorted(registered)
-    assert system_jobs_sensor.minimum_interval_seconds == 30
-    assert system_jobs_sensor.default_status == dg.DefaultSensorStatus.RUNNING
+
+def test_the_system_jobs_are_declared_in_order_with_their_settings() -> None:
+    declared = [(j.name, j.setting, j.after) for j in SYSTEM_JOBS]
+    assert declared == [
+        ("import_zabbix_settings", "zabbix_import_interval", ()),
+        ("host_config_sync_refresh", "host_config_sync_interval", ("import_zabbix_settings",)),
+        ("maintenance_cleanup", "maintenance_cleanup_interval", ()),
+        ("reconcile_zabbix_hosts", "reconcile_interval", ("host_config_sync_refresh",)),
+    ]
+
+
+def test_production_sensor_targets_every_declared_job() -> None:
+    sensor = production_sensor()
+    assert sorted(t.job_name for t in sensor.targets) == sorted(j.name for j in SYSTEM_JOBS)
+    assert sensor.minimum_interval_seconds == 30
+    assert sensor.default_status == dg.DefaultSensorStatus.RUNNING
 
 
 def test_production_sensor_first_tick(instance, store) -> None:
-    requests, _ = tick(system_jobs_sensor, instance, store, None)
+    requests, _ = tick(production_sensor(), instance, store, None)
     settings = Settings()
-    enabled = {j.name for j in system_jobs() if j.interval(settings) > 0}
+    enabled = {j.name for j in SYSTEM_JOBS if j.interval(settings) > 0}
     # the sync refresh waits for the import it needs, launched in the same tick
     assert set(names(requests)) == enabled - {"host_config_sync_refresh"}
 
 
-def test_register_system_job_by_setting_name_or_getter(monkeypatch: pytest.MonkeyPatch) -> None:
-    # leave no probe behind
-    monkeypatch.setattr(scheduling, "_REGISTRY", dict(scheduling._REGISTRY))
-
-    @dg.job(name="registry_probe_job")
-    def probe() -> None:
-        noop()
-
-    assert register_system_job("host_config_sync_interval")(probe) is probe
-    entry = next(j for j in system_jobs() if j.name == "registry_probe_job")
-    assert entry.setting == "host_config_sync_interval"
+def test_register_system_job_by_setting_name_or_getter() -> None:
+    entry = register_system_job("host_config_sync_interval", after=["job_a"])(job_b)
+    assert (entry.job, entry.name, entry.setting, entry.after) == (
+        job_b,
+        "job_b",
+        "host_config_sync_interval",
+        ("job_a",),
+    )
     assert entry.interval(Settings(host_config_sync_interval=15)) == 15
-    register_system_job(lambda s: 2 * s.cutoff_host_config_sync)(probe)  # replaces in place
-    entry = next(j for j in system_jobs() if j.name == "registry_probe_job")
+    entry = register_system_job(lambda s: 2 * s.cutoff_host_config_sync)(job_b)
     assert entry.setting is None
     assert entry.interval(Settings()) == 120
     with pytest.raises(ValueError, match="no setting named 'zabix_import_interval'"):
@@ -294,9 +300,9 @@ def test_a_job_waits_for_the_jobs_it_comes_after(
 ) -> None:
     first, second = JOBS
     waiting = SystemJob(second.job, second.interval_getter, second.setting, after=(first.name,))
-    sensor = build_system_jobs_sensor([waiting, first])
+    sensor = schedule_system_jobs([waiting, first])
     requests, cursor = tick(sensor, instance, store, None)
-    assert names(requests) == ["job_a"]  # launched first, though registered second
+    assert names(requests) == ["job_a"]  # launched first, though declared second
     assert cursor["job_b"].last_launch is None  # still due on the next tick
 
 
@@ -350,18 +356,12 @@ def test_schedule_text_of_a_job_never_launched_and_the_clock() -> None:
 # --- schedule(job, interval) ------------------------------------------------------------------
 
 
-@pytest.fixture
-def registered(monkeypatch: pytest.MonkeyPatch) -> None:
-    """job_a and job_b as the registry, for schedule()."""
-    monkeypatch.setattr(scheduling, "_REGISTRY", {job.name: job for job in JOBS})
-
-
 def test_schedule_stores_the_override_and_the_next_tick_applies_it(
-    registered, instance, store
+    instance, store
 ) -> None:
     launched = datetime.now(UTC) - timedelta(minutes=10)
     raw = dump_cursor({"job_a": JobCursor(1440, launched), "job_b": JobCursor(1440, launched)})
-    plan = scheduling.schedule("job_a", 30, store=store, instance=instance)
+    plan = scheduling.schedule("job_a", 30, store=store, instance=instance, jobs=JOBS)
     assert store.get_overrides()["zabbix_import_interval"] == 30
     assert (plan.interval, plan.overridden, plan.setting) == (30, True, "zabbix_import_interval")
     assert plan.next_due is None  # the sensor has no cursor in this instance yet, nor runs
@@ -372,31 +372,30 @@ def test_schedule_stores_the_override_and_the_next_tick_applies_it(
 
 
 def test_schedule_reads_the_sensor_and_its_runs_for_the_next_due_time(
-    registered, instance, store
+    instance, store
 ) -> None:
     instance.create_run_for_job(job_a, status=dg.DagsterRunStatus.SUCCESS)
-    plan = scheduling.schedule("job_a", 15, store=store, instance=instance)
+    plan = scheduling.schedule("job_a", 15, store=store, instance=instance, jobs=JOBS)
     assert plan.last_launch is not None
     assert plan.next_due == plan.last_launch + timedelta(minutes=15)
 
 
-def test_schedule_default_follows_the_setting_again(registered, instance, store) -> None:
-    scheduling.schedule("job_b", 5, store=store, instance=instance)
-    plan = scheduling.schedule("job_b", None, store=store, instance=instance)
+def test_schedule_default_follows_the_setting_again(instance, store) -> None:
+    scheduling.schedule("job_b", 5, store=store, instance=instance, jobs=JOBS)
+    plan = scheduling.schedule("job_b", None, store=store, instance=instance, jobs=JOBS)
     assert "maintenance_cleanup_interval" not in store.get_overrides()
     assert (plan.interval, plan.overridden) == (1440, False)
     assert plan.as_dict()["interval"] == 1440
 
 
 def test_schedule_refuses_unknown_jobs_getters_and_bad_intervals(
-    registered, instance, store, monkeypatch: pytest.MonkeyPatch
+    instance, store
 ) -> None:
     with pytest.raises(SettingsError, match="no system job named 'job_c'"):
-        scheduling.schedule("job_c", 5, store=store, instance=instance)
+        scheduling.schedule("job_c", 5, store=store, instance=instance, jobs=JOBS)
     with pytest.raises(SettingsError, match="zabbix_import_interval"):
-        scheduling.schedule("job_a", 50000, store=store, instance=instance)
-    computed = SystemJob(job_a, lambda s: 5, None)
-    monkeypatch.setitem(scheduling._REGISTRY, "job_a", computed)
+        scheduling.schedule("job_a", 50000, store=store, instance=instance, jobs=JOBS)
+    computed = [SystemJob(job_a, lambda s: 5, None)]
     with pytest.raises(SettingsError, match="job_a: its interval is computed"):
-        scheduling.schedule("job_a", 5, store=store, instance=instance)
+        scheduling.schedule("job_a", 5, store=store, instance=instance, jobs=computed)
     assert store.get_overrides() == {}

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.cli.run_in_process import failure_cause
 from nbzbx_dagster.defs.resources.store import StateStoreResource
-from nbzbx_dagster.jobs.settings import update_settings
+from nbzbx_dagster.defs.settings.jobs import update_settings
 from nbzbx_dagster.store import StateStore
 
 

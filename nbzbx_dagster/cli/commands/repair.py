@@ -84,8 +84,8 @@ def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
     """Make the repair plan and show it: per host config not in sync, what would change."""
     import dagster as dg
 
-    from nbzbx_dagster.assets.host_plan import zabbix_host_plan
     from nbzbx_dagster.cli.run_in_process import failure_cause
+    from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
     from nbzbx_dagster.defs.resources import build_resources
     from nbzbx_dagster.store.host_plan import read_plan
 

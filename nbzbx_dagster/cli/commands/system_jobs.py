@@ -26,7 +26,7 @@ def _iso(value: datetime | None) -> str | None:
 
 
 def _run_row(record: Any) -> dict[str, Any]:
-    from nbzbx_dagster.scheduling import utc_from_timestamp
+    from nbzbx_dagster.defs.system_jobs.schedule import utc_from_timestamp
 
     return {
         "run_id": record.dagster_run.run_id,
@@ -38,25 +38,25 @@ def _run_row(record: Any) -> dict[str, Any]:
 
 
 def collect_status(instance: dg.DagsterInstance, settings: Settings) -> dict[str, Any]:
-    """Per registered job: intervals, last run, next due time, running or not; and overall."""
+    """Per system job: intervals, last run, next due time, running or not; and overall."""
     import dagster as dg
 
-    from nbzbx_dagster.scheduling import (
+    from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
+    from nbzbx_dagster.defs.system_jobs.schedule import (
         sensor_cursor,
         sensor_running,
         sensor_state,
-        system_jobs,
         system_jobs_scheduled,
         utc_from_timestamp,
     )
-    from nbzbx_dagster.sensors.system_jobs import active_run
+    from nbzbx_dagster.defs.system_jobs.sensor import active_run
 
     state = sensor_state(instance)
     data = state.sensor_instigator_data if state else None
     ticking = sensor_running(instance)
     cursor = sensor_cursor(instance)
     jobs = []
-    for job in system_jobs():
+    for job in SYSTEM_JOBS:
         interval = job.interval(settings)
         entry = cursor.get(job.name)
         records = instance.get_run_records(dg.RunsFilter(job_name=job.name), limit=1)
@@ -97,11 +97,6 @@ def _sensor_state_text(state: Any, ticking: bool) -> str:
     return "running" if ticking else "not ticking (is the daemon running?)"
 
 
-def _registered() -> None:
-    """Import every definition, so that every system job module has registered its job."""
-    import nbzbx_dagster.definitions  # noqa: F401
-
-
 @click.group("system-jobs")
 def system_jobs_group() -> None:
     """The recurring system jobs and their schedule."""
@@ -109,11 +104,10 @@ def system_jobs_group() -> None:
 
 @system_jobs_group.command("list")
 def list_jobs() -> None:
-    """The registered system jobs, one name per line."""
-    from nbzbx_dagster.scheduling import system_jobs
+    """The system jobs, one name per line."""
+    from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
 
-    _registered()
-    for job in system_jobs():
+    for job in SYSTEM_JOBS:
         click.echo(job.name)
 
 
@@ -124,7 +118,6 @@ def status(as_json: bool) -> None:
     from nbzbx_dagster.settings import load_settings
     from nbzbx_dagster.store import StoreError
 
-    _registered()
     instance = dagster_instance()
     try:
         settings = load_settings(overrides=open_store().get_overrides())
@@ -173,12 +166,11 @@ def status(as_json: bool) -> None:
 def schedule_command(job: str, interval: int | None, use_default: bool, as_json: bool) -> None:
     """Set JOB's interval; the sensor applies it from its next tick, rescheduled from the last
     launch."""
-    from nbzbx_dagster.scheduling import schedule
+    from nbzbx_dagster.defs.system_jobs.schedule import schedule
     from nbzbx_dagster.store import StoreError
 
     if (interval is None) == (not use_default):
         fail("give either --interval N or --default")
-    _registered()
     instance = dagster_instance()
     try:
         plan = schedule(

@@ -20,8 +20,8 @@ from datetime import UTC, datetime, timedelta
 import dagster as dg
 from dagster import DagsterEventType
 
-from nbzbx_dagster.processes import WORKER_DIED, dead_run_cause
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.processes import WORKER_DIED, dead_run_cause
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 

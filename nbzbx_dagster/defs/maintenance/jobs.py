@@ -15,6 +15,13 @@ from pydantic import Field
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
+from nbzbx_dagster.defs.system_jobs.run_scope import (
+    SYSTEM_JOB_TAG,
+    RunScope,
+    for_each_server,
+    raise_server_failures,
+    set_summary,
+)
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import cleanup_maintenances, combine, failure_message
 from nbzbx_dagster.maintenance.create import (
@@ -25,14 +32,6 @@ from nbzbx_dagster.maintenance.create import (
 )
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.maintenance.targets import MaintenanceTargets
-from nbzbx_dagster.run_scope import (
-    SYSTEM_JOB_TAG,
-    RunScope,
-    for_each_server,
-    raise_server_failures,
-    set_summary,
-)
-from nbzbx_dagster.scheduling import register_system_job
 
 CREATE_JOB = "create_maintenance"
 CLEANUP_JOB = "maintenance_cleanup"
@@ -194,7 +193,6 @@ def cleanup_expired_maintenances(
     return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summary)})
 
 
-@register_system_job("maintenance_cleanup_interval")
 @dg.job(
     name=CLEANUP_JOB,
     description="Delete maintenance windows whose end is past, in Zabbix and then in the "

@@ -12,11 +12,7 @@ from typing import Any
 
 import dagster as dg
 
-from nbzbx_dagster.defs.partitions import HOST_CONFIGS
-from nbzbx_dagster.defs.resources.netbox import NetBoxResource
-from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.host_sync_events import (
+from nbzbx_dagster.defs.host_sync.events import (
     CONFIGS_ASSET,
     GROUP,
     IN_SYNC_CHECK,
@@ -25,6 +21,10 @@ from nbzbx_dagster.host_sync_events import (
     in_sync_evaluation,
     record_host_configs,
 )
+from nbzbx_dagster.defs.partitions import HOST_CONFIGS
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import (
     combined_summary,

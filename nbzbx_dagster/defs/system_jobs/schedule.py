@@ -1,104 +1,29 @@
-"""The registry of system jobs: which jobs the sensor launches, and at what interval.
+"""The system jobs' schedule: the sensor's cursor, what it applies, and changing an interval.
 
-A job module registers its job with one line, naming the setting that holds its interval in
-minutes (0 disables the job)::
-
-    import_zabbix_settings = register_system_job("zabbix_import_interval")(dg.define_asset_job(...))
-
-`system_jobs_sensor` launches whatever is registered; `nbzbx system-jobs status` reports on it;
-`schedule(job, interval)` (and `nbzbx system-jobs schedule`) changes a job's interval.
-What the sensor currently applies is read back from its cursor in the Dagster instance, so these
-answers hold across processes (CLI, webserver, daemon).
+`system_jobs_sensor` keeps per job its interval and last launch in its cursor; the functions
+here read that cursor back from the Dagster instance, so their answers hold across processes
+(CLI, webserver, daemon): `get_current_job_interval`, `system_jobs_scheduled`. `schedule(job,
+interval)` (and `nbzbx system-jobs schedule`) changes a job's interval. They apply to the
+declared system jobs (`declared.SYSTEM_JOBS`) unless given others.
 """
 
 from __future__ import annotations
 
 import json
-import operator
 import time
-from collections.abc import Callable
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 import dagster as dg
 
 from nbzbx_dagster.defs.dagster_internals import sensor_states
+from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SENSOR_STALE_SECONDS, SystemJob
 from nbzbx_dagster.settings import Settings, SettingsError, load_settings
 from nbzbx_dagster.settings.overrides import apply_overrides
 from nbzbx_dagster.store import StateStore
-
-SENSOR_NAME = "system_jobs_sensor"
-SENSOR_INTERVAL_SECONDS = 30
-# a sensor whose last tick is older than this is not ticking (no daemon, or a stuck one)
-SENSOR_STALE_SECONDS = 4 * SENSOR_INTERVAL_SECONDS
-
-IntervalGetter = Callable[[Settings], int]
-
-
-class NamedJob(Protocol):
-    """A job definition, op job or asset job (``define_asset_job`` returns one resolved later)."""
-
-    @property
-    def name(self) -> str: ...
-
-
-JobDef = TypeVar("JobDef", bound=NamedJob)
-
-
-@dataclass(frozen=True)
-class SystemJob:
-    """A registered system job: its definition and the getter of its interval in minutes."""
-
-    job: NamedJob
-    interval_getter: IntervalGetter
-    setting: str | None
-    """The name of the interval setting, when the job was registered by setting name."""
-    after: tuple[str, ...] = ()
-    """System jobs this one waits for while they are launched or running (it needs their
-    output: the sync refresh resolves names through the cache the import fills)."""
-
-    @property
-    def name(self) -> str:
-        return self.job.name
-
-    def interval(self, settings: Settings) -> int:
-        """The effective interval in minutes; 0 means disabled."""
-        return int(self.interval_getter(settings))
-
-
-_REGISTRY: dict[str, SystemJob] = {}
-
-
-def register_system_job(
-    interval_getter: IntervalGetter | str,
-    after: tuple[str, ...] = (),
-) -> Callable[[JobDef], JobDef]:
-    """A registrar for a job definition; `interval_getter` is a setting name or a getter;
-    `after` names system jobs it waits for while they are launched or running.
-
-    Registration keeps definition order; registering a job name again replaces its entry in
-    place (a module reloaded in the same process).
-    """
-    if isinstance(interval_getter, str):
-        if interval_getter not in Settings.model_fields:
-            raise ValueError(f"register_system_job: no setting named {interval_getter!r}")
-        setting: str | None = interval_getter
-        getter: IntervalGetter = operator.attrgetter(interval_getter)
-    else:
-        setting, getter = None, interval_getter
-
-    def register(job: JobDef) -> JobDef:
-        _REGISTRY[job.name] = SystemJob(job, getter, setting, tuple(after))
-        return job
-
-    return register
-
-
-def system_jobs() -> list[SystemJob]:
-    """The registered system jobs, in definition order."""
-    return list(_REGISTRY.values())
-
 
 # --- the sensor's cursor: {job: {"interval": minutes, "last_launch": ISO time}} ---------------
 
@@ -200,14 +125,16 @@ def get_current_job_interval(job_name: str, instance: dg.DagsterInstance) -> int
     return entry.interval if entry else None
 
 
-def system_jobs_scheduled(instance: dg.DagsterInstance, settings: Settings) -> bool:
-    """True when the sensor is running and every enabled registered job has a next due time."""
+def system_jobs_scheduled(
+    instance: dg.DagsterInstance, settings: Settings, jobs: Sequence[SystemJob] = SYSTEM_JOBS
+) -> bool:
+    """True when the sensor is running and every enabled system job has a next due time."""
     if not sensor_running(instance):
         return False
     cursor = sensor_cursor(instance)
     return all(
         job.name in cursor and cursor[job.name].next_due() is not None
-        for job in system_jobs()
+        for job in jobs
         if job.interval(settings) > 0
     )
 
@@ -278,19 +205,20 @@ def schedule(
     store: StateStore,
     instance: dg.DagsterInstance,
     by: str = "schedule",
+    jobs: Sequence[SystemJob] = SYSTEM_JOBS,
 ) -> Schedule:
     """Set `job`'s interval in minutes (0 disables it), or with None follow its setting again.
 
     The interval is stored as the override of the job's interval setting in `store`, the layer
     the sensor reads afresh on every tick: it applies from the next tick, rescheduled from the
     last launch, and the job keeps its one run at a time. Returns what the sensor will do.
-    Raises SettingsError for an unknown job, a job registered with a getter, or an interval out
+    Raises SettingsError for an unknown job, a job declared with a getter, or an interval out
     of the setting's range (nothing is stored then).
     """
-    registered = _REGISTRY.get(job)
+    registered = next((j for j in jobs if j.name == job), None)
     if registered is None:
-        known = ", ".join(sorted(_REGISTRY)) or "none"
-        raise SettingsError(f"no system job named {job!r} (registered: {known})")
+        known = ", ".join(sorted(j.name for j in jobs)) or "none"
+        raise SettingsError(f"no system job named {job!r} (system jobs: {known})")
     if registered.setting is None:
         raise SettingsError(f"{job}: its interval is computed, not a setting; it cannot be set")
     setting = registered.setting

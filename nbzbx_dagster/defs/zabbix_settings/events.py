@@ -11,8 +11,8 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
+from nbzbx_dagster.defs.system_jobs.run_scope import RunScope
 from nbzbx_dagster.netbox.choices import publish_choices
-from nbzbx_dagster.run_scope import RunScope
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store.cache import KINDS, CacheKind
 from nbzbx_dagster.store.cache_plan import CachePlan

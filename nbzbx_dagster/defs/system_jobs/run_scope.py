@@ -24,7 +24,7 @@ import dagster as dg
 from sqlalchemy import Connection
 
 from nbzbx_dagster.common.progress import RateLimited, listening
-from nbzbx_dagster.processes import PID_TAG, process_tags
+from nbzbx_dagster.defs.system_jobs.processes import PID_TAG, process_tags
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 

@@ -1,4 +1,4 @@
-"""`system_jobs_sensor`: launches each registered system job when it is due, one at a time.
+"""`system_jobs_sensor`: launches each system job when it is due, one at a time.
 
 Every tick (at most one per 30 s) reads the effective settings afresh, so a changed interval
 applies on the next tick without a restart. Per job:
@@ -27,22 +27,18 @@ from datetime import UTC, datetime
 
 import dagster as dg
 
-import nbzbx_dagster.jobs  # noqa: F401  (imports every system job module, which registers it)
 from nbzbx_dagster.defs.resources.store import SettingsResource
-from nbzbx_dagster.run_scope import SYSTEM_JOB_TAG
-from nbzbx_dagster.scheduling import (
-    SENSOR_INTERVAL_SECONDS,
-    SENSOR_NAME,
+from nbzbx_dagster.defs.system_jobs.dead_runs import fail_dead_runs, record_unrecorded_failures
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_INTERVAL_SECONDS, SENSOR_NAME, SystemJob
+from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.schedule import (
     CursorError,
     JobCursor,
-    SystemJob,
     dump_cursor,
     newest_run_time,
     parse_cursor,
     schedule_text,
-    system_jobs,
 )
-from nbzbx_dagster.sensors.dead_runs import fail_dead_runs, record_unrecorded_failures
 
 # a run in any of these holds its job's one-at-a-time slot
 UNFINISHED = [
@@ -114,8 +110,9 @@ def _evaluate(
     )
 
 
-def build_system_jobs_sensor(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
-    """The sensor over `jobs` (the registry's, in production; tests pass their own)."""
+def schedule_system_jobs(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
+    """`system_jobs_sensor` over `jobs`: the declared ones (`declared.SYSTEM_JOBS`) in
+    `definitions.py`; tests pass their own."""
     targets = [job.job for job in jobs]
 
     @dg.sensor(
@@ -157,5 +154,3 @@ def build_system_jobs_sensor(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
 
     return system_jobs_sensor
 
-
-system_jobs_sensor = build_system_jobs_sensor(system_jobs())

@@ -15,21 +15,21 @@ from pydantic import Field
 
 from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.common.vocabulary import APPLICABLE, REMOVALS
+from nbzbx_dagster.defs.host_sync.events import record_statuses, worth_recording
+from nbzbx_dagster.defs.host_sync.jobs import NetBoxRead, write_back_changed
+from nbzbx_dagster.defs.repair.events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.host_plan_events import PLAN_ASSET, plan_metadata
-from nbzbx_dagster.host_sync_events import record_statuses, worth_recording
-from nbzbx_dagster.jobs.host_config_sync import NetBoxRead, write_back_changed
-from nbzbx_dagster.maintenance.journal import Journal
-from nbzbx_dagster.run_scope import (
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME
+from nbzbx_dagster.defs.system_jobs.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,
     for_each_server,
     raise_server_failures,
     set_summary,
 )
-from nbzbx_dagster.scheduling import SENSOR_NAME, register_system_job
+from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store.host_plan import read_plan
 from nbzbx_dagster.sync.apply import HostResult
@@ -193,7 +193,3 @@ def _journal(journal: Journal, results: Sequence[HostResult], server: str) -> No
 def reconcile_zabbix_hosts() -> None:
     reconcile_hosts()
 
-
-register_system_job("reconcile_interval", after=("host_config_sync_refresh",))(
-    reconcile_zabbix_hosts
-)

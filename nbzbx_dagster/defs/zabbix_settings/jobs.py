@@ -12,15 +12,14 @@ from nbzbx_dagster.defs.partitions import ZABBIX_SERVERS, sync_partitions
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.run_scope import (
+from nbzbx_dagster.defs.system_jobs.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,
     for_each_server,
     raise_server_failures,
     set_summary,
 )
-from nbzbx_dagster.scheduling import register_system_job
-from nbzbx_dagster.zabbix_settings_events import IMPORT_JOB, import_in_scope, materializations
+from nbzbx_dagster.defs.zabbix_settings.events import IMPORT_JOB, import_in_scope, materializations
 
 
 @dg.op(name="import_every_zabbix_server", out=dg.Out(dg.Nothing))
@@ -54,7 +53,6 @@ def import_every_zabbix_server(
     return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summaries)})
 
 
-@register_system_job("zabbix_import_interval")
 @dg.job(
     name=IMPORT_JOB,
     description="Import templates, template groups, host groups, proxies and proxy groups from "

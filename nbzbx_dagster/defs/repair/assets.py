@@ -8,12 +8,12 @@ the plan reads NetBox and Zabbix and writes only the state store (the plan itsel
 import dagster as dg
 from pydantic import Field
 
+from nbzbx_dagster.defs.host_sync.events import CONFIGS_ASSET, GROUP, STATUS_ASSET
+from nbzbx_dagster.defs.repair.events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.host_plan_events import PLAN_ASSET, plan_metadata
-from nbzbx_dagster.host_sync_events import CONFIGS_ASSET, GROUP, STATUS_ASSET
-from nbzbx_dagster.run_scope import one_line
+from nbzbx_dagster.defs.system_jobs.run_scope import one_line
 from nbzbx_dagster.store.host_plan import read_plan
 from nbzbx_dagster.sync.refresh import load_host_configs
 from nbzbx_dagster.sync.repair import plan_server, save_server_plan

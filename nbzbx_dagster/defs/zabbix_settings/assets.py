@@ -15,9 +15,8 @@ from nbzbx_dagster.defs.partitions import ZABBIX_SERVERS
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.run_scope import system_job_run
-from nbzbx_dagster.store.cache import KINDS
-from nbzbx_dagster.zabbix_settings_events import (
+from nbzbx_dagster.defs.system_jobs.run_scope import system_job_run
+from nbzbx_dagster.defs.zabbix_settings.events import (
     CHOICES_ASSET,
     GROUP,
     IMPORT_JOB,
@@ -25,6 +24,7 @@ from nbzbx_dagster.zabbix_settings_events import (
     import_in_scope,
     output_metadata,
 )
+from nbzbx_dagster.store.cache import KINDS
 
 CACHE_IO_MANAGER = "zabbix_cache_io_manager"
 

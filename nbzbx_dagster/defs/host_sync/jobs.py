@@ -16,27 +16,26 @@ import dagster as dg
 from pydantic import Field
 
 from nbzbx_dagster.common.timings import Timings
-from nbzbx_dagster.defs.resources.netbox import NetBoxResource
-from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.host_sync_events import (
+from nbzbx_dagster.defs.host_sync.events import (
     CONFIGS_ASSET,
     in_sync_evaluation,
     record_host_configs,
     record_statuses,
     worth_recording,
 )
-from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.inventory import HostConfig
-from nbzbx_dagster.netbox.writeback import missing_fields, write_back
-from nbzbx_dagster.run_scope import (
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
+from nbzbx_dagster.defs.system_jobs.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,
     for_each_server,
     raise_server_failures,
     set_summary,
 )
-from nbzbx_dagster.scheduling import register_system_job
+from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.inventory import HostConfig
+from nbzbx_dagster.netbox.writeback import missing_fields, write_back
 from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import (
     HostConfigs,
@@ -180,7 +179,3 @@ def write_back_changed(
 def host_config_sync_refresh() -> None:
     refresh_host_config_sync_status()
 
-
-register_system_job("host_config_sync_interval", after=("import_zabbix_settings",))(
-    host_config_sync_refresh
-)
