@@ -12,6 +12,7 @@ were.
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ from sqlalchemy import Connection
 from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import HostConfig, read_host_configs
+from nbzbx_dagster.netbox.writeback import missing_fields, write_back
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, cache_frame
@@ -154,6 +156,49 @@ def load_host_configs(
     fallback = settings.server_for(None, None, None)
     servers = {k: name if name in indexes else fallback for k, name in picked.items()}
     return HostConfigs(configs, desired, servers, indexes)
+
+
+class NetBoxRead:
+    """The host configs, read from NetBox once for every server, inside the first server's
+    scope: NetBox down fails each server's part with its own event-log row, and is asked once.
+    The refresh and the repair both read through it."""
+
+    def __init__(self, load: Callable[[], HostConfigs]) -> None:
+        self.load = load
+        self.result: HostConfigs | None = None
+        self.error: Exception | None = None
+
+    def __call__(self) -> HostConfigs:
+        if self.result is None and self.error is None:
+            try:
+                self.result = self.load()
+            except Exception as exc:
+                self.error = exc
+        if self.error is not None:
+            raise self.error
+        assert self.result is not None
+        return self.result
+
+
+def write_back_checks(
+    client: NetBoxClient,
+    configs: Sequence[HostConfig],
+    checks: Sequence[HostCheck],
+    log: logging.Logger,
+) -> None:
+    """Write the checks' host ids and statuses to NetBox where they changed; the refresh and
+    the repair both end with it. Without the custom fields (no import yet) nothing is written,
+    and `log` says why."""
+    absent = missing_fields(client)
+    if absent:
+        log.warning(
+            f"NetBox has no custom field {', '.join(absent)}: run import_zabbix_settings first; "
+            "nothing written back"
+        )
+        return
+    outcome = {c.config.key: (c.zabbix_hostid, c.status) for c in checks}
+    written = write_back(client, configs, outcome)
+    log.info(f"written back to NetBox (changed values only): {written}")
 
 
 def refresh_summary(

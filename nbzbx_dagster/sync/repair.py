@@ -21,13 +21,13 @@ from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.common.vocabulary import REMOVALS
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.host_plan import read_plan, save_plan
 from nbzbx_dagster.store.host_status import read_report_rows
+from nbzbx_dagster.store.repair_plan import read_plan, save_plan
 from nbzbx_dagster.store.servers import check_server
-from nbzbx_dagster.sync.apply import RESULTS, HostResult, apply_actions
 from nbzbx_dagster.sync.diff_words import ZabbixNames
-from nbzbx_dagster.sync.plan import PlannedHost, counts, make_plan
 from nbzbx_dagster.sync.refresh import HostConfigs, Refresh, refresh_server, save_refresh
+from nbzbx_dagster.sync.repair_apply import RESULTS, HostResult, apply_actions
+from nbzbx_dagster.sync.repair_plan import PlannedHost, counts, make_plan
 from nbzbx_dagster.sync.template_links import TemplateLinks, link_problems
 from nbzbx_dagster.zabbix.client import ZabbixClient
 

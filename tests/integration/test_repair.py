@@ -24,8 +24,8 @@ from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.host_plan import read_plan
 from nbzbx_dagster.store.host_status import read_statuses
+from nbzbx_dagster.store.repair_plan import read_plan
 from nbzbx_dagster.store.url import state_store_url
 from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix import api as zapi

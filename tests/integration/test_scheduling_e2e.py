@@ -45,7 +45,7 @@ from nbzbx_dagster.defs.system_jobs.schedule import (
 from nbzbx_dagster.lab import services as lab
 from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.host_plan import read_plan
+from nbzbx_dagster.store.repair_plan import read_plan
 from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix import api as zapi

@@ -8,8 +8,8 @@ from test_sync import INDEX, actual_from, config, settings
 from nbzbx_dagster.common.vocabulary import APPLICABLE
 from nbzbx_dagster.sync.desired import ConfigError, desired_host
 from nbzbx_dagster.sync.diff_words import ZabbixNames
-from nbzbx_dagster.sync.plan import PlannedHost, _block_name_clashes, _Planner, _removals
 from nbzbx_dagster.sync.repair import Selection, _select, snmp_secrets
+from nbzbx_dagster.sync.repair_plan import PlannedHost, _block_name_clashes, _Planner, _removals
 from nbzbx_dagster.zabbix.errors import ZabbixError
 from nbzbx_dagster.zabbix.host_writes import each_outcome, marked_hosts
 

@@ -356,9 +356,7 @@ def test_schedule_text_of_a_job_never_launched_and_the_clock() -> None:
 # --- schedule(job, interval) ------------------------------------------------------------------
 
 
-def test_schedule_stores_the_override_and_the_next_tick_applies_it(
-    instance, store
-) -> None:
+def test_schedule_stores_the_override_and_the_next_tick_applies_it(instance, store) -> None:
     launched = datetime.now(UTC) - timedelta(minutes=10)
     raw = dump_cursor({"job_a": JobCursor(1440, launched), "job_b": JobCursor(1440, launched)})
     plan = scheduling.schedule("job_a", 30, store=store, instance=instance, jobs=JOBS)
@@ -371,9 +369,7 @@ def test_schedule_stores_the_override_and_the_next_tick_applies_it(
     assert cursor["job_a"].next_due() == launched + timedelta(minutes=30)
 
 
-def test_schedule_reads_the_sensor_and_its_runs_for_the_next_due_time(
-    instance, store
-) -> None:
+def test_schedule_reads_the_sensor_and_its_runs_for_the_next_due_time(instance, store) -> None:
     instance.create_run_for_job(job_a, status=dg.DagsterRunStatus.SUCCESS)
     plan = scheduling.schedule("job_a", 15, store=store, instance=instance, jobs=JOBS)
     assert plan.last_launch is not None
@@ -388,9 +384,7 @@ def test_schedule_default_follows_the_setting_again(instance, store) -> None:
     assert plan.as_dict()["interval"] == 1440
 
 
-def test_schedule_refuses_unknown_jobs_getters_and_bad_intervals(
-    instance, store
-) -> None:
+def test_schedule_refuses_unknown_jobs_getters_and_bad_intervals(instance, store) -> None:
     with pytest.raises(SettingsError, match="no system job named 'job_c'"):
         scheduling.schedule("job_c", 5, store=store, instance=instance, jobs=JOBS)
     with pytest.raises(SettingsError, match="zabbix_import_interval"):

@@ -32,7 +32,7 @@ def _public(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _print_plan(rows: list[dict[str, Any]]) -> None:
-    from nbzbx_dagster.sync.plan import counts
+    from nbzbx_dagster.sync.repair_plan import counts
 
     if not rows:
         click.echo("nothing to do: every host config is in sync")
@@ -87,7 +87,7 @@ def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
     from nbzbx_dagster.cli.run_in_process import failure_cause
     from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
     from nbzbx_dagster.defs.resources import build_resources
-    from nbzbx_dagster.store.host_plan import read_plan
+    from nbzbx_dagster.store.repair_plan import read_plan
 
     with open_store().connect() as conn:
         before = read_plan(conn, server) if diff else []

@@ -10,8 +10,6 @@ The per-partition materializations are stored in batches where the deployment al
 per changed host config plus a constant number (the README says what retention that needs).
 """
 
-from collections.abc import Callable, Sequence
-
 import dagster as dg
 from pydantic import Field
 
@@ -33,17 +31,14 @@ from nbzbx_dagster.defs.system_jobs.run_scope import (
     raise_server_failures,
     set_summary,
 )
-from nbzbx_dagster.netbox.client import NetBoxClient
-from nbzbx_dagster.netbox.inventory import HostConfig
-from nbzbx_dagster.netbox.writeback import missing_fields, write_back
-from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import (
-    HostConfigs,
+    NetBoxRead,
     Refresh,
     combined_summary,
     load_host_configs,
     refresh_server,
     save_refresh,
+    write_back_checks,
 )
 
 JOB = "host_config_sync_refresh"
@@ -113,7 +108,7 @@ def refresh_host_config_sync_status(
     context.log.info(f"{JOB}: {summary}")
     if effective.netbox_writeback and checks:
         with timings.section("netbox_writeback"):
-            write_back_changed(context, netbox.client(), host_configs.configs, checks)
+            write_back_checks(netbox.client(), host_configs.configs, checks, context.log)
     context.add_output_metadata(
         {
             **{k: v for k, v in summary.items() if v is not None},
@@ -129,47 +124,6 @@ def refresh_host_config_sync_status(
     raise_server_failures(outcomes)
 
 
-class NetBoxRead:
-    """The host configs, read from NetBox once for every server, inside the first server's
-    scope: NetBox down fails each server's part with its own event-log row, and is asked once."""
-
-    def __init__(self, load: Callable[[], HostConfigs]) -> None:
-        self.load = load
-        self.result: HostConfigs | None = None
-        self.error: Exception | None = None
-
-    def __call__(self) -> HostConfigs:
-        if self.result is None and self.error is None:
-            try:
-                self.result = self.load()
-            except Exception as exc:
-                self.error = exc
-        if self.error is not None:
-            raise self.error
-        assert self.result is not None
-        return self.result
-
-
-def write_back_changed(
-    context: dg.OpExecutionContext,
-    client: NetBoxClient,
-    configs: Sequence[HostConfig],
-    checks: Sequence[HostCheck],
-) -> None:
-    """Write the checks' host ids and statuses to NetBox where they changed; the refresh and
-    the reconcile job both end with it."""
-    absent = missing_fields(client)
-    if absent:
-        context.log.warning(
-            f"NetBox has no custom field {', '.join(absent)}: run import_zabbix_settings first; "
-            "nothing written back"
-        )
-        return
-    outcome = {c.config.key: (c.zabbix_hostid, c.status) for c in checks}
-    written = write_back(client, configs, outcome)
-    context.log.info(f"written back to NetBox (changed values only): {written}")
-
-
 @dg.job(
     name=JOB,
     description="Re-check the host configs not checked within the cutoff against Zabbix, in one "
@@ -178,4 +132,3 @@ def write_back_changed(
 )
 def host_config_sync_refresh() -> None:
     refresh_host_config_sync_status()
-

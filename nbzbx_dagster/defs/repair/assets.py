@@ -14,7 +14,7 @@ from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.defs.system_jobs.run_scope import one_line
-from nbzbx_dagster.store.host_plan import read_plan
+from nbzbx_dagster.store.repair_plan import read_plan
 from nbzbx_dagster.sync.refresh import load_host_configs
 from nbzbx_dagster.sync.repair import plan_server, save_server_plan
 

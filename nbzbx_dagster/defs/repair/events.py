@@ -10,7 +10,7 @@ import dagster as dg
 import pandas as pd
 
 from nbzbx_dagster.common.vocabulary import ACTIONS
-from nbzbx_dagster.sync.plan import counts
+from nbzbx_dagster.sync.repair_plan import counts
 
 PLAN_ASSET = dg.AssetKey("zabbix_host_plan")
 SHOWN = 200  # rows of the plan table

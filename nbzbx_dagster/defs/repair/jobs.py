@@ -16,7 +16,6 @@ from pydantic import Field
 from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.common.vocabulary import APPLICABLE, REMOVALS
 from nbzbx_dagster.defs.host_sync.events import record_statuses, worth_recording
-from nbzbx_dagster.defs.host_sync.jobs import NetBoxRead, write_back_changed
 from nbzbx_dagster.defs.repair.events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
@@ -31,9 +30,8 @@ from nbzbx_dagster.defs.system_jobs.run_scope import (
 )
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.settings import Settings
-from nbzbx_dagster.store.host_plan import read_plan
-from nbzbx_dagster.sync.apply import HostResult
-from nbzbx_dagster.sync.refresh import load_host_configs
+from nbzbx_dagster.store.repair_plan import read_plan
+from nbzbx_dagster.sync.refresh import NetBoxRead, load_host_configs, write_back_checks
 from nbzbx_dagster.sync.repair import (
     Reconciled,
     Selection,
@@ -41,6 +39,7 @@ from nbzbx_dagster.sync.repair import (
     reconcile_server,
     save_reconciled,
 )
+from nbzbx_dagster.sync.repair_apply import HostResult
 
 JOB = "reconcile_zabbix_hosts"
 LOGGED = 50  # hosts named in the run's log, per outcome
@@ -138,7 +137,7 @@ def reconcile_hosts(
             )
         if effective.netbox_writeback and checks:
             with timings.section("netbox_writeback"):
-                write_back_changed(context, netbox.client(), read.result.configs, checks)
+                write_back_checks(netbox.client(), read.result.configs, checks, context.log)
     for result in done:
         _log_results(context, result)
         if result.changed_since_plan:
@@ -192,4 +191,3 @@ def _journal(journal: Journal, results: Sequence[HostResult], server: str) -> No
 )
 def reconcile_zabbix_hosts() -> None:
     reconcile_hosts()
-

@@ -153,4 +153,3 @@ def schedule_system_jobs(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
         )
 
     return system_jobs_sensor
-

@@ -1,6 +1,7 @@
 """The stored repair plan, per Zabbix server: what a person reviews before anything is applied.
 
-Rows are plain mappings; ``sync.plan`` makes them. Saving a server's plan replaces it whole."""
+Rows are plain mappings; ``sync.repair_plan`` makes them. Saving a server's plan replaces it
+whole."""
 
 from __future__ import annotations
 

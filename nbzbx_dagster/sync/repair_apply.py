@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from nbzbx_dagster.sync.plan import PlannedHost
+from nbzbx_dagster.sync.repair_plan import PlannedHost
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.host_writes import (
     Outcome,
