@@ -67,12 +67,12 @@ from pyzabbix import ZabbixAPI
 
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import read_host_configs
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.sync.desired import desired_host
-from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 warnings.simplefilter("ignore")  # Dagster's beta and deprecation notes, not the figures
@@ -194,7 +194,7 @@ def seed_zabbix_hosts(client: ZabbixClient, netbox: NetBoxClient, batch: int) ->
             seeded.drifting += 1
             drift(spec, DRIFT_KINDS[(i // 20) % len(DRIFT_KINDS)], index)
         specs.append(spec)
-    ids = zapi.create_hosts(client, specs, batch=batch)
+    ids = lab_zabbix.create_hosts(client, specs, batch=batch)
     seeded.hosts = len(ids)
     seeded.hostids = {spec["host"]: hostid for spec, hostid in zip(specs, ids, strict=True)}
     return seeded
@@ -523,7 +523,7 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
     refreshes.append(refresh(UNCHANGED, "again, nothing changed"))
     hostids = list(seed.hostids.values())
     gone = hostids[5::100]
-    timed(f"deleting {len(gone)} Zabbix hosts (1 %)", lambda: zapi.delete_hosts(zabbix, gone))
+    timed(f"deleting {len(gone)} Zabbix hosts (1 %)", lambda: lab_zabbix.delete_hosts(zabbix, gone))
     refreshes.append(refresh(CHANGED, "again, 1 % of the statuses changed"))
     if n <= args.extra_up_to:
         instance_for(DAGSTER_DIRECT_DB, False, home)
@@ -531,7 +531,9 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
         instance_for(DAGSTER_DB, True, home)
         refreshes.append(refresh("write-back, all", "with write-back (writes all)", wb=True))
         more = hostids[6::100]
-        timed(f"deleting {len(more)} more Zabbix hosts", lambda: zapi.delete_hosts(zabbix, more))
+        timed(
+            f"deleting {len(more)} more Zabbix hosts", lambda: lab_zabbix.delete_hosts(zabbix, more)
+        )
         gone += more
         refreshes.append(refresh("write-back, changes", "with write-back (changes)", wb=True))
         refreshes.append(timed("refresh: across two servers", lambda: two_server_refresh(pooled)))

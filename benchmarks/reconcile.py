@@ -53,6 +53,7 @@ from host_config_sync import (
 
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import read_host_configs
@@ -139,7 +140,7 @@ def baseline(zabbix: ZabbixClient, netbox: NetBoxClient, sample: int) -> Baselin
     index = zabbix_index(zabbix)
     specs = [desired_host(c, settings, index) for c in configs]
     refs = zapi.host_refs(zabbix, names=[s["host"] for s in specs])
-    zapi.delete_hosts(zabbix, [r["hostid"] for r in refs])
+    lab_zabbix.delete_hosts(zabbix, [r["hostid"] for r in refs])
     before = sum(zabbix.calls.values())
     started = time.perf_counter()
     hostids = [

@@ -11,6 +11,7 @@ from typing import Any
 
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import HostConfig, read_host_configs
 from nbzbx_dagster.settings import Settings, load_settings
@@ -150,7 +151,7 @@ def reset_zabbix_hosts(version: str) -> int:
     )
     try:
         hosts = client.call("host.get", {"output": ["hostid"]})
-        zapi.delete_hosts(client, [h["hostid"] for h in hosts])
+        lab_zabbix.delete_hosts(client, [h["hostid"] for h in hosts])
         return seed_hosts(client, configs, settings, real)
     finally:
         client.close()
@@ -159,10 +160,10 @@ def reset_zabbix_hosts(version: str) -> int:
 # ------------------------------------------------------------------------------ Zabbix
 def seed_zabbix(client: ZabbixClient) -> dict[str, int]:
     caps = zapi.capabilities(client)
-    groups = {name: zapi.create_host_group(client, name) for name in demo.HOST_GROUPS}
+    groups = {name: lab_zabbix.create_host_group(client, name) for name in demo.HOST_GROUPS}
     templates: dict[str, str] = {}
     for host, visible, parents, item_types in demo.TEMPLATES:
-        templateid = zapi.create_template(
+        templateid = lab_zabbix.create_template(
             client,
             host,
             groups=[demo.TEMPLATE_GROUP],
@@ -171,12 +172,14 @@ def seed_zabbix(client: ZabbixClient) -> dict[str, int]:
         )
         templates[host] = templateid
         for n, item_type in enumerate(item_types):
-            zapi.create_template_item(client, templateid, item_type, f"nbzbx.item.{n}")
+            lab_zabbix.create_template_item(client, templateid, item_type, f"nbzbx.item.{n}")
     proxy_groups = {}
     if caps.has_proxy_groups:
-        proxy_groups = {name: zapi.create_proxy_group(client, name) for name in demo.PROXY_GROUPS}
+        proxy_groups = {
+            name: lab_zabbix.create_proxy_group(client, name) for name in demo.PROXY_GROUPS
+        }
     for name, mode, address, port, group in demo.PROXIES:
-        zapi.create_proxy(
+        lab_zabbix.create_proxy(
             client,
             name,
             mode,
@@ -255,4 +258,4 @@ def seed_hosts(
             "monitored_by": "server",
         }
     )
-    return len(zapi.create_hosts(client, specs))
+    return len(lab_zabbix.create_hosts(client, specs))

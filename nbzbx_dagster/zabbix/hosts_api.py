@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, TypedDict
 
 from nbzbx_dagster.common.progress import report
-from nbzbx_dagster.zabbix.catalog import created_ids, require_keys
+from nbzbx_dagster.zabbix.catalog import require_keys
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.errors import ZabbixError
 
@@ -299,42 +299,6 @@ def create_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, An
             {k: v for k, v in i.items() if k != "interfaceid"} for i in clean["interfaces"]
         ]
     return write_params(client, clean)
-
-
-def create_host(client: ZabbixClient, spec: Mapping[str, Any]) -> str:
-    """Create a host from the normalised shape (``hostid`` and ``interfaceid`` are ignored)."""
-    return create_hosts(client, [spec])[0]
-
-
-def create_hosts(
-    client: ZabbixClient, specs: Sequence[Mapping[str, Any]], batch: int = 100
-) -> list[str]:
-    """Create hosts, ``batch`` per call: Zabbix's PHP memory grows with hosts x template items,
-    so keep batches of templated hosts at 100 or less."""
-    ids: list[str] = []
-    for start in range(0, len(specs), batch):
-        params = [create_params(client, spec) for spec in specs[start : start + batch]]
-        result = client.call("host.create", params if len(params) > 1 else params[0])
-        ids.extend(created_ids(client, "host.create", result, "hostids", len(params)))
-    return ids
-
-
-def update_host(client: ZabbixClient, hostid: str, changes: Mapping[str, Any]) -> None:
-    """Change the given normalised fields of one host (``templates`` replaces the links)."""
-    params = write_params(client, changes)
-    params["hostid"] = str(hostid)
-    result = client.call("host.update", params)
-    if created_ids(client, "host.update", result, "hostids", 1) != [str(hostid)]:
-        raise ZabbixError(client.url, f"unexpected answer to host.update for host {hostid}")
-
-
-def delete_hosts(client: ZabbixClient, hostids: Iterable[str]) -> list[str]:
-    """Delete hosts, 500 per call; returns the deleted ids."""
-    deleted: list[str] = []
-    for chunk in chunks(sorted({str(h) for h in hostids})):
-        result = client.call("host.delete", chunk)
-        deleted.extend(created_ids(client, "host.delete", result, "hostids", len(chunk)))
-    return deleted
 
 
 def host_refs(

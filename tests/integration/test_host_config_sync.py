@@ -20,6 +20,7 @@ from nbzbx_dagster.defs.partitions import HOST_CONFIGS
 from nbzbx_dagster.defs.resources import build_resources
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.lab.seed import zabbix_index
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.settings import load_settings
@@ -154,7 +155,7 @@ def test_host_deleted_in_zabbix_after_it_was_linked(
     assert refresh(imported, cutoff=0).success
     hostid = statuses()["vm-web-01"]["zabbix_hostid"]
     assert hostid
-    zapi.delete_hosts(zabbix, [hostid])
+    lab_zabbix.delete_hosts(zabbix, [hostid])
     try:
         assert refresh(imported, cutoff=0).success
         row = statuses()["vm-web-01"]
@@ -203,7 +204,7 @@ def test_a_steady_state_refresh_records_only_what_changed(
     assert (report["checked"], report["recorded"]) == (10, 0)
     assert report["checked_since"] == rows["vm-web-01"]["checked_at"].strftime("%Y-%m-%d %H:%M")
 
-    zapi.delete_hosts(zabbix, [rows["vm-web-01"]["zabbix_hostid"]])
+    lab_zabbix.delete_hosts(zabbix, [rows["vm-web-01"]["zabbix_hostid"]])
     try:
         changed = refresh(imported, cutoff=0)
         assert changed.success
@@ -219,7 +220,7 @@ def _recreate(zabbix: ZabbixClient, netbox: NetBoxClient, name: str) -> None:
     store = StateStore(services_state_url())
     configs = load_host_configs(netbox, store, settings).configs
     config = next(c for c in configs if c.name == name)
-    zapi.create_host(zabbix, desired_host(config, settings, zabbix_index(zabbix)))
+    lab_zabbix.create_host(zabbix, desired_host(config, settings, zabbix_index(zabbix)))
 
 
 def test_netbox_objects_added_renamed_deleted(

@@ -33,6 +33,7 @@ from nbzbx_dagster.defs.resources import NetBoxResource, SettingsResource, State
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.lab import demo_data as demo
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.store import StateStore
@@ -139,14 +140,14 @@ def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[Zabbix
     todo: list[tuple[str, list[str]]] = []
     try:
         group = f"{PREFIX}-group"
-        groupid = zapi.create_host_group(client, group)
+        groupid = lab_zabbix.create_host_group(client, group)
         todo.append(("hostgroup", [groupid]))
         proxy = f"{PREFIX}-proxy"
-        proxyid = zapi.create_proxy(client, proxy, "active")
+        proxyid = lab_zabbix.create_proxy(client, proxy, "active")
         todo.append(("proxy", [proxyid]))
         proxy_groupid = None
         if client.zabbix_version.has_proxy_groups:
-            proxy_groupid = zapi.create_proxy_group(client, f"{PREFIX}-pg")
+            proxy_groupid = lab_zabbix.create_proxy_group(client, f"{PREFIX}-pg")
             todo.append(("proxygroup", [proxy_groupid]))
         hosts: dict[str, dict[str, Any]] = {
             short: {"host": technical_name(name), "name": name}
@@ -168,7 +169,7 @@ def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[Zabbix
             }
         hostids: dict[str, str] = {}
         for short, spec in hosts.items():
-            hostids[short] = zapi.create_host(client, {**spec, "groups": [groupid]})
+            hostids[short] = lab_zabbix.create_host(client, {**spec, "groups": [groupid]})
             todo.append(("host", [hostids[short]]))
         yield ZabbixLab(
             version,

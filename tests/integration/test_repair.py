@@ -21,6 +21,7 @@ from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
 from nbzbx_dagster.defs.resources import build_resources
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.store import StateStore
@@ -200,7 +201,7 @@ def test_a_name_taken_by_another_host_is_blocked_and_a_stale_plan_is_made_again(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, zabbix_version: str
 ) -> None:
     lab_a = next(g["groupid"] for g in zapi.host_groups(zabbix) if g["name"] == "Lab A")
-    zapi.create_host(
+    lab_zabbix.create_host(
         zabbix,
         {
             "host": "vm-db-01",
@@ -248,8 +249,8 @@ def test_removed_host_configs_are_disabled_and_deletions_over_the_guard_are_refu
     gone = [f"gone-{n}" for n in range(3)]
     for n, name in enumerate(gone):
         tags = [{"tag": MARKER, "value": f"device-{900000 + n}"}]
-        zapi.create_host(zabbix, {"host": name, "groups": [lab_a], "tags": tags})
-    zapi.create_host(zabbix, {"host": "not-ours", "groups": [lab_a]})  # never the project's
+        lab_zabbix.create_host(zabbix, {"host": name, "groups": [lab_a], "tags": tags})
+    lab_zabbix.create_host(zabbix, {"host": "not-ours", "groups": [lab_a]})  # never the project's
 
     rows = plan(lab)
     assert {rows[n]["action"] for n in gone} == {"disable"} and "not-ours" not in rows
@@ -278,13 +279,13 @@ def test_removed_host_configs_are_disabled_and_deletions_over_the_guard_are_refu
 def test_a_host_zabbix_refuses_fails_alone_and_the_run_fails_with_the_count(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, netbox: NetBoxClient
 ) -> None:
-    doomed = zapi.create_host_group(zabbix, "nbzbx-doomed")
+    doomed = lab_zabbix.create_host_group(zabbix, "nbzbx-doomed")
     vm = netbox.api.virtualization.virtual_machines.get(name="vm-db-01")
     try:
         assert run_job("import_zabbix_settings", instance=lab).success  # knows the group now
         vm.update({"custom_fields": {"zabbix_host_groups": ["nbzbx-doomed"]}})
         made = ["srv-lab-a-01", "vm-web-01", "sw-lab-a-01"]
-        zapi.delete_hosts(zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=made)])
+        lab_zabbix.delete_hosts(zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=made)])
         assert refresh(lab).success
         rows = plan(lab)
         creates = {n for n, r in rows.items() if r["action"] == "create"}
@@ -367,7 +368,7 @@ def test_a_missing_main_interface_is_created_before_its_template_is_linked(
     which strict mode then reports and never removes."""
     (old,) = zapi.hosts(zabbix, names=["sw-lab-a-01"])
     groups = [{"groupid": g["groupid"]} for g in old["groups"]]
-    zapi.delete_hosts(zabbix, [old["hostid"]])
+    lab_zabbix.delete_hosts(zabbix, [old["hostid"]])
     agent = {"type": 1, "main": 1, "useip": 1, "ip": "192.0.2.2", "dns": "", "port": "10050"}
     made = zabbix.call(
         "host.create",
@@ -423,7 +424,9 @@ def test_nbzbx_plan_and_apply_speak_in_names(
     assert "planned 6, applied 3, failed 0" in applied.output
 
     # behind the reviewer's back: a host in sync deleted, a drifted one drifts further
-    zapi.delete_hosts(zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=["vm-web-01"])])
+    lab_zabbix.delete_hosts(
+        zabbix, [r["hostid"] for r in zapi.host_refs(zabbix, names=["vm-web-01"])]
+    )
     (ref,) = zapi.host_refs(zabbix, names=["rtr-lab-a-01"])
     zabbix.call("host.update", {"hostid": ref["hostid"], "name": "rtr renamed by hand"})
     assert refresh(lab).success

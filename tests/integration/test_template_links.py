@@ -26,11 +26,11 @@ from nbzbx_dagster.defs.partitions import ZABBIX_SERVERS, sync_partitions
 from nbzbx_dagster.defs.resources import build_resources
 from nbzbx_dagster.defs.zabbix_settings.assets import zabbix_settings_import
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.tables import zabbix_template
 from nbzbx_dagster.sync.template_links import TemplateLinks, link_problems
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
-from nbzbx_dagster.zabbix import api as zapi
 
 pytestmark = pytest.mark.integration
 
@@ -55,14 +55,14 @@ def made(zabbix: ZabbixClient) -> Iterator[Templates]:
     prefix = f"it-{uuid.uuid4().hex[:8]}-"
     since_7 = zabbix.version >= (7, 0, 0)
     try:
-        group = zapi.create_template_group(zabbix, prefix + "tg")
+        group = lab_zabbix.create_template_group(zabbix, prefix + "tg")
         cleanup.add("templategroup" if since_7 else "hostgroup", group)
-        hostgroup = zapi.create_host_group(zabbix, prefix + "hg")
+        hostgroup = lab_zabbix.create_host_group(zabbix, prefix + "hg")
         cleanup.add("hostgroup", hostgroup)
         ids: dict[str, str] = {}
 
         def template(letter: str, *parents: str) -> None:
-            ids[letter] = zapi.create_template(
+            ids[letter] = lab_zabbix.create_template(
                 zabbix,
                 f"{prefix}{letter}",
                 [group],
@@ -73,9 +73,9 @@ def made(zabbix: ZabbixClient) -> Iterator[Templates]:
 
         for letter in "ABC":
             template(letter)
-        zapi.create_template_item(zabbix, ids["A"], "agent", f"{prefix}a")
+        lab_zabbix.create_template_item(zabbix, ids["A"], "agent", f"{prefix}a")
         for letter in "BC":
-            zapi.create_template_item(zabbix, ids[letter], "agent", f"{prefix}shared")
+            lab_zabbix.create_template_item(zabbix, ids[letter], "agent", f"{prefix}shared")
         (down_a,) = zabbix.call(
             "trigger.create",
             {"description": "A down", "expression": f"last(/{prefix}A/{prefix}a)=0"},

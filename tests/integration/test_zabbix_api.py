@@ -15,6 +15,7 @@ import pytest
 import requests
 from lab_objects import ZabbixCleanup
 
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
 from nbzbx_dagster.zabbix import api as zapi
 
@@ -168,24 +169,24 @@ def test_templates_parents_groups_and_interface_types(
     admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str
 ) -> None:
     caps = admin.zabbix_version
-    groupid = zapi.create_template_group(admin, f"{prefix}templates")
+    groupid = lab_zabbix.create_template_group(admin, f"{prefix}templates")
     cleanup.add("templategroup" if caps.has_template_groups else "hostgroup", groupid)
     ids = {}
     for name in ("agent", "snmp", "mixed", "empty"):
-        ids[name] = zapi.create_template(admin, f"{prefix}{name}", [groupid])
+        ids[name] = lab_zabbix.create_template(admin, f"{prefix}{name}", [groupid])
         cleanup.add("template", ids[name])
-    ids["child"] = zapi.create_template(
+    ids["child"] = lab_zabbix.create_template(
         admin, f"{prefix}child", [groupid], name=f"{prefix}Child", templates=[ids["agent"]]
     )
-    ids["grandchild"] = zapi.create_template(
+    ids["grandchild"] = lab_zabbix.create_template(
         admin, f"{prefix}grandchild", [groupid], templates=[ids["child"], ids["snmp"]]
     )
     cleanup.add("template", ids["grandchild"])
     cleanup.add("template", ids["child"])
-    zapi.create_template_item(admin, ids["agent"], "agent", "it.agent")
-    zapi.create_template_item(admin, ids["snmp"], "snmp", "it.snmp")
-    zapi.create_template_item(admin, ids["mixed"], 0, "it.a")
-    zapi.create_template_item(admin, ids["mixed"], 20, "it.s")
+    lab_zabbix.create_template_item(admin, ids["agent"], "agent", "it.agent")
+    lab_zabbix.create_template_item(admin, ids["snmp"], "snmp", "it.snmp")
+    lab_zabbix.create_template_item(admin, ids["mixed"], 0, "it.a")
+    lab_zabbix.create_template_item(admin, ids["mixed"], 20, "it.s")
 
     everything = zapi.templates(admin)
     mine = {t["templateid"]: t for t in everything if t["host"].startswith(prefix)}
@@ -219,7 +220,7 @@ def test_template_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: st
         with pytest.raises(ZabbixError, match="Method not found"):
             admin.call("templategroup.get", {"output": ["groupid"]})
         return
-    groupid = zapi.create_template_group(admin, f"{prefix}tg")
+    groupid = lab_zabbix.create_template_group(admin, f"{prefix}tg")
     cleanup.add("templategroup", groupid)
     groups = zapi.template_groups(admin)
     assert {"groupid": groupid, "name": f"{prefix}tg"} in groups
@@ -231,16 +232,16 @@ def test_host_groups_are_never_groups_holding_only_templates(
 ) -> None:
     """On 6.0 template groups are host groups: the ones with templates and no hosts (the
     shipped ``Templates/...`` and one made here) are not offered; empty and mixed ones are."""
-    empty = zapi.create_host_group(admin, f"{prefix}hg")
+    empty = lab_zabbix.create_host_group(admin, f"{prefix}hg")
     cleanup.add("hostgroup", empty)
-    mixed = zapi.create_host_group(admin, f"{prefix}mixed")
+    mixed = lab_zabbix.create_host_group(admin, f"{prefix}mixed")
     cleanup.add("hostgroup", mixed)
-    tgid = zapi.ensure_template_group(admin, f"{prefix}tg")
+    tgid = lab_zabbix.ensure_template_group(admin, f"{prefix}tg")
     cleanup.add("templategroup" if admin.zabbix_version.has_template_groups else "hostgroup", tgid)
     # on 6.0 a template may share a group with hosts; 6.2+ keeps them apart
     shared = [] if admin.zabbix_version.has_template_groups else [mixed]
-    cleanup.add("template", zapi.create_template(admin, f"{prefix}tpl", [tgid, *shared]))
-    cleanup.add("host", zapi.create_host(admin, {"host": f"{prefix}h", "groups": [mixed]}))
+    cleanup.add("template", lab_zabbix.create_template(admin, f"{prefix}tpl", [tgid, *shared]))
+    cleanup.add("host", lab_zabbix.create_host(admin, {"host": f"{prefix}h", "groups": [mixed]}))
     names = {g["name"] for g in zapi.host_groups(admin)}
     assert {f"{prefix}hg", f"{prefix}mixed"} <= names
     assert f"{prefix}tg" not in names
@@ -259,12 +260,12 @@ def test_proxies_and_proxy_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, p
     caps = admin.zabbix_version
     groupid = None
     if caps.has_proxy_groups:
-        groupid = zapi.create_proxy_group(admin, f"{prefix}pg", failover_delay="2m")
+        groupid = lab_zabbix.create_proxy_group(admin, f"{prefix}pg", failover_delay="2m")
         cleanup.add("proxygroup", groupid)
     else:
         with pytest.raises(ZabbixError, match=r"need Zabbix 7\.0"):
-            zapi.create_proxy_group(admin, f"{prefix}pg")
-    active = zapi.create_proxy(
+            lab_zabbix.create_proxy_group(admin, f"{prefix}pg")
+    active = lab_zabbix.create_proxy(
         admin,
         f"{prefix}active",
         "active",
@@ -272,10 +273,12 @@ def test_proxies_and_proxy_groups(admin: ZabbixClient, cleanup: ZabbixCleanup, p
         proxy_groupid=groupid,
         description="it active",
     )
-    passive = zapi.create_proxy(
+    passive = lab_zabbix.create_proxy(
         admin, f"{prefix}passive", "passive", address="proxy-b.example.org", port=10052
     )
-    passive_ip = zapi.create_proxy(admin, f"{prefix}passive-ip", "passive", address="192.0.2.7")
+    passive_ip = lab_zabbix.create_proxy(
+        admin, f"{prefix}passive-ip", "passive", address="192.0.2.7"
+    )
     cleanup.add("proxy", active, passive, passive_ip)
 
     mine = {p["name"]: p for p in zapi.proxies(admin) if p["name"].startswith(prefix)}
@@ -331,9 +334,9 @@ def test_host_write_and_read_round_trip(
     admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str
 ) -> None:
     caps = admin.zabbix_version
-    groupid = zapi.create_host_group(admin, f"{prefix}hosts")
+    groupid = lab_zabbix.create_host_group(admin, f"{prefix}hosts")
     cleanup.add("hostgroup", groupid)
-    proxyid = zapi.create_proxy(admin, f"{prefix}proxy", "active")
+    proxyid = lab_zabbix.create_proxy(admin, f"{prefix}proxy", "active")
     cleanup.add("proxy", proxyid)
     (icmp,) = admin.call(
         "template.get", {"output": ["templateid", "name"], "filter": {"host": ["ICMP Ping"]}}
@@ -361,7 +364,7 @@ def test_host_write_and_read_round_trip(
         "proxyid": proxyid,
         "proxy_groupid": None,
     }
-    hostid = zapi.create_host(admin, spec)
+    hostid = lab_zabbix.create_host(admin, spec)
     cleanup.add("host", hostid)
 
     (by_name,) = zapi.hosts(admin, names=[f"{prefix}host", f"{prefix}missing"])
@@ -376,7 +379,7 @@ def test_host_write_and_read_round_trip(
     # a substring of the name finds nothing: names are exact
     assert zapi.hosts(admin, names=[f"{prefix}hos"]) == []
 
-    zapi.update_host(admin, hostid, {"monitored_by": "server", "status": "disabled"})
+    lab_zabbix.update_host(admin, hostid, {"monitored_by": "server", "status": "disabled"})
     (updated,) = zapi.hosts(admin, hostids=[hostid])
     assert (updated["monitored_by"], updated["proxyid"], updated["status"]) == (
         "server",
@@ -384,19 +387,19 @@ def test_host_write_and_read_round_trip(
         "disabled",
     )
     if caps.has_proxy_groups:
-        pg = zapi.create_proxy_group(admin, f"{prefix}pg")
+        pg = lab_zabbix.create_proxy_group(admin, f"{prefix}pg")
         cleanup.add("proxygroup", pg)
-        zapi.update_host(admin, hostid, {"monitored_by": "proxy_group", "proxy_groupid": pg})
+        lab_zabbix.update_host(admin, hostid, {"monitored_by": "proxy_group", "proxy_groupid": pg})
         (grouped,) = zapi.hosts(admin, hostids=[hostid])
         assert (grouped["monitored_by"], grouped["proxy_groupid"]) == ("proxy_group", pg)
-    assert zapi.delete_hosts(admin, [hostid]) == [hostid]
+    assert lab_zabbix.delete_hosts(admin, [hostid]) == [hostid]
     assert zapi.hosts(admin, hostids=[hostid]) == []
 
 
 def test_maintenance_round_trip(admin: ZabbixClient, cleanup: ZabbixCleanup, prefix: str) -> None:
-    groupid = zapi.create_host_group(admin, f"{prefix}mg")
+    groupid = lab_zabbix.create_host_group(admin, f"{prefix}mg")
     cleanup.add("hostgroup", groupid)
-    hostid = zapi.create_host(admin, {"host": f"{prefix}mh", "groups": [groupid]})
+    hostid = lab_zabbix.create_host(admin, {"host": f"{prefix}mh", "groups": [groupid]})
     cleanup.add("host", hostid)
     since, till = 1_795_291_999, 1_795_295_599
     mid = zapi.create_maintenance(

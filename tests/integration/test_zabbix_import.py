@@ -27,6 +27,7 @@ from stopping_zabbix import StoppingZabbix
 from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
 from nbzbx_dagster.defs.zabbix_settings.events import IMPORT_JOB
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.netbox.choices import publish_choices
 from nbzbx_dagster.store import StateStore
@@ -34,7 +35,6 @@ from nbzbx_dagster.store.cache import KINDS, to_row
 from nbzbx_dagster.store.tables import zabbix_server
 from nbzbx_dagster.sync.zabbix_import import choice_names, fetch_zabbix_settings
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
-from nbzbx_dagster.zabbix import api as zapi
 
 pytestmark = pytest.mark.integration
 
@@ -120,39 +120,39 @@ class Lab:
     # -- making objects in Zabbix (all deleted after the test) ---------------------------------
 
     def host_group(self, name: str) -> str:
-        groupid = zapi.create_host_group(self.zabbix, self.prefix + name)
+        groupid = lab_zabbix.create_host_group(self.zabbix, self.prefix + name)
         self.cleanup.add("hostgroup", groupid)
         return groupid
 
     def template_group(self, name: str) -> str:
         """A template group (a host group on 6.0)."""
-        groupid = zapi.create_template_group(self.zabbix, self.prefix + name)
+        groupid = lab_zabbix.create_template_group(self.zabbix, self.prefix + name)
         self.cleanup.add("templategroup" if self.since_7 else "hostgroup", groupid)
         return groupid
 
     def template(
         self, host: str, groupid: str, name: str | None = None, parents: list[str] | None = None
     ) -> str:
-        templateid = zapi.create_template(
+        templateid = lab_zabbix.create_template(
             self.zabbix, self.prefix + host, [groupid], name=name, templates=parents
         )
         self.cleanup.add("template", templateid)
         return templateid
 
     def proxy(self, name: str, mode: str = "passive", address: str = "127.0.0.1", **kw: Any) -> str:
-        proxyid = zapi.create_proxy(
+        proxyid = lab_zabbix.create_proxy(
             self.zabbix, self.prefix + name, mode, address if mode == "passive" else None, **kw
         )
         self.cleanup.add("proxy", proxyid)
         return proxyid
 
     def proxy_group(self, name: str) -> str:
-        groupid = zapi.create_proxy_group(self.zabbix, self.prefix + name)
+        groupid = lab_zabbix.create_proxy_group(self.zabbix, self.prefix + name)
         self.cleanup.add("proxygroup", groupid)
         return groupid
 
     def delete(self, kind: str, objectid: str) -> None:
-        zapi.delete_objects(self.zabbix, kind, [objectid])
+        lab_zabbix.delete_objects(self.zabbix, kind, [objectid])
         self.cleanup.forget(kind, objectid)
 
     def snapshot(self) -> Snapshot:
@@ -444,13 +444,13 @@ def test_names_with_non_ascii_characters(lab: Lab, netbox: NetBoxClient) -> None
 def test_parent_templates_and_interface_types(lab: Lab) -> None:
     tgroupid = lab.template_group("tg")
     agent = lab.template("agent", tgroupid)
-    zapi.create_template_item(lab.zabbix, agent, "agent", "it.agent.item")
+    lab_zabbix.create_template_item(lab.zabbix, agent, "agent", "it.agent.item")
     snmp = lab.template("snmp", tgroupid)
-    zapi.create_template_item(lab.zabbix, snmp, "snmp", "it.snmp.item")
+    lab_zabbix.create_template_item(lab.zabbix, snmp, "snmp", "it.snmp.item")
     both = lab.template("both", tgroupid, parents=[agent, snmp])
     child_of_agent = lab.template("child-agent", tgroupid, parents=[agent])
     grandchild = lab.template("grandchild-snmp", tgroupid, parents=[lab.template("x", tgroupid)])
-    zapi.create_template_item(lab.zabbix, grandchild, "snmp", "it.snmp.own")
+    lab_zabbix.create_template_item(lab.zabbix, grandchild, "snmp", "it.snmp.own")
     empty = lab.template("empty", tgroupid)
     lab.ok()
 
@@ -466,7 +466,7 @@ def test_parent_templates_and_interface_types(lab: Lab) -> None:
     assert cached(empty) == ([], "any")
 
     # an item added to a parent changes the child's interface type: an update of both
-    zapi.create_template_item(lab.zabbix, agent, "snmp", "it.snmp.late")
+    lab_zabbix.create_template_item(lab.zabbix, agent, "snmp", "it.snmp.late")
     data = lab.ok()
     assert {lab.prefix + "agent", lab.prefix + "child-agent"} <= names(data, "templates", "updated")
     assert cached(agent) == ([], "any")
@@ -479,7 +479,7 @@ def test_proxy_to_proxy_group_link(lab: Lab) -> None:
         # before 7.0 there are no proxy groups: none cached, no link on proxies
         proxyid = lab.proxy("px")
         with pytest.raises(ZabbixError, match=r"proxy groups need Zabbix 7\.0"):
-            zapi.create_proxy_group(lab.zabbix, lab.prefix + "pg")
+            lab_zabbix.create_proxy_group(lab.zabbix, lab.prefix + "pg")
         data = lab.ok()
         assert data["proxy_groups"]["added"] == 0 and lab.cache()["proxy_groups"] == []
         assert lab.cached("proxies", proxyid)["proxy_groupid"] is None

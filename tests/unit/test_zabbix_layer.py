@@ -20,6 +20,7 @@ from requests.adapters import BaseAdapter
 
 from nbzbx_dagster.common.progress import listening
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
+from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError, ZabbixVersion
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.capabilities import UnsupportedVersion
@@ -583,9 +584,10 @@ def test_create_proxy_sends_each_versions_fields() -> None:
     fake6 = FakeZabbix("6.0.14", proxy__create={"proxyids": ["9"]})
     client6 = connect(fake6)
     assert (
-        zapi.create_proxy(client6, "p1", "passive", address="proxy.example.org", port=10052) == "9"
+        lab_zabbix.create_proxy(client6, "p1", "passive", address="proxy.example.org", port=10052)
+        == "9"
     )
-    assert zapi.create_proxy(client6, "p2", "active", allowed_addresses="192.0.2.1") == "9"
+    assert lab_zabbix.create_proxy(client6, "p2", "active", allowed_addresses="192.0.2.1") == "9"
     passive, active = (r["params"] for r in fake6.requests_for("proxy.create"))
     assert passive == {
         "host": "p1",
@@ -595,9 +597,9 @@ def test_create_proxy_sends_each_versions_fields() -> None:
     }
     assert active == {"host": "p2", "status": 5, "description": "", "proxy_address": "192.0.2.1"}
     with pytest.raises(ZabbixError, match=r"proxy groups need Zabbix 7\.0"):
-        zapi.create_proxy(client6, "p3", "active", proxy_groupid="1")
+        lab_zabbix.create_proxy(client6, "p3", "active", proxy_groupid="1")
     with pytest.raises(ZabbixError, match=r"proxy groups need Zabbix 7\.0"):
-        zapi.create_proxy_group(client6, "pg")
+        lab_zabbix.create_proxy_group(client6, "pg")
     assert "proxygroup.create" not in fake6.methods()
     assert len(fake6.requests_for("proxy.create")) == 2
 
@@ -605,9 +607,11 @@ def test_create_proxy_sends_each_versions_fields() -> None:
         "7.0.22", proxy__create={"proxyids": ["9"]}, proxygroup__create={"proxy_groupids": ["3"]}
     )
     client7 = connect(fake7)
-    groupid = zapi.create_proxy_group(client7, "pg")
-    zapi.create_proxy(client7, "p1", "passive", address="192.0.2.9")
-    zapi.create_proxy(client7, "p2", "active", allowed_addresses="192.0.2.1", proxy_groupid=groupid)
+    groupid = lab_zabbix.create_proxy_group(client7, "pg")
+    lab_zabbix.create_proxy(client7, "p1", "passive", address="192.0.2.9")
+    lab_zabbix.create_proxy(
+        client7, "p2", "active", allowed_addresses="192.0.2.1", proxy_groupid=groupid
+    )
     passive, active = (r["params"] for r in fake7.requests_for("proxy.create"))
     assert passive == {
         "name": "p1",
@@ -762,7 +766,7 @@ def test_create_host_60_uses_proxy_hostid_and_bare_template_links() -> None:
         "proxy_groupid": None,
         "description": "d",
     }
-    assert zapi.create_host(client, spec) == "100"
+    assert lab_zabbix.create_host(client, spec) == "100"
     params = fake.requests_for("host.create")[0]["params"]
     assert params == {
         "host": "h1",
@@ -778,7 +782,9 @@ def test_create_host_60_uses_proxy_hostid_and_bare_template_links() -> None:
         "proxy_hostid": "7",
     }
     with pytest.raises(ZabbixError, match=r"proxy groups need Zabbix 7\.0"):
-        zapi.create_host(client, {**spec, "monitored_by": "proxy_group", "proxy_groupid": "1"})
+        lab_zabbix.create_host(
+            client, {**spec, "monitored_by": "proxy_group", "proxy_groupid": "1"}
+        )
     assert len(fake.requests_for("host.create")) == 1
 
 
@@ -787,20 +793,20 @@ def test_create_and_update_host_70_use_monitored_by() -> None:
         "7.0.22", host__create={"hostids": ["100"]}, host__update={"hostids": ["100"]}
     )
     client = connect(fake)
-    zapi.create_host(client, {"host": "h1", "groups": ["2"], "monitored_by": "server"})
+    lab_zabbix.create_host(client, {"host": "h1", "groups": ["2"], "monitored_by": "server"})
     assert fake.requests_for("host.create")[0]["params"] == {
         "host": "h1",
         "groups": [{"groupid": "2"}],
         "monitored_by": 0,
     }
-    zapi.update_host(client, "100", {"monitored_by": "proxy_group", "proxy_groupid": "3"})
+    lab_zabbix.update_host(client, "100", {"monitored_by": "proxy_group", "proxy_groupid": "3"})
     assert fake.requests_for("host.update")[0]["params"] == {
         "hostid": "100",
         "monitored_by": 2,
         "proxy_groupid": "3",
     }
     with pytest.raises(ZabbixError, match="needs at least one host group"):
-        zapi.create_host(client, {"host": "h2", "groups": []})
+        lab_zabbix.create_host(client, {"host": "h2", "groups": []})
 
 
 def test_create_hosts_batches_and_checks_the_answer() -> None:
@@ -810,12 +816,12 @@ def test_create_hosts_batches_and_checks_the_answer() -> None:
     fake = FakeZabbix("7.0.22", host__create=create)
     client = connect(fake)
     specs = [{"host": f"h{i}", "groups": ["2"]} for i in range(250)]
-    assert len(zapi.create_hosts(client, specs)) == 250
+    assert len(lab_zabbix.create_hosts(client, specs)) == 250
     assert client.calls["host.create"] == 3
 
     client = connect(FakeZabbix("7.0.22", host__create={"hostids": []}))
     with pytest.raises(ZabbixError, match=r"unexpected answer to host\.create"):
-        zapi.create_host(client, {"host": "h", "groups": ["2"]})
+        lab_zabbix.create_host(client, {"host": "h", "groups": ["2"]})
 
 
 # -- maintenance -----------------------------------------------------------------------------
