@@ -55,13 +55,15 @@ def _store(env: Env) -> dict[str, Any]:
 def _dagster(env: Env) -> dict[str, Any]:
     from dagster import DagsterInstance
 
+    from nbzbx_dagster.defs.dagster_internals import run_storage_name
+
     home = env.get("DAGSTER_HOME")
     if not home:
         raise CheckFailed("Dagster: DAGSTER_HOME is not set (`nbzbx lab env` sets it for the lab)")
     try:
         instance = DagsterInstance.get()
-        instance.get_runs(limit=1)
-        storage = type(instance.run_storage).__name__
+        instance.get_run_records(limit=1)
+        storage = run_storage_name(instance)
     except Exception as exc:
         raise CheckFailed(f"Dagster instance at {home}: {_first_line(exc)}") from None
     return {"detail": f"{home} ({storage})", "version": f"dagster {_dagster_version()}"}

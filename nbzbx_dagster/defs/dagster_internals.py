@@ -13,6 +13,11 @@
 2. **The sensor's stored state** (cursor, last tick), read by ``nbzbx system-jobs status`` from
    outside any sensor: Dagster has no public reader for it. Without it the status says the
    sensor was not evaluated yet.
+3. **The instance's run members** that Dagster does not mark public: adding tags to a run (its
+   process and summary), failing a run whose process died, reading a run's step failures and
+   naming the run storage. Without them a run keeps its tags as launched, a dead run is left to
+   Dagster's run monitoring (``dagster/max_runtime``), a failure's cause is "run worker died",
+   and the doctor names no storage class.
 
 ``tests/unit/test_dagster_internals.py`` fails loudly when an upgrade changes any of these.
 """
@@ -81,3 +86,41 @@ def sensor_states(instance: dg.DagsterInstance, name: str) -> list[Any]:
         for state in reader()
         if state.name == name and getattr(state.instigator_type, "value", None) == "SENSOR"
     ]
+
+
+def add_run_tags(instance: dg.DagsterInstance, run_id: str, tags: dict[str, str]) -> bool:
+    """Add ``tags`` to the run; False when this Dagster cannot."""
+    adder = getattr(instance, "add_run_tags", None)
+    if adder is None:
+        return False
+    adder(run_id, tags)
+    return True
+
+
+def report_run_failed(instance: dg.DagsterInstance, run: dg.DagsterRun, message: str) -> bool:
+    """Mark ``run`` failed with ``message`` in its event log; False when this Dagster cannot."""
+    reporter = getattr(instance, "report_run_failed", None)
+    if reporter is None:
+        return False
+    reporter(run, message)
+    return True
+
+
+def step_failure_errors(instance: dg.DagsterInstance, run_id: str) -> list[Any]:
+    """The errors (``SerializableErrorInfo``) of the run's failed steps, in order; empty when
+    this Dagster cannot tell."""
+    reader = getattr(instance, "all_logs", None)
+    if reader is None:
+        return []
+    entries = reader(run_id, of_type=dg.DagsterEventType.STEP_FAILURE)
+    return [
+        e.dagster_event.step_failure_data.error
+        for e in entries
+        if e.dagster_event is not None and e.dagster_event.step_failure_data is not None
+    ]
+
+
+def run_storage_name(instance: dg.DagsterInstance) -> str:
+    """The class of the instance's run storage (``PostgresRunStorage``), or ``unknown``."""
+    storage = getattr(instance, "run_storage", None)
+    return type(storage).__name__ if storage is not None else "unknown"

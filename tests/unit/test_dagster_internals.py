@@ -86,3 +86,47 @@ def test_sensor_states_reader(instance: dg.DagsterInstance) -> None:
         pass
 
     assert sensor_states(OlderInstance(), "system_jobs_sensor") == []  # type: ignore[arg-type]
+
+
+def test_run_members_are_there_and_work(instance: dg.DagsterInstance) -> None:
+    result = probe_job.execute_in_process(instance=instance, raise_on_error=False)
+    run = instance.get_run_by_id(result.run_id)
+    assert run is not None
+    assert dagster_internals.add_run_tags(instance, run.run_id, {"nbzbx/probe": "1"})
+    assert instance.get_run_by_id(run.run_id).tags["nbzbx/probe"] == "1"
+    assert dagster_internals.step_failure_errors(instance, run.run_id) == []
+    assert dagster_internals.run_storage_name(instance) == "SqliteRunStorage"
+    started = instance.create_run_for_job(probe_job, status=dg.DagsterRunStatus.STARTED)
+    assert dagster_internals.report_run_failed(instance, started, "probe: worker died")
+    assert instance.get_run_by_id(started.run_id).status == dg.DagsterRunStatus.FAILURE
+
+
+@dg.op
+def refuse() -> None:
+    raise dg.Failure("probe refused")
+
+
+@dg.job
+def failing_job() -> None:
+    refuse()
+
+
+def test_step_failures_are_read_with_their_cause(instance: dg.DagsterInstance) -> None:
+    result = failing_job.execute_in_process(instance=instance, raise_on_error=False)
+    (error,) = dagster_internals.step_failure_errors(instance, result.run_id)
+    assert "probe refused" in error.message
+
+
+def test_without_the_run_members_each_says_it_could_not(instance: dg.DagsterInstance) -> None:
+    """What an upgrade that removed them costs: no tags added, dead runs left to Dagster's run
+    monitoring, no step failure cause, no storage name; never an AttributeError."""
+
+    class OlderInstance:
+        pass
+
+    older = OlderInstance()
+    run = instance.create_run_for_job(probe_job, status=dg.DagsterRunStatus.STARTED)
+    assert not dagster_internals.add_run_tags(older, run.run_id, {"a": "b"})  # type: ignore[arg-type]
+    assert not dagster_internals.report_run_failed(older, run, "x")  # type: ignore[arg-type]
+    assert dagster_internals.step_failure_errors(older, run.run_id) == []  # type: ignore[arg-type]
+    assert dagster_internals.run_storage_name(older) == "unknown"  # type: ignore[arg-type]

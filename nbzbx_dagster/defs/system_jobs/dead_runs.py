@@ -18,8 +18,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
-from dagster import DagsterEventType
 
+from nbzbx_dagster.defs.dagster_internals import report_run_failed, step_failure_errors
 from nbzbx_dagster.defs.system_jobs.processes import WORKER_DIED, dead_run_cause
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.settings import Settings
@@ -56,7 +56,9 @@ def fail_dead_runs(
                 status="failure",
                 error=cause,
             )
-        instance.report_run_failed(current, f"{cause}; failed by system_jobs_sensor")
+        if not report_run_failed(instance, current, f"{cause}; failed by system_jobs_sensor"):
+            log.warning(f"{job}: run {run.run_id}: {cause}; left to Dagster's run monitoring")
+            continue
         log.warning(f"{job}: run {run.run_id} failed: {cause}")
         failed.append(run.run_id)
     return failed
@@ -94,8 +96,7 @@ def record_unrecorded_failures(
 
 def _step_failure(instance: dg.DagsterInstance, run_id: str) -> str | None:
     """The first line of the run's step failure; None when no step failed (the process died)."""
-    for entry in instance.all_logs(run_id, of_type=DagsterEventType.STEP_FAILURE):
-        error = entry.dagster_event.step_failure_data.error if entry.dagster_event else None
+    for error in step_failure_errors(instance, run_id):
         while error is not None and error.cause is not None:  # Dagster's wrappers first
             error = error.cause
         if error is not None:

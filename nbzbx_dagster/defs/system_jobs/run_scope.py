@@ -24,6 +24,7 @@ import dagster as dg
 from sqlalchemy import Connection
 
 from nbzbx_dagster.common.progress import RateLimited, listening
+from nbzbx_dagster.defs.dagster_internals import add_run_tags
 from nbzbx_dagster.defs.system_jobs.processes import PID_TAG, process_tags
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
@@ -112,7 +113,7 @@ def _tag_process(
     if context.run.tags.get(PID_TAG) != str(os.getpid()):
         tags |= process_tags()
     if any(context.run.tags.get(k) != v for k, v in tags.items()):
-        context.instance.add_run_tags(context.run.run_id, tags)
+        add_run_tags(context.instance, context.run.run_id, tags)
 
 
 def _record(
@@ -141,7 +142,7 @@ def _record(
         )
         store.prune_events(settings.event_log_retention_days)
     tag = json.dumps(compact(summary), default=str, ensure_ascii=False)
-    context.instance.add_run_tags(context.run.run_id, {SUMMARY_TAG: tag})
+    add_run_tags(context.instance, context.run.run_id, {SUMMARY_TAG: tag})
     what = f"{job} ({server})" if server else job
     if error:
         outcome = "committed" if committed else "rolled back"
@@ -194,4 +195,4 @@ def raise_server_failures(outcomes: dict[str, ServerOutcome]) -> None:
 def set_summary(context: dg.OpExecutionContext | dg.AssetExecutionContext, summary: dict) -> None:
     """The run's summary tag, for a run whose servers each recorded their own."""
     tag = json.dumps(compact(summary), default=str, ensure_ascii=False)
-    context.instance.add_run_tags(context.run.run_id, {SUMMARY_TAG: tag})
+    add_run_tags(context.instance, context.run.run_id, {SUMMARY_TAG: tag})

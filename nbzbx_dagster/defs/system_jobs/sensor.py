@@ -53,8 +53,9 @@ UNFINISHED = [
 
 def active_run(instance: dg.DagsterInstance, job_name: str) -> dg.DagsterRun | None:
     """A run of `job_name` that is queued, not yet started, starting or in progress."""
-    runs = instance.get_runs(dg.RunsFilter(job_name=job_name, statuses=UNFINISHED), limit=1)
-    return runs[0] if runs else None
+    filters = dg.RunsFilter(job_name=job_name, statuses=UNFINISHED)
+    records = instance.get_run_records(filters, limit=1)
+    return records[0].dagster_run if records else None
 
 
 def _read_cursor(context: dg.SensorEvaluationContext) -> dict[str, JobCursor]:
