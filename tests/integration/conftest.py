@@ -1,6 +1,6 @@
 """Integration tests talk to the real lab (`nbzbx lab up`); a service that is down is a failure."""
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -48,16 +48,30 @@ def netbox() -> NetBoxClient:
 
 
 @pytest.fixture
-def zabbix(zabbix_version: str) -> Iterator[ZabbixClient]:
+def zabbix_of() -> Iterator[Callable[[str], ZabbixClient]]:
+    """Opens the project's client of the lab Zabbix of a version, logged in as Admin; each is
+    closed after the test."""
+    opened: list[ZabbixClient] = []
+
+    def connect(version: str) -> ZabbixClient:
+        client = ZabbixClient.connect(
+            services.zabbix_url(version),
+            user=services.ZABBIX_USER,
+            password=services.ZABBIX_PASSWORD,
+            timeout=30,
+        )
+        opened.append(client)
+        return client
+
+    yield connect
+    for client in opened:
+        client.close()
+
+
+@pytest.fixture
+def zabbix(zabbix_version: str, zabbix_of: Callable[[str], ZabbixClient]) -> ZabbixClient:
     """The project's client of one lab Zabbix, logged in as Admin for one test."""
-    client = ZabbixClient.connect(
-        services.zabbix_url(zabbix_version),
-        user=services.ZABBIX_USER,
-        password=services.ZABBIX_PASSWORD,
-        timeout=30,
-    )
-    yield client
-    client.close()
+    return zabbix_of(zabbix_version)
 
 
 @pytest.fixture

@@ -85,11 +85,20 @@ def test_a_killed_daemon_run_is_failed_and_launched_again(d: Deployment) -> None
         1,
         d.dev,
     )
-    time.sleep(2)
-    run = d.instance.get_run_by_id(record.dagster_run.run_id)
-    assert run.status == dg.DagsterRunStatus.STARTED
+    run = wait_for(
+        "the refresh's run STARTED",
+        lambda: started(d, record.dagster_run.run_id),
+        30,
+        0.5,
+    )
     assert killed_and_failed(d, run.run_id, int(run.tags[PID_TAG]), by_sensor=False) <= 60
     launched_again(d, time.time() - 5)
+
+
+def started(d: Deployment, run_id: str) -> dg.DagsterRun | None:
+    """The run, once its worker has started it (its step reads Zabbix, slowly)."""
+    run = d.instance.get_run_by_id(run_id)
+    return run if run is not None and run.status == dg.DagsterRunStatus.STARTED else None
 
 
 def test_a_killed_nbzbx_run_is_failed_and_launched_again(d: Deployment) -> None:
@@ -116,7 +125,7 @@ def test_a_killed_nbzbx_run_is_failed_and_launched_again(d: Deployment) -> None:
             60,
             0.5,
         )
-        time.sleep(3)
+        wait_for("the nbzbx run STARTED", lambda: started(d, record.dagster_run.run_id), 30, 0.5)
         assert killed_and_failed(d, record.dagster_run.run_id, proc.pid, by_sensor=True) <= 60
     finally:
         proc.kill()

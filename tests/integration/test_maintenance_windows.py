@@ -63,7 +63,7 @@ class NetBoxLab:
 
 
 @pytest.fixture(scope="module")
-def netbox(netbox: NetBoxClient, seeded_lab: dict) -> Iterator[NetBoxLab]:
+def netbox_lab(netbox: NetBoxClient, seeded_lab: dict) -> Iterator[NetBoxLab]:
     """After the session's seed (which resets the lab): the seeded data stays, ours is added,
     made with the conftest's client."""
     client = netbox
@@ -128,8 +128,8 @@ class ZabbixLab:
 
 
 @pytest.fixture(scope="module", params=services.SUITE_ZABBIX_VERSIONS, ids=services.zabbix_id)
-def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[ZabbixLab]:
-    """Here `zabbix` is one version's objects for the whole module, so it logs in itself (the
+def zabbix_lab(request: pytest.FixtureRequest, netbox_lab: NetBoxLab) -> Iterator[ZabbixLab]:
+    """Here `zabbix_lab` is one version's objects for the whole module, so it logs in itself (the
     conftest's client lives for one test)."""
     version = request.param
     url = services.zabbix_url(version)
@@ -151,7 +151,7 @@ def zabbix(request: pytest.FixtureRequest, netbox: NetBoxLab) -> Iterator[Zabbix
             todo.append(("proxygroup", [proxy_groupid]))
         hosts: dict[str, dict[str, Any]] = {
             short: {"host": technical_name(name), "name": name}
-            for short, name in netbox.names.items()
+            for short, name in netbox_lab.names.items()
         }
         hosts["other"] = {"host": f"{PREFIX}-not-in-netbox", "name": f"{PREFIX}-not-in-netbox"}
         hosts["by_proxy"] = {
@@ -208,12 +208,12 @@ def unique(label: str) -> str:
 
 
 def create(
-    instance: dg.DagsterInstance, store: StateStore, zabbix: ZabbixLab, **config: Any
+    instance: dg.DagsterInstance, store: StateStore, zabbix_lab: ZabbixLab, **config: Any
 ) -> dg.ExecuteInProcessResult:
     config.setdefault("duration_minutes", 60)
     return create_maintenance.execute_in_process(
         run_config={"ops": {"create_maintenance_window": {"config": config}}},
-        resources=resources(store, zabbix.url),
+        resources=resources(store, zabbix_lab.url),
         instance=instance,
         raise_on_error=False,
     )
@@ -238,8 +238,8 @@ def failure(result: dg.ExecuteInProcessResult) -> str:
     return " | ".join(texts)
 
 
-def in_zabbix(zabbix: ZabbixLab, name: str) -> list[zapi.Maintenance]:
-    return zapi.maintenances(zabbix.client, names=[name])
+def in_zabbix(zabbix_lab: ZabbixLab, name: str) -> list[zapi.Maintenance]:
+    return zapi.maintenances(zabbix_lab.client, names=[name])
 
 
 def registry_names(store: StateStore) -> set[str]:
@@ -256,7 +256,7 @@ def window(store: StateStore, name: str) -> dict[str, Any]:
 
 def add_window(
     store: StateStore,
-    zabbix: ZabbixLab,
+    zabbix_lab: ZabbixLab,
     name: str,
     start: datetime,
     end: datetime,
@@ -264,7 +264,7 @@ def add_window(
 ) -> str:
     """A window as create_maintenance would have recorded it, with any times (also past)."""
     maintenanceid = zapi.create_maintenance(
-        zabbix.client, name, start, end, hostids=[zabbix.hostids["other"]]
+        zabbix_lab.client, name, start, end, hostids=[zabbix_lab.hostids["other"]]
     )
     with store.transaction() as conn:
         windows.add_window(
@@ -274,7 +274,7 @@ def add_window(
             end=end,
             description="",
             with_data_collection=True,
-            targets={"host_groups": [zabbix.group], "resolved": {"objects": list(objects)}},
+            targets={"host_groups": [zabbix_lab.group], "resolved": {"objects": list(objects)}},
             parts={"default": maintenanceid},
             created_by="test",
             now=datetime.now(UTC),
@@ -282,10 +282,10 @@ def add_window(
     return maintenanceid
 
 
-def journal_comments(netbox: NetBoxLab, key: str) -> list[str]:
+def journal_comments(netbox_lab: NetBoxLab, key: str) -> list[str]:
     kind, object_id = key.split("-", 1)
     object_type = "dcim.device" if kind == "device" else "virtualization.virtualmachine"
-    entries = netbox.client.api.extras.journal_entries.filter(
+    entries = netbox_lab.client.api.extras.journal_entries.filter(
         assigned_object_type=object_type, assigned_object_id=int(object_id)
     )
     return [e.comments for e in entries]
@@ -299,13 +299,15 @@ HOUR = timedelta(hours=1)
 
 
 def test_create_by_site_covers_devices_and_cluster_vms(
-    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, netbox_lab: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     name = unique("site")
-    result = create(instance, store, zabbix, name=name, sites=[netbox.site], description="by site")
+    result = create(
+        instance, store, zabbix_lab, name=name, sites=[netbox_lab.site], description="by site"
+    )
     assert result.success, failure(result)
-    [maintenance] = in_zabbix(zabbix, name)
-    expected = {zabbix.hostids[s] for s in ("d1", "d2", "v1")}  # v2's cluster is elsewhere
+    [maintenance] = in_zabbix(zabbix_lab, name)
+    expected = {zabbix_lab.hostids[s] for s in ("d1", "d2", "v1")}  # v2's cluster is elsewhere
     assert {h["hostid"] for h in maintenance["hosts"]} == expected
     assert maintenance["groups"] == []
     assert maintenance["with_data_collection"] is True
@@ -315,48 +317,48 @@ def test_create_by_site_covers_devices_and_cluster_vms(
     row = window(store, name)
     assert row["parts"] == {"default": maintenance["maintenanceid"]}
     assert row["status"] == "active"
-    assert row["targets"]["sites"] == [netbox.site]
+    assert row["targets"]["sites"] == [netbox_lab.site]
     assert row["created_by"].startswith("create_maintenance run ")
     for short in ("d1", "d2", "v1"):
-        assert any(name in c for c in journal_comments(netbox, netbox.keys[short])), short
-    assert not any(name in c for c in journal_comments(netbox, netbox.keys["v2"]))
+        assert any(name in c for c in journal_comments(netbox_lab, netbox_lab.keys[short])), short
+    assert not any(name in c for c in journal_comments(netbox_lab, netbox_lab.keys["v2"]))
 
 
 def test_create_by_host_group_keeps_the_group(
-    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, netbox_lab: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     name = unique("group")
-    result = create(instance, store, zabbix, name=name, host_groups=[zabbix.group])
+    result = create(instance, store, zabbix_lab, name=name, host_groups=[zabbix_lab.group])
     assert result.success, failure(result)
-    [maintenance] = in_zabbix(zabbix, name)
-    assert maintenance["groups"] == [{"groupid": zabbix.groupid, "name": zabbix.group}]
+    [maintenance] = in_zabbix(zabbix_lab, name)
+    assert maintenance["groups"] == [{"groupid": zabbix_lab.groupid, "name": zabbix_lab.group}]
     assert maintenance["hosts"] == []
     # the group's members that are NetBox objects get a journal entry
     for short in ("d1", "d2", "v1", "v2"):
-        assert any(name in c for c in journal_comments(netbox, netbox.keys[short])), short
+        assert any(name in c for c in journal_comments(netbox_lab, netbox_lab.keys[short])), short
 
 
 def test_create_by_host_configs_without_data_collection(
-    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, netbox_lab: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     name = unique("hc")
     start = (NOW + 2 * HOUR).replace(microsecond=0)
     result = create(
         instance,
         store,
-        zabbix,
+        zabbix_lab,
         name=name,
-        host_configs=[netbox.keys["d2"], netbox.keys["v2"]],
+        host_configs=[netbox_lab.keys["d2"], netbox_lab.keys["v2"]],
         start=start.isoformat(),
         end=(start + 3 * HOUR).isoformat(),
         with_data_collection=False,
         duration_minutes=None,
     )
     assert result.success, failure(result)
-    [maintenance] = in_zabbix(zabbix, name)
+    [maintenance] = in_zabbix(zabbix_lab, name)
     assert {h["hostid"] for h in maintenance["hosts"]} == {
-        zabbix.hostids["d2"],
-        zabbix.hostids["v2"],
+        zabbix_lab.hostids["d2"],
+        zabbix_lab.hostids["v2"],
     }
     assert maintenance["with_data_collection"] is False
     assert maintenance["since"] == int(start.timestamp()) // 60 * 60
@@ -367,17 +369,17 @@ def test_create_by_host_configs_without_data_collection(
 
 
 def test_create_by_proxy_cluster_and_proxy_group(
-    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, netbox_lab: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     name = unique("proxy")
-    config: dict[str, Any] = {"proxies": [zabbix.proxy], "clusters": [netbox.other_cluster]}
-    expected = {zabbix.hostids["by_proxy"], zabbix.hostids["v2"]}
-    if zabbix.proxy_group:
-        config["proxy_groups"] = [zabbix.proxy_group]
-        expected.add(zabbix.hostids["by_group"])
-    result = create(instance, store, zabbix, name=name, **config)
+    config: dict[str, Any] = {"proxies": [zabbix_lab.proxy], "clusters": [netbox_lab.other_cluster]}
+    expected = {zabbix_lab.hostids["by_proxy"], zabbix_lab.hostids["v2"]}
+    if zabbix_lab.proxy_group:
+        config["proxy_groups"] = [zabbix_lab.proxy_group]
+        expected.add(zabbix_lab.hostids["by_group"])
+    result = create(instance, store, zabbix_lab, name=name, **config)
     assert result.success, failure(result)
-    [maintenance] = in_zabbix(zabbix, name)
+    [maintenance] = in_zabbix(zabbix_lab, name)
     assert {h["hostid"] for h in maintenance["hosts"]} == expected
 
 
@@ -418,7 +420,7 @@ def test_create_by_proxy_cluster_and_proxy_group(
     ],
 )
 def test_refusals_store_nothing(
-    zabbix: ZabbixLab,
+    zabbix_lab: ZabbixLab,
     store: StateStore,
     instance: dg.DagsterInstance,
     config: dict[str, Any],
@@ -426,33 +428,33 @@ def test_refusals_store_nothing(
 ) -> None:
     name = unique("refused")
     config = {
-        k: [zabbix.group if v == "GROUP" else v for v in val] if isinstance(val, list) else val
+        k: [zabbix_lab.group if v == "GROUP" else v for v in val] if isinstance(val, list) else val
         for k, val in config.items()
     }
     if "end" in config:
         config["duration_minutes"] = None
-    result = create(instance, store, zabbix, name=name, **config)
+    result = create(instance, store, zabbix_lab, name=name, **config)
     assert message in failure(result)
-    assert in_zabbix(zabbix, name) == []
+    assert in_zabbix(zabbix_lab, name) == []
     assert registry_names(store) == set()
 
 
 def test_proxy_groups_refused_on_6_0_and_unknown_ones_on_7_0(
-    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     name = unique("pg")
-    result = create(instance, store, zabbix, name=name, proxy_groups=["it-no-such-pg"])
-    expected = "need Zabbix 7.0" if zabbix.version == "6.0" else "proxy group 'it-no-such-pg'"
+    result = create(instance, store, zabbix_lab, name=name, proxy_groups=["it-no-such-pg"])
+    expected = "need Zabbix 7.0" if zabbix_lab.version == "6.0" else "proxy group 'it-no-such-pg'"
     assert expected in failure(result)
-    assert in_zabbix(zabbix, name) == [] and registry_names(store) == set()
+    assert in_zabbix(zabbix_lab, name) == [] and registry_names(store) == set()
 
 
 def test_a_host_config_without_zabbix_host_is_refused(
-    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, netbox_lab: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
-    api = netbox.client.api
-    site = api.dcim.sites.get(slug=netbox.site)
-    d1 = api.dcim.devices.get(int(netbox.keys["d1"].split("-")[1]))
+    api = netbox_lab.client.api
+    site = api.dcim.sites.get(slug=netbox_lab.site)
+    d1 = api.dcim.devices.get(int(netbox_lab.keys["d1"].split("-")[1]))
     lonely = api.dcim.devices.create(
         name=f"{PREFIX}-unmonitored",
         site=site.id,
@@ -461,31 +463,33 @@ def test_a_host_config_without_zabbix_host_is_refused(
     )
     try:
         name = unique("lonely")
-        result = create(instance, store, zabbix, name=name, host_configs=[f"device-{lonely.id}"])
+        result = create(
+            instance, store, zabbix_lab, name=name, host_configs=[f"device-{lonely.id}"]
+        )
         assert "without a Zabbix host" in failure(result)
         assert f"{PREFIX}-unmonitored" in failure(result)
-        assert in_zabbix(zabbix, name) == [] and registry_names(store) == set()
+        assert in_zabbix(zabbix_lab, name) == [] and registry_names(store) == set()
     finally:
         lonely.delete()
 
 
 def test_duplicate_names_are_refused(
-    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     name = unique("dup")
-    assert create(instance, store, zabbix, name=name, host_groups=[zabbix.group]).success
-    [first] = in_zabbix(zabbix, name)
-    again = create(instance, store, zabbix, name=name, proxies=[zabbix.proxy])
+    assert create(instance, store, zabbix_lab, name=name, host_groups=[zabbix_lab.group]).success
+    [first] = in_zabbix(zabbix_lab, name)
+    again = create(instance, store, zabbix_lab, name=name, proxies=[zabbix_lab.proxy])
     assert "already in the registry" in failure(again)
-    assert in_zabbix(zabbix, name) == [first]
+    assert in_zabbix(zabbix_lab, name) == [first]
     # a Zabbix maintenance of that name that the registry does not know
     other = unique("dup-zbx")
     zapi.create_maintenance(
-        zabbix.client, other, NOW, NOW + HOUR, hostids=[zabbix.hostids["other"]]
+        zabbix_lab.client, other, NOW, NOW + HOUR, hostids=[zabbix_lab.hostids["other"]]
     )
-    refused = create(instance, store, zabbix, name=other, host_groups=[zabbix.group])
+    refused = create(instance, store, zabbix_lab, name=other, host_groups=[zabbix_lab.group])
     assert "Zabbix already has a maintenance named" in failure(refused)
-    assert len(in_zabbix(zabbix, other)) == 1
+    assert len(in_zabbix(zabbix_lab, other)) == 1
     assert registry_names(store) == {name}
 
 
@@ -498,22 +502,24 @@ def summary_of(store: StateStore, result: dg.ExecuteInProcessResult) -> dict[str
 
 
 def test_cleanup_deletes_expired_windows_and_leaves_the_others(
-    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, netbox_lab: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     expired = unique("expired")
     gone = unique("gone")
     ending_now = unique("now")
     active = unique("active")
     future = unique("future")
-    add_window(store, zabbix, expired, NOW - 3 * HOUR, NOW - HOUR, objects=(netbox.keys["d1"],))
-    gone_id = add_window(store, zabbix, gone, NOW - 3 * HOUR, NOW - 2 * HOUR)
-    zapi.delete_maintenances(zabbix.client, [gone_id])  # someone deleted it in Zabbix already
-    add_window(store, zabbix, active, NOW - HOUR, NOW + HOUR)
-    add_window(store, zabbix, future, NOW + HOUR, NOW + 2 * HOUR)
+    add_window(
+        store, zabbix_lab, expired, NOW - 3 * HOUR, NOW - HOUR, objects=(netbox_lab.keys["d1"],)
+    )
+    gone_id = add_window(store, zabbix_lab, gone, NOW - 3 * HOUR, NOW - 2 * HOUR)
+    zapi.delete_maintenances(zabbix_lab.client, [gone_id])  # someone deleted it in Zabbix already
+    add_window(store, zabbix_lab, active, NOW - HOUR, NOW + HOUR)
+    add_window(store, zabbix_lab, future, NOW + HOUR, NOW + 2 * HOUR)
     now = datetime.now(UTC)
-    add_window(store, zabbix, ending_now, now - HOUR, now)
+    add_window(store, zabbix_lab, ending_now, now - HOUR, now)
 
-    result = cleanup(instance, store, zabbix.url)
+    result = cleanup(instance, store, zabbix_lab.url)
     assert result.success, failure(result)
     summary = summary_of(store, result)
     assert summary["_status"] == "success"
@@ -522,12 +528,12 @@ def test_cleanup_deletes_expired_windows_and_leaves_the_others(
     assert set(summary["deleted_names"]) == {expired, gone, ending_now}
     assert registry_names(store) == {active, future}
     for name in (expired, gone, ending_now):
-        assert in_zabbix(zabbix, name) == []
-    assert len(in_zabbix(zabbix, active)) == 1 and len(in_zabbix(zabbix, future)) == 1
+        assert in_zabbix(zabbix_lab, name) == []
+    assert len(in_zabbix(zabbix_lab, active)) == 1 and len(in_zabbix(zabbix_lab, future)) == 1
     assert window(store, active)["status"] == "active"
     assert any(
         expired in c and "removed from Zabbix" in c
-        for c in journal_comments(netbox, netbox.keys["d1"])
+        for c in journal_comments(netbox_lab, netbox_lab.keys["d1"])
     )
     assert summary["journal"]["written"] == 1
     # the run's compact summary is on the run too
@@ -536,12 +542,12 @@ def test_cleanup_deletes_expired_windows_and_leaves_the_others(
 
 
 def test_unreachable_zabbix_keeps_the_window_and_fails_until_it_is_back(
-    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     expired = unique("retry")
     active = unique("stays")
-    maintenanceid = add_window(store, zabbix, expired, NOW - 3 * HOUR, NOW - HOUR)
-    add_window(store, zabbix, active, NOW - HOUR, NOW + HOUR)
+    maintenanceid = add_window(store, zabbix_lab, expired, NOW - 3 * HOUR, NOW - HOUR)
+    add_window(store, zabbix_lab, active, NOW - HOUR, NOW + HOUR)
 
     down = cleanup(instance, store, REFUSED_URL)
     assert "could not be deleted" in failure(down)
@@ -551,14 +557,14 @@ def test_unreachable_zabbix_keeps_the_window_and_fails_until_it_is_back(
     assert (summary["deleted"], summary["checked"], summary["failed"]) == (0, 1, 1)
     assert registry_names(store) == {expired, active}
     assert window(store, expired)["status"] == "failed"
-    assert len(in_zabbix(zabbix, expired)) == 1
+    assert len(in_zabbix(zabbix_lab, expired)) == 1
 
-    back = cleanup(instance, store, zabbix.url)
+    back = cleanup(instance, store, zabbix_lab.url)
     assert back.success, failure(back)
     summary = summary_of(store, back)
     assert (summary["deleted"], summary["failed"]) == (1, 0)
     assert registry_names(store) == {active}
-    assert zapi.maintenances(zabbix.client, maintenanceids=[maintenanceid]) == []
+    assert zapi.maintenances(zabbix_lab.client, maintenanceids=[maintenanceid]) == []
 
 
 class RefusingZabbix:
@@ -614,22 +620,22 @@ class RefusingZabbix:
 
 
 @pytest.fixture
-def refusing(zabbix: ZabbixLab) -> Iterator[RefusingZabbix]:
-    proxy = RefusingZabbix(zabbix.url)
+def refusing(zabbix_lab: ZabbixLab) -> Iterator[RefusingZabbix]:
+    proxy = RefusingZabbix(zabbix_lab.url)
     yield proxy
     proxy.close()
 
 
 def test_successful_deletions_are_committed_when_another_fails(
-    zabbix: ZabbixLab,
+    zabbix_lab: ZabbixLab,
     store: StateStore,
     instance: dg.DagsterInstance,
     refusing: RefusingZabbix,
 ) -> None:
     good = unique("good")
     bad = unique("bad")
-    add_window(store, zabbix, good, NOW - 3 * HOUR, NOW - HOUR)
-    bad_id = add_window(store, zabbix, bad, NOW - 3 * HOUR, NOW - 2 * HOUR)
+    add_window(store, zabbix_lab, good, NOW - 3 * HOUR, NOW - HOUR)
+    bad_id = add_window(store, zabbix_lab, bad, NOW - 3 * HOUR, NOW - 2 * HOUR)
     refusing.refuse.add(bad_id)
 
     result = cleanup(instance, store, refusing.url)
@@ -641,57 +647,57 @@ def test_successful_deletions_are_committed_when_another_fails(
     # the good one is gone in both places (committed), the bad one kept and marked
     assert registry_names(store) == {bad}
     assert window(store, bad)["status"] == "failed"
-    assert in_zabbix(zabbix, good) == []
-    assert len(in_zabbix(zabbix, bad)) == 1
+    assert in_zabbix(zabbix_lab, good) == []
+    assert len(in_zabbix(zabbix_lab, bad)) == 1
 
 
 def test_unmanaged_expired_maintenances_matching_the_pattern(
-    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     tag = uuid.uuid4().hex[:6]
     match = f"{PREFIX}-unmanaged-{tag}-old"
     no_match = f"{PREFIX}-manual-{tag}-old"
     running = f"{PREFIX}-unmanaged-{tag}-running"
     registered = f"{PREFIX}-unmanaged-{tag}-registered"
-    host = [zabbix.hostids["other"]]
+    host = [zabbix_lab.hostids["other"]]
     for name, since, till in (
         (match, NOW - 3 * HOUR, NOW - HOUR),
         (no_match, NOW - 3 * HOUR, NOW - HOUR),
         (running, NOW - HOUR, NOW + HOUR),
     ):
-        zapi.create_maintenance(zabbix.client, name, since, till, hostids=host)
-    add_window(store, zabbix, registered, NOW - HOUR, NOW + HOUR)
+        zapi.create_maintenance(zabbix_lab.client, name, since, till, hostids=host)
+    add_window(store, zabbix_lab, registered, NOW - HOUR, NOW + HOUR)
 
     # off by default: nothing outside the registry is touched
-    off = cleanup(instance, store, zabbix.url)
+    off = cleanup(instance, store, zabbix_lab.url)
     assert off.success, failure(off)
     assert summary_of(store, off)["checked"] == 0
-    assert len(in_zabbix(zabbix, match)) == 1
+    assert len(in_zabbix(zabbix_lab, match)) == 1
 
     store.set_override("cleanup_unmanaged_maintenances", True, by="test")
     store.set_override("unmanaged_maintenance_pattern", f"^{PREFIX}-unmanaged-{tag}-", by="test")
-    on = cleanup(instance, store, zabbix.url)
+    on = cleanup(instance, store, zabbix_lab.url)
     assert on.success, failure(on)
     summary = summary_of(store, on)
     assert summary["unmanaged"]["deleted_names"] == [match]
     assert (summary["deleted"], summary["checked"], summary["failed"]) == (1, 1, 0)
-    assert in_zabbix(zabbix, match) == []
+    assert in_zabbix(zabbix_lab, match) == []
     for name in (no_match, running, registered):
-        assert len(in_zabbix(zabbix, name)) == 1, name
+        assert len(in_zabbix(zabbix_lab, name)) == 1, name
 
 
 def test_journal_entries_netbox_refused_are_kept_and_written_by_the_next_run(
-    zabbix: ZabbixLab, netbox: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, netbox_lab: NetBoxLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     """NetBox down during a cleanup: the window is cleaned, its journal entries are kept, and
     the next run writes them; an entry whose device is gone is dropped, not retried forever."""
     name = unique("journal")
     gone = "device-2147480000"  # no such device in NetBox
-    objects = (netbox.keys["d1"], netbox.keys["v1"], gone)
-    add_window(store, zabbix, name, NOW - 3 * HOUR, NOW - HOUR, objects=objects)
+    objects = (netbox_lab.keys["d1"], netbox_lab.keys["v1"], gone)
+    add_window(store, zabbix_lab, name, NOW - 3 * HOUR, NOW - HOUR, objects=objects)
     netbox_down = NetBoxResource(url="http://127.0.0.1:9", token=services.netbox_token())
     down = maintenance_cleanup.execute_in_process(
-        resources={**resources(store, zabbix.url), "netbox": netbox_down},
+        resources={**resources(store, zabbix_lab.url), "netbox": netbox_down},
         instance=instance,
         raise_on_error=False,
     )
@@ -701,9 +707,9 @@ def test_journal_entries_netbox_refused_are_kept_and_written_by_the_next_run(
     journal = summary["journal"]
     assert (journal["written"], journal["kept"], journal["failed"]) == (0, 3, 3)
     assert "connection refused" in journal["errors"][0]
-    assert not any(name in c for c in journal_comments(netbox, netbox.keys["d1"]))
+    assert not any(name in c for c in journal_comments(netbox_lab, netbox_lab.keys["d1"]))
 
-    back = cleanup(instance, store, zabbix.url)  # nothing else expired: only the kept entries
+    back = cleanup(instance, store, zabbix_lab.url)  # nothing else expired: only the kept entries
     assert back.success, failure(back)
     journal = summary_of(store, back)["journal"]
     assert {k: journal[k] for k in ("written", "kept", "retried", "dropped", "failed")} == {
@@ -715,22 +721,22 @@ def test_journal_entries_netbox_refused_are_kept_and_written_by_the_next_run(
     }
     assert "Invalid assigned_object" in journal["dropped_entries"][0]
     for short in ("d1", "v1"):
-        assert any(name in c for c in journal_comments(netbox, netbox.keys[short])), short
-    again = cleanup(instance, store, zabbix.url)
+        assert any(name in c for c in journal_comments(netbox_lab, netbox_lab.keys[short])), short
+    again = cleanup(instance, store, zabbix_lab.url)
     assert summary_of(store, again)["journal"]["retried"] == 0
 
 
 def test_a_refused_zabbix_login_is_tried_exactly_once_per_run(
-    zabbix: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
+    zabbix_lab: ZabbixLab, store: StateStore, instance: dg.DagsterInstance
 ) -> None:
     """Zabbix blocks a user after repeated failed logins: a cleanup (which needs Zabbix for
     the registered windows and for the unmanaged ones) sends one user.login, counted at a
     relay in front of the real Zabbix, and the user is not locked afterwards."""
-    user, password = f"{PREFIX}-login-{zabbix.version}", "It-" + secrets.token_hex(12)
-    (group,) = zabbix.client.call(
+    user, password = f"{PREFIX}-login-{zabbix_lab.version}", "It-" + secrets.token_hex(12)
+    (group,) = zabbix_lab.client.call(
         "usergroup.get", {"output": ["usrgrpid"], "filter": {"name": "Zabbix administrators"}}
     )
-    (userid,) = zabbix.client.call(
+    (userid,) = zabbix_lab.client.call(
         "user.create",
         {
             "username": user,
@@ -740,9 +746,9 @@ def test_a_refused_zabbix_login_is_tried_exactly_once_per_run(
         },
     )["userids"]
     try:
-        add_window(store, zabbix, unique("login"), NOW - 3 * HOUR, NOW - HOUR)
+        add_window(store, zabbix_lab, unique("login"), NOW - 3 * HOUR, NOW - HOUR)
         store.set_override("cleanup_unmanaged_maintenances", True, by="test")
-        with StoppingZabbix(zabbix.url, limit=1000) as relay:
+        with StoppingZabbix(zabbix_lab.url, limit=1000) as relay:
             wrong = ZabbixResource(url=relay.url, user=user, password=password + "-wrong")
             result = maintenance_cleanup.execute_in_process(
                 resources={**resources(store, relay.url), "zabbix": wrong},
@@ -754,21 +760,21 @@ def test_a_refused_zabbix_login_is_tried_exactly_once_per_run(
         summary = summary_of(store, result)
         assert "authentication failed: Incorrect user name or password" in summary["_error"]
         assert password not in summary["_error"]
-        ZabbixClient.connect(zabbix.url, user=user, password=password).close()  # not blocked
+        ZabbixClient.connect(zabbix_lab.url, user=user, password=password).close()  # not blocked
     finally:
-        zabbix.client.call("user.delete", [userid])
+        zabbix_lab.client.call("user.delete", [userid])
 
 
 # -- CLI ----------------------------------------------------------------------------------------
 
 
 def test_cli_create_list_delete(
-    zabbix: ZabbixLab,
-    netbox: NetBoxLab,
+    zabbix_lab: ZabbixLab,
+    netbox_lab: NetBoxLab,
     store: StateStore,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    for key, value in services.env(zabbix.version).items():
+    for key, value in services.env(zabbix_lab.version).items():
         monkeypatch.setenv(key, value)
     monkeypatch.setenv("NBZBX_DATABASE_URL", store.url)
     runner = CliRunner()
@@ -784,17 +790,17 @@ def test_cli_create_list_delete(
             "30",
             "--no-data-collection",
             "--host-config",
-            netbox.keys["d1"],
+            netbox_lab.keys["d1"],
             "--host-group",
-            zabbix.group,
+            zabbix_lab.group,
             "--json",
         ],
     )
     assert created.exit_code == 0, created.output
-    [maintenance] = in_zabbix(zabbix, name)
+    [maintenance] = in_zabbix(zabbix_lab, name)
     assert maintenance["with_data_collection"] is False
-    assert [h["hostid"] for h in maintenance["hosts"]] == [zabbix.hostids["d1"]]
-    assert [g["groupid"] for g in maintenance["groups"]] == [zabbix.groupid]
+    assert [h["hostid"] for h in maintenance["hosts"]] == [zabbix_lab.hostids["d1"]]
+    assert [g["groupid"] for g in maintenance["groups"]] == [zabbix_lab.groupid]
 
     listed = runner.invoke(main, ["maintenance", "list", "--json"])
     assert listed.exit_code == 0, listed.output
@@ -820,7 +826,7 @@ def test_cli_create_list_delete(
     deleted = runner.invoke(main, ["maintenance", "delete", name, "--json"])
     assert deleted.exit_code == 0, deleted.output
     assert '"zabbix": "deleted"' in deleted.output
-    assert in_zabbix(zabbix, name) == [] and registry_names(store) == set()
+    assert in_zabbix(zabbix_lab, name) == [] and registry_names(store) == set()
     missing = runner.invoke(main, ["maintenance", "delete", name])
     assert missing.exit_code == 1 and "no maintenance window named" in missing.output
 

@@ -19,7 +19,6 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -339,7 +338,13 @@ def test_next_tick_runs_it_again_once_fixed(deployment: Deployment) -> None:
 
 def test_no_two_concurrent_runs_and_one_event_row_per_run(deployment: Deployment) -> None:
     d = deployment
-    time.sleep(1)
+
+    def finished_twice() -> bool:
+        return all(
+            sum(r.dagster_run.status in FINISHED for r in records(d, job)) >= 2 for job in d.jobs
+        )
+
+    wait_for("two finished runs of every system job", finished_twice, 60, 1, d.dev)
     for job in d.jobs:
         runs = [r for r in records(d, job) if r.dagster_run.status in FINISHED]
         assert len(runs) >= 2, f"{job}: only {len(runs)} finished runs"

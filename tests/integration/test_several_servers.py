@@ -5,7 +5,7 @@ its own part; a store filled from one Zabbix is never used for another.
 """
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -73,36 +73,19 @@ class Project:
 
 
 @pytest.fixture
-def instance() -> Iterator[dg.DagsterInstance]:
-    with dg.instance_for_test() as instance:
-        yield instance
-
-
-@pytest.fixture
 def both(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Project:
     return Project(monkeypatch, tmp_path / "both.db", None)
 
 
-def zabbix_client(version: str) -> ZabbixClient:
-    return ZabbixClient.connect(
-        services.zabbix_url(version), user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD
-    )
-
-
 def test_import_fills_each_servers_cache_with_its_own_objects(
-    both: Project, instance: dg.DagsterInstance
+    both: Project, instance: dg.DagsterInstance, zabbix_of: Callable[[str], ZabbixClient]
 ) -> None:
     outcome = both.run(instance, "import_zabbix_settings")
     assert outcome.success, outcome.error
     for name, version in services.LAB_SERVERS.items():
-        client = zabbix_client(version)
-        try:
-            assert both.cache(name, "host_groups") == {g["name"] for g in zapi.host_groups(client)}
-            assert both.cache(name, "proxy_groups") == {
-                g["name"] for g in zapi.proxy_groups(client)
-            }
-        finally:
-            client.close()
+        client = zabbix_of(version)
+        assert both.cache(name, "host_groups") == {g["name"] for g in zapi.host_groups(client)}
+        assert both.cache(name, "proxy_groups") == {g["name"] for g in zapi.proxy_groups(client)}
     assert both.cache("zbx60", "proxy_groups") == set()  # 6.0 has none
     assert both.cache("zbx70", "proxy_groups")
     rows = {e["server"]: e for e in both.events(outcome.run_id)}

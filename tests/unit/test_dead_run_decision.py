@@ -49,11 +49,20 @@ def test_this_process_is_alive_and_an_exited_one_is_not() -> None:
     assert not process_alive(gone_pid(), "")
 
 
+def zombie_state(pid: int) -> str:
+    """The process state letter in /proc (``Z``: exited, not yet reaped)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        return stat.read().rsplit(")", 1)[1].split()[0]
+
+
 def test_a_killed_process_not_reaped_yet_is_gone() -> None:
     child = subprocess.Popen(["sleep", "60"])
     try:
         child.kill()
-        time.sleep(0.5)  # a zombie until waited for
+        deadline = time.monotonic() + 10
+        while zombie_state(child.pid) != "Z":  # a zombie until waited for
+            assert time.monotonic() < deadline, "the killed child never became a zombie"
+            time.sleep(0.05)
         assert not process_alive(child.pid, "")
     finally:
         child.wait()

@@ -99,14 +99,6 @@ def test_a_named_server_takes_its_credentials_from_its_own_variables() -> None:
     assert "t0k3n" not in str(exc.value)
 
 
-@pytest.fixture
-def store(tmp_path: Path):
-    state = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
-    state.upgrade()
-    yield state
-    state.dispose()
-
-
 def test_a_server_filled_from_another_url_is_refused(store: StateStore) -> None:
     with store.transaction() as conn:
         record_server(conn, "default", "http://127.0.0.1:18070/api_jsonrpc.php", "7.0.22", NOW)
