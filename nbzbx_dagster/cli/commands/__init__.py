@@ -1,1 +1,1 @@
-"""CLI command groups, registered on `nbzbx` in cli.py."""
+"""CLI command groups, added to `nbzbx` in cli/main.py."""

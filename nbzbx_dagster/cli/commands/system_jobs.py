@@ -1,4 +1,4 @@
-"""``nbzbx system-jobs status|list|schedule``: what the sensor does with each registered system
+"""``nbzbx system-jobs status|list|schedule``: what the sensor does with each system
 job, and changing a job's interval.
 
 The status reads the Dagster instance of ``DAGSTER_HOME`` (runs, the sensor's cursor and ticks)
