@@ -23,6 +23,7 @@ from nbzbx_dagster.cli.commands.common import (
     fail,
     open_store,
     resolve_dagster_home,
+    wait_option,
 )
 from nbzbx_dagster.cli.commands.hosts import hosts_group
 from nbzbx_dagster.cli.commands.maintenance import maintenance as maintenance_group
@@ -94,11 +95,12 @@ def db_upgrade() -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome and summary as JSON.")
 @click.option("--verbose", is_flag=True, help="Show the run's log on standard error.")
-def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> None:
+@wait_option
+def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool, wait: bool) -> None:
     """Run a job once, now, and exit non-zero if it fails."""
     import dagster as dg
 
-    from nbzbx_dagster.cli.run_in_process import run_job
+    from nbzbx_dagster.cli.run_in_process import command_tags, run_job
     from nbzbx_dagster.common.progress import RateLimited, listening, status_line
     from nbzbx_dagster.defs.dagster_internals import BATCH_SIZE, BATCH_SIZE_ENV
 
@@ -116,7 +118,11 @@ def run_command(job: str, cutoff: int | None, as_json: bool, verbose: bool) -> N
     try:
         with listening(RateLimited(line, every=0.5)) if line else contextlib.nullcontext():
             outcome = run_job(
-                job, run_config, instance=instance, log_level="INFO" if verbose else "CRITICAL"
+                job,
+                run_config,
+                instance=instance,
+                log_level="INFO" if verbose else "CRITICAL",
+                tags=command_tags("nbzbx run", wait),
             )
     except dg.DagsterInvariantViolationError:
         fail(f"no job named {job!r}")

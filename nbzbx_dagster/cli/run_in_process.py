@@ -16,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from nbzbx_dagster.defs.system_jobs.processes import process_tags
 from nbzbx_dagster.defs.system_jobs.run_scope import SUMMARY_TAG, SYSTEM_JOB_TAG
+from nbzbx_dagster.defs.system_jobs.turns import STARTED_BY_TAG, WAIT_TAG
 from nbzbx_dagster.store import StateStore, StoreError
 from nbzbx_dagster.store.url import state_store_url
 
@@ -67,15 +68,22 @@ def _own_message(text: str, cls_name: str) -> str:
     return text
 
 
+def command_tags(command: str, wait: bool) -> dict[str, str]:
+    """The run tags of a run a ``nbzbx`` command starts: who started it, and whether it waits
+    for its job's turn (``--wait``) or is refused at once when another run holds it."""
+    return {STARTED_BY_TAG: command, WAIT_TAG: "true" if wait else "false"}
+
+
 def run_job(
     job: str,
     run_config: dict[str, Any] | None = None,
     *,
     instance: dg.DagsterInstance,
     log_level: str = "CRITICAL",
+    tags: dict[str, str] | None = None,
 ) -> RunOutcome:
     """Execute ``job`` now on ``instance``; raises DagsterInvariantViolationError for an unknown
-    job name."""
+    job name. ``tags`` are added to the run's (``command_tags``)."""
     from nbzbx_dagster.definitions import defs
     from nbzbx_dagster.defs.resources import build_resources
 
@@ -86,7 +94,7 @@ def run_job(
         instance=instance,
         raise_on_error=False,
         # the process, from the start: if it is killed, the sensor fails the run
-        tags={SYSTEM_JOB_TAG: job, **process_tags()},
+        tags={SYSTEM_JOB_TAG: job, **process_tags(), **(tags or {})},
         # bound now: which optional variables are set is this process's, not the import's
         resources=build_resources(),
     )

@@ -309,6 +309,22 @@ journal_pending = Table(
     Index(None, "created_at"),
 )
 
+# --- the system jobs' turns ----------------------------------------------------------------------
+
+# One row per system job while a run of it works: whoever starts a run (sensor, launchpad,
+# `nbzbx run`, the dagster CLI) takes the job's turn here first, and gives it back at the end.
+system_job_turn = Table(
+    "system_job_turn",
+    metadata,
+    Column("job", Name, primary_key=True),
+    Column("run_id", String(64), nullable=False),
+    Column("started_by", Text, nullable=False, doc="sensor, launchpad, nbzbx run, ..."),
+    Column("host", String(255), nullable=False),
+    Column("pid", Integer, nullable=False),
+    Column("process_start", String(32), nullable=False, doc="from /proc: a reused pid differs"),
+    Column("since", UTCDateTime, nullable=False),
+)
+
 # --- settings overrides and event log ------------------------------------------------------------
 
 settings_override = Table(

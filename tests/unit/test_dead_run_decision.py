@@ -83,10 +83,17 @@ def test_a_live_process_on_this_host_is_never_dead_by_the_bound() -> None:
     assert dead_run_cause(alive, NOW - 86400, NOW, HOST, 120) is None
 
 
+def test_a_run_of_another_host_is_left_to_dagsters_run_monitoring() -> None:
+    """A run pod of the K8sRunLauncher: its pid means nothing here, however old the run."""
+    other = tags(gone_pid(), host="run-pod-7f9c")
+    assert dead_run_cause(other, NOW - 1, NOW, HOST, 120) is None
+    assert dead_run_cause(other, NOW - 86400 * 30, NOW, HOST, 120) is None
+
+
 @pytest.mark.parametrize(
     "run_tags",
-    [tags(gone_pid(), host="other-host"), {}, {PID_TAG: "x", HOST_TAG: HOST}],
-    ids=["other-host", "untagged", "bad-pid"],
+    [{}, {PID_TAG: "x", HOST_TAG: HOST}],
+    ids=["untagged", "bad-pid"],
 )
 def test_an_uncheckable_run_is_dead_after_the_bound_only(run_tags: dict[str, str]) -> None:
     assert dead_run_cause(run_tags, NOW - 120 * 60 + 5, NOW, HOST, 120) is None

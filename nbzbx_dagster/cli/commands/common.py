@@ -54,6 +54,15 @@ class OneLineErrors(click.Group):
             fail(one_line_error(exc))
 
 
+wait_option = click.option(
+    "--wait",
+    is_flag=True,
+    help="When another run of the job holds its turn, wait for it (up to dead_run_after "
+    "minutes) instead of being refused at once.",
+)
+"""``--wait`` of the commands that start a system job run (run, plan, apply)."""
+
+
 def emit(data: Any, as_json: bool, human: Callable[[Any], None]) -> None:
     """Print ``data`` as JSON, or in words through ``human``."""
     if as_json:

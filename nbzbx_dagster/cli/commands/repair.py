@@ -12,7 +12,13 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.cli.commands.common import dagster_instance, emit, fail, open_store
+from nbzbx_dagster.cli.commands.common import (
+    dagster_instance,
+    emit,
+    fail,
+    open_store,
+    wait_option,
+)
 from nbzbx_dagster.common.vocabulary import APPLICABLE
 
 SHOWN = 200  # actions printed in words; --json has them all
@@ -80,11 +86,12 @@ def _print_changes(changes: dict[str, list[dict[str, Any]]]) -> None:
     help="Show only what is new, changed or gone since the last plan (what to review again).",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the plan as JSON.")
-def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
+@wait_option
+def plan_command(server: str | None, diff: bool, as_json: bool, wait: bool) -> None:
     """Make the repair plan and show it: per host config not in sync, what would change."""
     import dagster as dg
 
-    from nbzbx_dagster.cli.run_in_process import failure_cause
+    from nbzbx_dagster.cli.run_in_process import command_tags, failure_cause
     from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
     from nbzbx_dagster.defs.resources import build_resources
     from nbzbx_dagster.store.repair_plan import read_plan
@@ -101,6 +108,7 @@ def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
             "loggers": {"console": {"config": {"log_level": "CRITICAL"}}},
         },
         raise_on_error=False,
+        tags=command_tags("nbzbx plan", wait),
     )
     if not result.success:
         fail(failure_cause(result) or "the plan failed (see the run's log)")
@@ -122,9 +130,10 @@ def plan_command(server: str | None, diff: bool, as_json: bool) -> None:
     help=f"Only these actions, comma-separated ({','.join(APPLICABLE)}); default: all.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the outcome as JSON.")
-def apply_command(only: tuple[str, ...], actions: str | None, as_json: bool) -> None:
+@wait_option
+def apply_command(only: tuple[str, ...], actions: str | None, as_json: bool, wait: bool) -> None:
     """Apply the reviewed plan to Zabbix (made again first; changed actions wait)."""
-    from nbzbx_dagster.cli.run_in_process import run_job
+    from nbzbx_dagster.cli.run_in_process import command_tags, run_job
 
     chosen = [a.strip() for a in (actions or "").split(",") if a.strip()]
     wrong = sorted(set(chosen) - set(APPLICABLE))
@@ -135,6 +144,7 @@ def apply_command(only: tuple[str, ...], actions: str | None, as_json: bool) -> 
         "reconcile_zabbix_hosts",
         {"ops": {"reconcile_hosts": {"config": config}}},
         instance=dagster_instance(),
+        tags=command_tags("nbzbx apply", wait),
     )
 
     def human(data: dict[str, Any]) -> None:

@@ -21,10 +21,12 @@ from nbzbx_dagster.defs.host_sync.events import (
     in_sync_evaluation,
     record_host_configs,
 )
+from nbzbx_dagster.defs.host_sync.jobs import JOB
 from nbzbx_dagster.defs.partitions import HOST_CONFIGS
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
+from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.sync.check import HostCheck
 from nbzbx_dagster.sync.refresh import (
     combined_summary,
@@ -83,35 +85,36 @@ def host_config_sync_status(
     checked together."""
     store = state_store.open()
     effective = settings.effective()
-    host_configs = load_host_configs(netbox.client(), store, effective)
-    keys = set(context.partition_keys)
-    servers = sorted({s for k, s in host_configs.servers.items() if k in keys})
-    summaries, checks = [], []
-    for server in servers:
-        result = refresh_server(
-            server,
-            host_configs,
-            zabbix.factory(server, effective),
-            store,
-            effective,
-            only_keys=context.partition_keys,
+    with job_turn(context, store, effective, JOB):
+        host_configs = load_host_configs(netbox.client(), store, effective)
+        keys = set(context.partition_keys)
+        servers = sorted({s for k, s in host_configs.servers.items() if k in keys})
+        summaries, checks = [], []
+        for server in servers:
+            result = refresh_server(
+                server,
+                host_configs,
+                zabbix.factory(server, effective),
+                store,
+                effective,
+                only_keys=context.partition_keys,
+            )
+            with store.transaction() as conn:
+                save_refresh(conn, result)
+            summaries.append(result.summary)
+            checks.extend(result.checks)
+        record_host_configs(context.instance, host_configs)
+        yield dg.MaterializeResult(
+            asset_key=STATUS_ASSET,
+            metadata={**combined_summary(summaries, servers), **_listing(checks)},
         )
-        with store.transaction() as conn:
-            save_refresh(conn, result)
-        summaries.append(result.summary)
-        checks.extend(result.checks)
-    record_host_configs(context.instance, host_configs)
-    yield dg.MaterializeResult(
-        asset_key=STATUS_ASSET,
-        metadata={**combined_summary(summaries, servers), **_listing(checks)},
-    )
-    evaluation = in_sync_evaluation(store)
-    yield dg.AssetCheckResult(
-        check_name=IN_SYNC_CHECK,
-        passed=evaluation.passed,
-        severity=evaluation.severity,
-        metadata=evaluation.metadata,
-    )
+        evaluation = in_sync_evaluation(store)
+        yield dg.AssetCheckResult(
+            check_name=IN_SYNC_CHECK,
+            passed=evaluation.passed,
+            severity=evaluation.severity,
+            metadata=evaluation.metadata,
+        )
 
 
 def _listing(checks: Sequence[HostCheck]) -> dict[str, Any]:

@@ -31,6 +31,7 @@ from nbzbx_dagster.defs.system_jobs.run_scope import (
     raise_server_failures,
     set_summary,
 )
+from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.sync.refresh import (
     NetBoxRead,
     Refresh,
@@ -70,58 +71,61 @@ def refresh_host_config_sync_status(
     method), so a slow run shows where its time went."""
     effective = settings.effective()
     store = state_store.open()
-    timings = Timings()
-    read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective, timings))
+    with job_turn(context, store, effective, JOB):
+        timings = Timings()
+        read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective, timings))
 
-    def one(server: str, scope: RunScope) -> Refresh:
-        result = refresh_server(
-            server,
-            read(),
-            zabbix.factory(server, effective),
-            store,
-            effective,
-            cutoff_minutes=config.cutoff,
-            timings=timings,
+        def one(server: str, scope: RunScope) -> Refresh:
+            result = refresh_server(
+                server,
+                read(),
+                zabbix.factory(server, effective),
+                store,
+                effective,
+                cutoff_minutes=config.cutoff,
+                timings=timings,
+            )
+            save_refresh(scope.conn, result, timings)
+            scope.summary = result.summary
+            return result
+
+        servers = effective.server_names
+        outcomes = for_each_server(context, store, effective, JOB, servers, one)
+        results = [o.result for o in outcomes.values() if o.error is None]
+        checks = [c for r in results for c in r.checks]
+        summary = combined_summary([r.summary for r in results], servers)
+        if len(servers) > 1:
+            set_summary(context, summary)
+        if read.result is None:  # NetBox failed for every server: the first one's cause
+            raise_server_failures(outcomes)
+        host_configs = read.result
+        configs_metadata, added = record_host_configs(context.instance, host_configs, timings)
+        recorded = worth_recording(results, added)
+        with timings.section("store_read"):
+            evaluation = in_sync_evaluation(
+                store, {"checked": len(checks), "recorded": len(recorded)}
+            )
+        with timings.section("dagster_events"):
+            context.log_event(dg.AssetMaterialization(CONFIGS_ASSET, metadata=configs_metadata))
+            record_statuses(context, recorded, host_configs.servers)
+            context.log_event(evaluation)
+        context.log.info(f"{JOB}: {summary}")
+        if effective.netbox_writeback and checks:
+            with timings.section("netbox_writeback"):
+                write_back_checks(netbox.client(), host_configs.configs, checks, context.log)
+        context.add_output_metadata(
+            {
+                **{k: v for k, v in summary.items() if v is not None},
+                "timings_s": dg.MetadataValue.json(timings.as_dict()),
+                "api_calls": dg.MetadataValue.json(
+                    {
+                        "netbox": dict(netbox.client().calls),
+                        "zabbix": zabbix.api_calls(),
+                    }
+                ),
+            }
         )
-        save_refresh(scope.conn, result, timings)
-        scope.summary = result.summary
-        return result
-
-    servers = effective.server_names
-    outcomes = for_each_server(context, store, effective, JOB, servers, one)
-    results = [o.result for o in outcomes.values() if o.error is None]
-    checks = [c for r in results for c in r.checks]
-    summary = combined_summary([r.summary for r in results], servers)
-    if len(servers) > 1:
-        set_summary(context, summary)
-    if read.result is None:  # NetBox failed for every server: the first one's cause
         raise_server_failures(outcomes)
-    host_configs = read.result
-    configs_metadata, added = record_host_configs(context.instance, host_configs, timings)
-    recorded = worth_recording(results, added)
-    with timings.section("store_read"):
-        evaluation = in_sync_evaluation(store, {"checked": len(checks), "recorded": len(recorded)})
-    with timings.section("dagster_events"):
-        context.log_event(dg.AssetMaterialization(CONFIGS_ASSET, metadata=configs_metadata))
-        record_statuses(context, recorded, host_configs.servers)
-        context.log_event(evaluation)
-    context.log.info(f"{JOB}: {summary}")
-    if effective.netbox_writeback and checks:
-        with timings.section("netbox_writeback"):
-            write_back_checks(netbox.client(), host_configs.configs, checks, context.log)
-    context.add_output_metadata(
-        {
-            **{k: v for k, v in summary.items() if v is not None},
-            "timings_s": dg.MetadataValue.json(timings.as_dict()),
-            "api_calls": dg.MetadataValue.json(
-                {
-                    "netbox": dict(netbox.client().calls),
-                    "zabbix": zabbix.api_calls(),
-                }
-            ),
-        }
-    )
-    raise_server_failures(outcomes)
 
 
 @dg.job(

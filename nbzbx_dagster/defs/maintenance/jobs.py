@@ -22,6 +22,7 @@ from nbzbx_dagster.defs.system_jobs.run_scope import (
     raise_server_failures,
     set_summary,
 )
+from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import cleanup_maintenances, combine, failure_message
 from nbzbx_dagster.maintenance.create import (
@@ -148,49 +149,51 @@ def cleanup_expired_maintenances(
     settings: SettingsResource,
 ) -> dg.Output:
     effective = settings.effective()
+    store = state_store.open()
     now = datetime.now(UTC)
-    servers = effective.server_names
-    expired: list[list[dict[str, Any]]] = []  # read once, inside the first server's part
-    summaries: dict[str, dict[str, Any]] = {}
-    journals: list[Journal] = []
+    with job_turn(context, store, effective, CLEANUP_JOB):
+        servers = effective.server_names
+        expired: list[list[dict[str, Any]]] = []  # read once, inside the first server's part
+        summaries: dict[str, dict[str, Any]] = {}
+        journals: list[Journal] = []
 
-    def one(server: str, run: RunScope) -> None:
-        if not expired:
-            expired.append(windows.expired_windows(run.conn, now))
-        journal = Journal(netbox.client) if effective.journal_enabled else None
-        if journal is not None:
-            journals.append(journal)
-        run.summary = cleanup_maintenances(
-            run.conn,
-            server=server,
-            expired=expired[0],
-            zabbix=zabbix.factory(server, effective),
-            settings=effective,
-            now=now,
-            journal=journal,
-            run_label=f"{CLEANUP_JOB} run {context.run_id}",
-        )
-        summaries[server] = run.summary
-        run.failure = failure_message(run.summary)
-        context.log.info((f"{server}: " if len(servers) > 1 else "") + run.summary["message"])
-
-    outcomes = for_each_server(context, state_store.open(), effective, CLEANUP_JOB, servers, one)
-    if len(servers) > 1:  # each server's row has its own; the run gets the whole
-        errors = {s: " ".join(str(o.error).split()) for s, o in outcomes.items() if o.error}
-        summary = combine(summaries, errors, now)
-        set_summary(context, summary)
-    else:
-        summary = summaries.get(servers[0], {})
-    for journal in journals:
-        if journal.errors or journal.dropped:
-            shown = journal.summary()
-            context.log.warning(
-                f"journal: {shown['kept']} entries kept for the next run, {shown['dropped']} "
-                f"dropped (NetBox object gone); errors: {shown['errors']}; dropped: "
-                f"{shown['dropped_entries']}"
+        def one(server: str, run: RunScope) -> None:
+            if not expired:
+                expired.append(windows.expired_windows(run.conn, now))
+            journal = Journal(netbox.client) if effective.journal_enabled else None
+            if journal is not None:
+                journals.append(journal)
+            run.summary = cleanup_maintenances(
+                run.conn,
+                server=server,
+                expired=expired[0],
+                zabbix=zabbix.factory(server, effective),
+                settings=effective,
+                now=now,
+                journal=journal,
+                run_label=f"{CLEANUP_JOB} run {context.run_id}",
             )
-    raise_server_failures(outcomes)
-    return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summary)})
+            summaries[server] = run.summary
+            run.failure = failure_message(run.summary)
+            context.log.info((f"{server}: " if len(servers) > 1 else "") + run.summary["message"])
+
+        outcomes = for_each_server(context, store, effective, CLEANUP_JOB, servers, one)
+        if len(servers) > 1:  # each server's row has its own; the run gets the whole
+            errors = {s: " ".join(str(o.error).split()) for s, o in outcomes.items() if o.error}
+            summary = combine(summaries, errors, now)
+            set_summary(context, summary)
+        else:
+            summary = summaries.get(servers[0], {})
+        for journal in journals:
+            if journal.errors or journal.dropped:
+                shown = journal.summary()
+                context.log.warning(
+                    f"journal: {shown['kept']} entries kept for the next run, {shown['dropped']} "
+                    f"dropped (NetBox object gone); errors: {shown['errors']}; dropped: "
+                    f"{shown['dropped_entries']}"
+                )
+        raise_server_failures(outcomes)
+        return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summary)})
 
 
 @dg.job(

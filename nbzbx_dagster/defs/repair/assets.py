@@ -10,10 +10,12 @@ from pydantic import Field
 
 from nbzbx_dagster.defs.host_sync.events import CONFIGS_ASSET, GROUP, STATUS_ASSET
 from nbzbx_dagster.defs.repair.events import PLAN_ASSET, plan_metadata
+from nbzbx_dagster.defs.repair.jobs import JOB
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.defs.system_jobs.run_scope import one_line
+from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.store.repair_plan import read_plan
 from nbzbx_dagster.sync.refresh import load_host_configs
 from nbzbx_dagster.sync.repair import plan_server, save_server_plan
@@ -45,22 +47,23 @@ def zabbix_host_plan(
     unknown = sorted(set(servers) - set(effective.server_names))
     if unknown:
         raise dg.Failure(f"no Zabbix server named {', '.join(unknown)}")
-    host_configs = load_host_configs(netbox.client(), store, effective)
-    failed = {}
-    for server in servers:
-        try:
-            plan = plan_server(
-                server, host_configs, zabbix.client(server, effective), store, effective
-            )
-        except Exception as exc:
-            failed[server] = one_line(exc)
-            continue
-        with store.transaction() as conn:
-            save_server_plan(conn, server, plan)
-    with store.connect() as conn:
-        rows = read_plan(conn)
-    if failed:
-        causes = "; ".join(f"server {s}: {e}" for s, e in failed.items())
-        raise dg.Failure(f"no plan for {causes}", metadata=plan_metadata(rows, servers))
-    context.log.info(f"zabbix_host_plan: {len(rows)} actions")
-    return dg.MaterializeResult(metadata=plan_metadata(rows, effective.server_names))
+    with job_turn(context, store, effective, JOB):
+        host_configs = load_host_configs(netbox.client(), store, effective)
+        failed = {}
+        for server in servers:
+            try:
+                plan = plan_server(
+                    server, host_configs, zabbix.client(server, effective), store, effective
+                )
+            except Exception as exc:
+                failed[server] = one_line(exc)
+                continue
+            with store.transaction() as conn:
+                save_server_plan(conn, server, plan)
+        with store.connect() as conn:
+            rows = read_plan(conn)
+        if failed:
+            causes = "; ".join(f"server {s}: {e}" for s, e in failed.items())
+            raise dg.Failure(f"no plan for {causes}", metadata=plan_metadata(rows, servers))
+        context.log.info(f"zabbix_host_plan: {len(rows)} actions")
+        return dg.MaterializeResult(metadata=plan_metadata(rows, effective.server_names))

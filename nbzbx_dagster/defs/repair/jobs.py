@@ -20,7 +20,7 @@ from nbzbx_dagster.defs.repair.events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SENSOR_TAG
 from nbzbx_dagster.defs.system_jobs.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,
@@ -28,6 +28,7 @@ from nbzbx_dagster.defs.system_jobs.run_scope import (
     raise_server_failures,
     set_summary,
 )
+from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.maintenance.journal import Journal
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store.repair_plan import read_plan
@@ -43,7 +44,6 @@ from nbzbx_dagster.sync.repair_apply import HostResult
 
 JOB = "reconcile_zabbix_hosts"
 LOGGED = 50  # hosts named in the run's log, per outcome
-SENSOR_TAG = "dagster/sensor_name"
 COUNTED = (
     "planned",
     "applied",
@@ -99,63 +99,70 @@ def reconcile_hosts(
     effective = settings.effective()
     selection = selection_for(config, context.run.tags, effective)
     store = state_store.open()
-    timings = Timings()
-    read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective, timings))
-    journal = Journal(netbox.client) if effective.journal_enabled else None
-    reconciled: dict[str, Reconciled] = {}  # also a part whose run fails after committing
+    with job_turn(context, store, effective, JOB):
+        timings = Timings()
+        read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective, timings))
+        journal = Journal(netbox.client) if effective.journal_enabled else None
+        reconciled: dict[str, Reconciled] = {}  # also a part whose run fails after committing
 
-    def one(server: str, scope: RunScope) -> Reconciled:
-        result = reconcile_server(
-            server, read(), zabbix.factory(server, effective), store, effective, selection, timings
+        def one(server: str, scope: RunScope) -> Reconciled:
+            result = reconcile_server(
+                server,
+                read(),
+                zabbix.factory(server, effective),
+                store,
+                effective,
+                selection,
+                timings,
+            )
+            reconciled[server] = result
+            with timings.section("store_write"):
+                save_reconciled(scope.conn, result)
+            if journal is not None:
+                with timings.section("netbox_journal"):
+                    _journal(journal, result.results, server)
+                    journal.keep(scope.conn)
+            scope.summary = result.summary
+            scope.failure = failure(result.results, result.refused)
+            return result
+
+        servers = effective.server_names
+        outcomes = for_each_server(context, store, effective, JOB, servers, one)
+        done = list(reconciled.values())
+        summary = {k: sum(r.summary[k] for r in done) for k in COUNTED}
+        if len(servers) > 1:
+            set_summary(context, {**summary, "servers": {r.server: r.summary for r in done}})
+        rechecks = [r.recheck for r in done if r.recheck is not None]
+        checks = [c for r in rechecks for c in r.checks]
+        if read.result is not None:
+            with timings.section("dagster_events"):
+                record_statuses(context, worth_recording(rechecks, ()), read.result.servers)
+                with store.connect() as conn:
+                    remaining = read_plan(conn)
+                context.log_event(
+                    dg.AssetMaterialization(PLAN_ASSET, metadata=plan_metadata(remaining, servers))
+                )
+            if effective.netbox_writeback and checks:
+                with timings.section("netbox_writeback"):
+                    write_back_checks(netbox.client(), read.result.configs, checks, context.log)
+        for result in done:
+            _log_results(context, result)
+            if result.changed_since_plan:
+                context.log.warning(
+                    f"server {result.server}: {len(result.changed_since_plan)} actions changed "
+                    "since the plan was reviewed and were not applied: review them "
+                    "(zabbix_host_plan, nbzbx plan) and apply again"
+                )
+        context.add_output_metadata(
+            {
+                **summary,
+                "timings_s": dg.MetadataValue.json(timings.as_dict()),
+                "api_calls": dg.MetadataValue.json(
+                    {"netbox": dict(netbox.client().calls), "zabbix": zabbix.api_calls()}
+                ),
+            }
         )
-        reconciled[server] = result
-        with timings.section("store_write"):
-            save_reconciled(scope.conn, result)
-        if journal is not None:
-            with timings.section("netbox_journal"):
-                _journal(journal, result.results, server)
-                journal.keep(scope.conn)
-        scope.summary = result.summary
-        scope.failure = failure(result.results, result.refused)
-        return result
-
-    servers = effective.server_names
-    outcomes = for_each_server(context, store, effective, JOB, servers, one)
-    done = list(reconciled.values())
-    summary = {k: sum(r.summary[k] for r in done) for k in COUNTED}
-    if len(servers) > 1:
-        set_summary(context, {**summary, "servers": {r.server: r.summary for r in done}})
-    rechecks = [r.recheck for r in done if r.recheck is not None]
-    checks = [c for r in rechecks for c in r.checks]
-    if read.result is not None:
-        with timings.section("dagster_events"):
-            record_statuses(context, worth_recording(rechecks, ()), read.result.servers)
-            with store.connect() as conn:
-                remaining = read_plan(conn)
-            context.log_event(
-                dg.AssetMaterialization(PLAN_ASSET, metadata=plan_metadata(remaining, servers))
-            )
-        if effective.netbox_writeback and checks:
-            with timings.section("netbox_writeback"):
-                write_back_checks(netbox.client(), read.result.configs, checks, context.log)
-    for result in done:
-        _log_results(context, result)
-        if result.changed_since_plan:
-            context.log.warning(
-                f"server {result.server}: {len(result.changed_since_plan)} actions changed since "
-                "the plan was reviewed and were not applied: review them (zabbix_host_plan, "
-                "nbzbx plan) and apply again"
-            )
-    context.add_output_metadata(
-        {
-            **summary,
-            "timings_s": dg.MetadataValue.json(timings.as_dict()),
-            "api_calls": dg.MetadataValue.json(
-                {"netbox": dict(netbox.client().calls), "zabbix": zabbix.api_calls()}
-            ),
-        }
-    )
-    raise_server_failures(outcomes)
+        raise_server_failures(outcomes)
 
 
 def _log_results(context: dg.OpExecutionContext, result: Reconciled) -> None:

@@ -71,10 +71,15 @@ def dead_run_cause(
     """Why a run in progress since ``since`` (epoch seconds) is dead, or None if it may live.
 
     On ``host`` a recorded process is checked: gone means dead at once, alive means alive
-    however long it takes (run monitoring's ``dagster/max_runtime`` stops it). A run whose
-    process cannot be checked (another host, not recorded yet) is dead after ``bound_minutes``.
+    however long it takes (run monitoring's ``dagster/max_runtime`` stops it). A run recorded
+    on another host (a run pod of the ``K8sRunLauncher``) is never judged here: its pid means
+    nothing on this host, so it is left to Dagster's run monitoring, which the deployment
+    enables (``deploy/helm-values.yaml``). A run whose process is not recorded (yet, or not
+    readable) is dead after ``bound_minutes``.
     """
     pid = tags.get(PID_TAG, "")
+    if pid.isdigit() and tags.get(HOST_TAG) not in (None, "", host):
+        return None
     if pid.isdigit() and tags.get(HOST_TAG) == host:
         return None if alive(int(pid), tags.get(PROCESS_START_TAG, "")) else WORKER_DIED
     if now - since > bound_minutes * 60:

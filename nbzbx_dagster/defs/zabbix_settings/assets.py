@@ -16,6 +16,7 @@ from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.defs.system_jobs.run_scope import system_job_run
+from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.defs.zabbix_settings.events import (
     CHOICES_ASSET,
     GROUP,
@@ -87,19 +88,27 @@ def zabbix_settings_import(
     kept and reported rather than forced out.
     """
     effective = settings.effective()
+    store = state_store.open()
     server = context.partition_key
     selected = context.op_execution_context.selected_output_names
     kinds = [key for key, kind in KINDS.items() if kind.asset in selected]
     publish = CHOICES_ASSET in selected
-    with system_job_run(context, state_store.open(), effective, IMPORT_JOB, server) as run:
-        # inside the run, so that Zabbix failing fails the run with an event-log row too
-        result, report = import_in_scope(
-            run, server, zabbix.factory(server, effective), netbox.client, effective, kinds, publish
-        )
-    context.log.info(run.summary["message"])
-    for key in kinds:
-        kind = KINDS[key]
-        metadata = output_metadata(kind, result.frames[key], result.plans[key])
-        yield dg.Output(result.frames[key], output_name=kind.asset, metadata=metadata)
-    if publish:
-        yield dg.Output(None, output_name=CHOICES_ASSET, metadata=choices_metadata(report))
+    with job_turn(context, store, effective, IMPORT_JOB):
+        with system_job_run(context, store, effective, IMPORT_JOB, server) as run:
+            # inside the run, so that Zabbix failing fails the run with an event-log row too
+            result, report = import_in_scope(
+                run,
+                server,
+                zabbix.factory(server, effective),
+                netbox.client,
+                effective,
+                kinds,
+                publish,
+            )
+        context.log.info(run.summary["message"])
+        for key in kinds:
+            kind = KINDS[key]
+            metadata = output_metadata(kind, result.frames[key], result.plans[key])
+            yield dg.Output(result.frames[key], output_name=kind.asset, metadata=metadata)
+        if publish:
+            yield dg.Output(None, output_name=CHOICES_ASSET, metadata=choices_metadata(report))

@@ -19,6 +19,7 @@ from nbzbx_dagster.defs.system_jobs.run_scope import (
     raise_server_failures,
     set_summary,
 )
+from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.defs.zabbix_settings.events import IMPORT_JOB, import_in_scope, materializations
 
 
@@ -33,24 +34,26 @@ def import_every_zabbix_server(
     """Import each server's settings into its cache and publish every server's names to
     NetBox; the deletion guard and the server identity check apply per server."""
     effective = settings.effective()
+    store = state_store.open()
     servers = effective.server_names
-    sync_partitions(context.instance, servers, ZABBIX_SERVERS)
+    with job_turn(context, store, effective, IMPORT_JOB):
+        sync_partitions(context.instance, servers, ZABBIX_SERVERS)
 
-    def one(server: str, run: RunScope) -> dict:
-        result, report = import_in_scope(
-            run, server, zabbix.factory(server, effective), netbox.client, effective
-        )
-        for event in materializations(result, report):
-            context.log_event(event)
-        context.log.info(run.summary["message"])
-        return run.summary
+        def one(server: str, run: RunScope) -> dict:
+            result, report = import_in_scope(
+                run, server, zabbix.factory(server, effective), netbox.client, effective
+            )
+            for event in materializations(result, report):
+                context.log_event(event)
+            context.log.info(run.summary["message"])
+            return run.summary
 
-    outcomes = for_each_server(context, state_store.open(), effective, IMPORT_JOB, servers, one)
-    summaries = {s: o.result for s, o in outcomes.items() if o.error is None}
-    if len(servers) > 1:
-        set_summary(context, {"servers": summaries})
-    raise_server_failures(outcomes)
-    return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summaries)})
+        outcomes = for_each_server(context, store, effective, IMPORT_JOB, servers, one)
+        summaries = {s: o.result for s, o in outcomes.items() if o.error is None}
+        if len(servers) > 1:
+            set_summary(context, {"servers": summaries})
+        raise_server_failures(outcomes)
+        return dg.Output(None, metadata={"summary": dg.MetadataValue.json(summaries)})
 
 
 @dg.job(
