@@ -59,9 +59,6 @@ def test_the_kubernetes_instance_config_loads_with_dagster_k8s(tmp_path: Path) -
     assert limits == [
         {"key": SYSTEM_JOB_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
     ]
-    # viewers get the chart's read-only webserver; run monitoring fails dead run pods
-    assert values["dagsterWebserver"]["enableReadOnly"] is True
-    assert values["dagsterDaemon"]["runMonitoring"]["enabled"] is True
 
 
 def test_the_helm_values_have_the_keys_the_chart_reads() -> None:
@@ -88,6 +85,9 @@ def test_the_helm_values_have_the_keys_the_chart_reads() -> None:
     assert limits == [
         {"key": SYSTEM_JOB_TAG, "value": {"applyLimitPerUniqueValue": True}, "limit": 1}
     ]
+    # viewers get the chart's read-only webserver; run monitoring fails dead run pods
+    assert values["dagsterWebserver"]["enableReadOnly"] is True
+    assert values["dagsterDaemon"]["runMonitoring"]["enabled"] is True
 
 
 def test_the_image_recipe_installs_the_wheel_as_a_non_root_user() -> None:
