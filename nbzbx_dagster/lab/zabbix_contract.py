@@ -1,10 +1,13 @@
 """Contract endpoints for Zabbix 7.2, 7.4 and 8.0: a relay in front of the lab's real Zabbix 7.0.
 
 This is a contract check, not a Zabbix server. Nothing newer than 7.0 installs on the lab's
-machines, so each endpoint answers ``apiinfo.version`` as its version, refuses what the official
-API changelogs removed up to that version (in the methods this project calls) with the error
-object real Zabbix sends, and forwards every other request to the real 7.0 unchanged. A code path
-that still sends a removed parameter fails against it; a request that passes is answered by 7.0.
+machines, so each endpoint answers ``apiinfo.version`` as its version, and treats what the
+official API changelogs removed up to that version (in the methods this project calls) as the
+real servers do: a removed parameter that Zabbix refuses is refused with the error object real
+Zabbix sends; a removed ``select*`` parameter, which real Zabbix ignores, is stripped before the
+request goes on, so the answer lacks what it used to bring (``groups``), as a real server's does.
+Every other request goes to the real 7.0 unchanged. A JSON-RPC batch (a JSON array) is judged
+request by request, and answered as an array in its order.
 
 Stdlib only, so ``lab.sh`` runs it with the host's python3::
 
@@ -40,12 +43,14 @@ CONTENT_TYPES = ("application/json-rpc", "application/json", "application/jsonre
 
 @dataclass(frozen=True)
 class Rule:
-    """From ``since`` on, ``methods`` refuse top-level ``params`` (or, with none, are gone)."""
+    """From ``since`` on, ``methods`` refuse top-level ``params`` (or, with none, are gone);
+    ``ignored``: the server drops the params silently instead (the ``select*`` of get methods)."""
 
     since: tuple[int, int]
     methods: tuple[str, ...]
     params: tuple[str, ...]
     changelog: str  # the changelog line that removed it
+    ignored: bool = False
 
 
 # Removals in the methods the project calls, from the official API changelogs ("Appendix 2.
@@ -58,8 +63,9 @@ RULES: tuple[Rule, ...] = (
     # rule keeps it explicit for every contract version.
     Rule((6, 4), ("user.login",), ("user",), "6.4 ZBXNEXT-8085"),
     # 7.0 -> 7.2, host: "ZBXNEXT-9452 host.get: Removed support for deprecated parameter
-    # selectGroups."
-    Rule((7, 2), ("host.get",), ("selectGroups",), "7.2 ZBXNEXT-9452"),
+    # selectGroups." A real 7.2 ignores it and answers hosts without "groups" (the KeyError
+    # peers reported on 7.2.3).
+    Rule((7, 2), ("host.get",), ("selectGroups",), "7.2 ZBXNEXT-9452", ignored=True),
     # 7.0 -> 7.2, hostgroup: "ZBXNEXT-9452 hostgroup.get: Removed support for deprecated
     # parameters monitored_hosts, real_hosts."
     Rule((7, 2), ("hostgroup.get",), ("monitored_hosts", "real_hosts"), "7.2 ZBXNEXT-9452"),
@@ -72,8 +78,8 @@ RULES: tuple[Rule, ...] = (
         "7.2 ZBXNEXT-9452",
     ),
     # 7.0 -> 7.2, maintenance: "ZBXNEXT-9452 maintenance.get: Removed support for deprecated
-    # parameter selectGroups."
-    Rule((7, 2), ("maintenance.get",), ("selectGroups",), "7.2 ZBXNEXT-9452"),
+    # parameter selectGroups." Ignored too: maintenances come back without "groups".
+    Rule((7, 2), ("maintenance.get",), ("selectGroups",), "7.2 ZBXNEXT-9452", ignored=True),
     # 7.4 -> 8.0, host/hostgroup/template/templategroup/hostinterface: "ZBXNEXT-10387
     # host.massupdate: Removed method. Please use host.update instead." and the same for
     # hostgroup.massupdate, template.massupdate, templategroup.massupdate and
@@ -94,6 +100,7 @@ RULES: tuple[Rule, ...] = (
 # 7.0 -> 7.2, API: "ZBXNEXT-9452 Removed support for deprecated property auth." The session or
 # token goes in the "Authorization: Bearer" header only.
 AUTH_REMOVED = (7, 2)
+JSON_TYPE = "application/json"
 # Methods whose params are an array of objects (Zabbix checks each as "/1", "/2", ...).
 _WRITES = (".create", ".update")
 
@@ -109,6 +116,11 @@ def _error(code: int, message: str, data: str, request_id: Any) -> dict[str, Any
         "error": {"code": code, "message": message, "data": data},
         "id": request_id,
     }
+
+
+def _http_error(status: int, request: Mapping[str, Any]) -> dict[str, Any]:
+    """A batch member the real 7.0 did not answer with JSON (its web server failed)."""
+    return _error(-32603, "Internal error.", f"upstream answered HTTP {status}", request.get("id"))
 
 
 def violation(version: str, request: Mapping[str, Any]) -> tuple[dict[str, Any], str] | None:
@@ -129,7 +141,7 @@ def violation(version: str, request: Mapping[str, Any]) -> tuple[dict[str, Any],
     method = str(request.get("method", ""))
     params = request.get("params")
     for rule in RULES:
-        if at < rule.since or method not in rule.methods:
+        if at < rule.since or method not in rule.methods or rule.ignored:
             continue
         if not rule.params:
             answer = _error(
@@ -146,6 +158,23 @@ def violation(version: str, request: Mapping[str, Any]) -> tuple[dict[str, Any],
                     data = f'Invalid parameter "{path}": unexpected parameter "{name}".'
                     return _error(-32602, "Invalid params.", data, request_id), rule.changelog
     return None
+
+
+def lenient(version: str, request: Mapping[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """``request`` without the parameters a real server of ``version`` ignores, and the rules
+    that dropped them."""
+    at = version_key(version)
+    method = str(request.get("method", ""))
+    params = request.get("params")
+    kept, dropped = dict(request), []
+    for rule in RULES:
+        if not rule.ignored or at < rule.since or method not in rule.methods:
+            continue
+        if isinstance(params, Mapping) and any(name in params for name in rule.params):
+            params = {k: v for k, v in params.items() if k not in rule.params}
+            kept["params"] = params
+            dropped.append(f"{rule.changelog} (ignored {', '.join(rule.params)})")
+    return kept, dropped
 
 
 class ContractHandler(BaseHTTPRequestHandler):
@@ -174,40 +203,66 @@ class ContractHandler(BaseHTTPRequestHandler):
         except ValueError:
             request = None  # the real 7.0 answers with its parse error
         if isinstance(request, dict):
-            refused = violation(self.server.version, request)
-            if refused is not None:
-                answer, rule = refused
-                self.log_message("refused %s (%s)", request.get("method"), rule)
+            answer = self._answer(request)
+            if answer is None:
+                self._forward(json.dumps(lenient(self.server.version, request)[0]).encode())
+            else:
                 self._send_json(answer)
-                return
-            if request.get("method") == "apiinfo.version":
-                self._send_json(
-                    {"jsonrpc": "2.0", "result": self.server.answer, "id": request.get("id")}
-                )
-                return
+            return
+        if isinstance(request, list) and request:  # a batch: each request on its own
+            self._send(200, json.dumps([self._one(r) for r in request]).encode(), JSON_TYPE)
+            return
         self._forward(body)
 
+    def _answer(self, request: Mapping[str, Any]) -> dict[str, Any] | None:
+        """The contract's own answer to ``request`` (a refusal, ``apiinfo.version``), or None
+        when the real 7.0 answers it."""
+        refused = violation(self.server.version, request)
+        if refused is not None:
+            answer, rule = refused
+            self.log_message("refused %s (%s)", request.get("method"), rule)
+            return answer
+        if request.get("method") == "apiinfo.version":
+            return {"jsonrpc": "2.0", "result": self.server.answer, "id": request.get("id")}
+        for rule in lenient(self.server.version, request)[1]:
+            self.log_message("stripped %s (%s)", request.get("method"), rule)
+        return None
+
+    def _one(self, request: Any) -> Any:
+        """One request of a batch, answered as Zabbix answers it on its own."""
+        if not isinstance(request, dict):
+            return _error(-32600, "Invalid request.", "Invalid JSON-RPC request.", None)
+        answer = self._answer(request)
+        if answer is not None:
+            return answer
+        body = json.dumps(lenient(self.server.version, request)[0]).encode()
+        status, payload, _ = self._upstream(body)
+        try:
+            return json.loads(payload) if status == 200 else _http_error(status, request)
+        except ValueError:
+            return _http_error(status, request)
+
     def _forward(self, body: bytes) -> None:
+        status, payload, kind = self._upstream(body)
+        self._send(status, payload, kind)
+
+    def _upstream(self, body: bytes) -> tuple[int, bytes, str]:
         headers = {"Content-Type": self.headers.get("Content-Type", "application/json-rpc")}
         if self.headers.get("Authorization"):
             headers["Authorization"] = self.headers["Authorization"]
         upstream = urllib.request.Request(self.server.upstream, data=body, headers=headers)
         try:
             with urllib.request.urlopen(upstream, timeout=UPSTREAM_TIMEOUT) as answer:
-                status, payload = answer.status, answer.read()
-                kind = answer.headers.get("Content-Type", "application/json")
+                return answer.status, answer.read(), answer.headers.get("Content-Type", JSON_TYPE)
         except urllib.error.HTTPError as error:  # an HTTP status from 7.0 goes back as it is
-            status, payload = error.code, error.read()
-            kind = error.headers.get("Content-Type", "text/html")
+            return error.code, error.read(), error.headers.get("Content-Type", "text/html")
         except (TimeoutError, OSError) as error:  # what a web server in front of it would say
             timed_out = isinstance(error, TimeoutError) or "timed out" in str(error)
             self.log_message("upstream %s: %s", self.server.upstream, error)
-            self._send(504 if timed_out else 502, b"", "text/html")
-            return
-        self._send(status, payload, kind)
+            return (504 if timed_out else 502), b"", "text/html"
 
     def _send_json(self, answer: dict[str, Any]) -> None:
-        self._send(200, json.dumps(answer).encode(), "application/json")
+        self._send(200, json.dumps(answer).encode(), JSON_TYPE)
 
     def _send(self, status: int, payload: bytes, content_type: str) -> None:
         self.send_response(status)
@@ -217,8 +272,9 @@ class ContractHandler(BaseHTTPRequestHandler):
         self.wfile.write(payload)
 
     def log_message(self, format: str, *args: Any) -> None:
-        """Refusals and upstream failures only; request lines (and bodies) are not logged."""
-        if format.startswith(("refused", "upstream")):
+        """Refusals, stripped parameters and upstream failures only; request lines (and bodies)
+        are not logged."""
+        if format.startswith(("refused", "stripped", "upstream")):
             sys.stderr.write(f"zabbix-{self.server.version}-contract: {format % args}\n")
             sys.stderr.flush()
 

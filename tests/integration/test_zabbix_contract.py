@@ -17,8 +17,9 @@ import requests
 
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab import zabbix_contract as contract
-from nbzbx_dagster.zabbix import ZabbixClient
+from nbzbx_dagster.zabbix import ZabbixClient, ZabbixError
 from nbzbx_dagster.zabbix import api as zapi
+from nbzbx_dagster.zabbix.catalog import require_keys
 
 pytestmark = pytest.mark.integration
 
@@ -60,28 +61,46 @@ def test_apiinfo_version_is_the_contract_version(version: str) -> None:
     assert rpc(version, "apiinfo.version", {})["result"] == contract.VERSIONS[version]
 
 
-def test_removed_host_and_maintenance_parameters_are_refused(version: str, session: str) -> None:
-    unexpected = 'Invalid parameter "/": unexpected parameter "{}".'
-    refused(
-        rpc(version, "host.get", {"output": ["hostid"], "selectGroups": ["name"]}, session),
-        -32602,
-        "Invalid params.",
-        unexpected.format("selectGroups"),
-    )
+def test_removed_select_groups_is_ignored_as_real_zabbix_ignores_it(
+    version: str, session: str
+) -> None:
+    """A real 7.2 answers ``selectGroups`` without error and without ``groups``: code relying on
+    them gets the project's one-line protocol error, not a KeyError."""
+    ignored = rpc(version, "host.get", {"output": ["hostid"], "selectGroups": ["name"]}, session)
+    assert ignored["result"] and not any("groups" in h for h in ignored["result"])
     good = rpc(version, "host.get", {"output": ["hostid"], "selectHostGroups": ["name"]}, session)
     assert good["result"] and all("hostgroups" in h for h in good["result"])
-
-    refused(
-        rpc(version, "maintenance.get", {"output": ["name"], "selectGroups": ["name"]}, session),
-        -32602,
-        "Invalid params.",
-        unexpected.format("selectGroups"),
+    maintenances = rpc(
+        version, "maintenance.get", {"output": ["name"], "selectGroups": ["name"]}, session
     )
-    good = rpc(
-        version, "maintenance.get", {"output": ["name"], "selectHostGroups": ["name"]}, session
+    assert not any("groups" in m for m in maintenances["result"])
+    client = ZabbixClient.connect(
+        services.zabbix_url(version), user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD
     )
-    assert isinstance(good["result"], list)
+    try:
+        rows = client.call("host.get", {"output": ["hostid"], "selectGroups": ["name"]})
+        with pytest.raises(ZabbixError, match=r"unexpected answer to host\.get: no groups"):
+            require_keys(client, "host.get", rows, ["hostid", "groups"])
+    finally:
+        client.close()
 
+
+def test_a_batch_is_judged_request_by_request(version: str, session: str) -> None:
+    batch = [
+        {"jsonrpc": "2.0", "method": "apiinfo.version", "params": {}, "id": 1},
+        {"jsonrpc": "2.0", "method": "hostgroup.get", "params": {"real_hosts": True}, "id": 2},
+        {"jsonrpc": "2.0", "method": "hostgroup.get", "params": {"output": ["groupid"]}, "id": 3},
+    ]
+    headers = {"Content-Type": "application/json-rpc", "Authorization": f"Bearer {session}"}
+    answer = requests.post(services.zabbix_url(version), json=batch, headers=headers, timeout=30)
+    first, second, third = answer.json()
+    assert first["result"] == contract.VERSIONS[version]
+    assert second["error"]["code"] == -32602 and "real_hosts" in second["error"]["data"]
+    assert third["id"] == 3 and third["result"]  # answered by the real 7.0
+
+
+def test_removed_hostgroup_parameters_are_refused(version: str, session: str) -> None:
+    unexpected = 'Invalid parameter "/": unexpected parameter "{}".'
     for name in ("monitored_hosts", "real_hosts"):
         refused(
             rpc(version, "hostgroup.get", {"output": ["groupid"], name: True}, session),

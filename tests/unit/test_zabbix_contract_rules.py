@@ -1,8 +1,9 @@
 """The Zabbix contract relay (lab/zabbix_contract.py) in front of a fake upstream: no lab needed.
 
 The relay must refuse each removed parameter from the version that removed it, with Zabbix's own
-error object, and pass a correct request to the upstream untouched, or the contract tests on the
-lab prove nothing.
+error object, drop the removed ``select*`` parameters that real Zabbix ignores, judge each request
+of a batch on its own, and pass a correct request to the upstream untouched, or the contract
+tests on the lab prove nothing.
 """
 
 from __future__ import annotations
@@ -101,8 +102,6 @@ def call(url: str, method: str, params: Any, **extra: Any) -> dict[str, Any]:
 REMOVALS = [
     ("6.4", "user.login", {"user": "Admin", "password": "x"}, -32602, "Invalid params.",
      'Invalid parameter "/": unexpected parameter "user".'),
-    ("7.2", "host.get", {"output": ["hostid"], "selectGroups": ["name"]}, -32602,
-     "Invalid params.", 'Invalid parameter "/": unexpected parameter "selectGroups".'),
     ("7.2", "hostgroup.get", {"output": ["groupid"], "monitored_hosts": True}, -32602,
      "Invalid params.", 'Invalid parameter "/": unexpected parameter "monitored_hosts".'),
     ("7.2", "hostgroup.get", {"output": ["groupid"], "real_hosts": True}, -32602,
@@ -114,8 +113,6 @@ REMOVALS = [
      'Invalid parameter "/2": unexpected parameter "hostids".'),
     ("7.2", "maintenance.update", {"maintenanceid": "3", "hostids": ["1"]}, -32602,
      "Invalid params.", 'Invalid parameter "/1": unexpected parameter "hostids".'),
-    ("7.2", "maintenance.get", {"output": "extend", "selectGroups": ["name"]}, -32602,
-     "Invalid params.", 'Invalid parameter "/": unexpected parameter "selectGroups".'),
     ("8.0", "host.massupdate", {"hosts": [{"hostid": "1"}], "status": 1}, -32601,
      "Method not found.", 'Incorrect method "host.massupdate".'),
     ("8.0", "hostgroup.massupdate", {"groups": [{"groupid": "2"}], "hosts": []}, -32601,
@@ -129,8 +126,15 @@ REMOVALS = [
 ]  # fmt: skip
 
 
+# (version that removed it, method, params): real Zabbix ignores these, the relay strips them
+IGNORED = [
+    ("7.2", "host.get", {"output": ["hostid"], "selectGroups": ["name"]}),
+    ("7.2", "maintenance.get", {"output": "extend", "selectGroups": ["name"]}),
+]
+
+
 def test_every_rule_of_the_table_is_exercised_here() -> None:
-    covered = {(since, method) for since, method, *_ in REMOVALS}
+    covered = {(since, method) for since, method, *_ in REMOVALS + IGNORED}
     for rule in contract.RULES:
         for method in rule.methods:
             assert (f"{rule.since[0]}.{rule.since[1]}", method) in covered, method
@@ -165,6 +169,44 @@ def test_a_removed_parameter_or_method_is_refused_from_its_version_on(
     assert reached <= {method}
     expected = sum(contract.version_key(v) < contract.version_key(since) for v in relays)
     assert len(upstream.received) == expected
+
+
+@pytest.mark.parametrize(("since", "method", "params"), IGNORED, ids=[r[1] for r in IGNORED])
+def test_an_ignored_parameter_is_stripped_and_the_request_goes_on(
+    relays: dict[str, str], upstream: FakeUpstream, since: str, method: str, params: Any
+) -> None:
+    """As a real 7.2: no error, and no ``groups`` in the answer (7.0 is not asked for them)."""
+    for url in relays.values():
+        assert call(url, method, params)["result"] == "upstream"
+    assert len(upstream.received) == len(relays)
+    kept = {k: v for k, v in params.items() if k != "selectGroups"}
+    for body, _ in upstream.received:
+        assert body == {"jsonrpc": "2.0", "method": method, "params": kept, "id": 7}
+
+
+def test_a_batch_is_judged_request_by_request_and_answered_in_order(
+    relays: dict[str, str], upstream: FakeUpstream
+) -> None:
+    batch = [
+        {"jsonrpc": "2.0", "method": "host.massupdate", "params": {"hosts": []}, "id": 1},
+        {"jsonrpc": "2.0", "method": "host.get", "params": {"selectGroups": ["name"]}, "id": 2},
+        {"jsonrpc": "2.0", "method": "apiinfo.version", "params": {}, "id": 3},
+        {"jsonrpc": "2.0", "method": "hostgroup.get", "params": {"real_hosts": True}, "id": 4},
+        "not a request",
+    ]
+    headers = {**JSONRPC, "Authorization": f"Bearer {SESSION}"}
+    answer = requests.post(relays["8.0"], data=json.dumps(batch), headers=headers, timeout=10)
+    assert answer.status_code == 200
+    first, second, third, fourth, fifth = answer.json()
+    assert (first["id"], first["error"]["code"]) == (1, -32601)
+    assert second == {"jsonrpc": "2.0", "result": "upstream", "id": 2}
+    assert third == {"jsonrpc": "2.0", "result": "8.0.0", "id": 3}
+    assert (fourth["id"], fourth["error"]["code"]) == (4, -32602)
+    assert fifth["error"]["code"] == -32600
+    # only the request that passed reached the real server, without what 8.0 ignores
+    assert [body for body, _ in upstream.received] == [
+        {"jsonrpc": "2.0", "method": "host.get", "params": {}, "id": 2}
+    ]
 
 
 @pytest.mark.parametrize("version", list(contract.VERSIONS))
