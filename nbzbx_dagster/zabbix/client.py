@@ -123,12 +123,32 @@ class ZabbixClient:
         if token:
             self._guarded("login", lambda: self._api.login(api_token=token))
             # A token is not checked until it is used: use it once so a bad one fails here.
-            self.call("user.get", {"output": ["userid"], "limit": 1})
+            try:
+                self.call("user.get", {"output": ["userid"], "limit": 1})
+            except ZabbixError as exc:
+                raise self._token_refused(exc) from None
         else:
             self._guarded("user.login", lambda: self._api.login(user=user, password=password))
             self.calls["user.login"] += 1
             self._secrets = (*self._secrets, self._api.auth)
         log.info("connected to Zabbix %s at %s", self.zabbix_version, self.url)
+
+    def _token_refused(self, exc: ZabbixError) -> ZabbixError:
+        """A refused token, with its likely causes where the token travels in a header: a web
+        server in front of PHP (Apache with php-fpm) may drop it, and Zabbix then answers "Not
+        authorized." to a token that is good."""
+        if exc.kind != "auth" or not self.zabbix_version.uses_bearer_header:
+            return exc
+        return ZabbixError(
+            self.url,
+            f"{exc.cause}: the API token is wrong, expired or disabled, or the web server in "
+            f"front of Zabbix {self.zabbix_version} dropped the Authorization header the token "
+            "travels in (Apache with php-fpm does by default): pass the header through to PHP "
+            '(Apache: CGIPassAuth On, or SetEnvIf Authorization "(.*)" HTTP_AUTHORIZATION=$1)',
+            kind="auth",
+            code=exc.code,
+            data=exc.data,
+        )
 
     @property
     def version(self) -> tuple[int, int, int]:

@@ -26,9 +26,12 @@ class ChaosRelay:
     """Forwards every request to ``target`` (a base URL) as ``mode`` says, on 127.0.0.1 only;
     ``refused`` closes the listening socket, so connections are refused, not dropped."""
 
-    def __init__(self, target: str, slow_seconds: float = 3.0) -> None:
+    def __init__(
+        self, target: str, slow_seconds: float = 3.0, forwarded: tuple[str, ...] = FORWARDED
+    ) -> None:
         self.target = target.rstrip("/")
         self.slow_seconds = slow_seconds
+        self.forwarded = forwarded
         self.mode = "healthy"
         self.port = 0
         self._server: ThreadingHTTPServer | None = None
@@ -73,7 +76,7 @@ class ChaosRelay:
                     self.command,
                     relay.target + self.path,
                     data=body or None,
-                    headers={k: v for k, v in self.headers.items() if k.lower() in FORWARDED},
+                    headers={k: v for k, v in self.headers.items() if k.lower() in relay.forwarded},
                     timeout=60,
                 )
                 headers = {k: v for k, v in answer.headers.items() if k.lower() not in NOT_RETURNED}

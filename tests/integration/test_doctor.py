@@ -4,11 +4,14 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from chaos_relay import ChaosRelay
 
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.zabbix import ZabbixClient
 
 NBZBX = str(Path(sys.executable).with_name("nbzbx"))
 EXPECTED_ZABBIX = {"6.0": "6.0.", "7.0": "7.0.", "8.0": "8.0."}
@@ -84,3 +87,41 @@ def test_failures_are_one_line_without_the_secret(
         assert secret not in output
     else:
         assert "unreachable" in error or "refused" in error
+
+
+@pytest.fixture
+def admin_token() -> Iterator[str]:
+    """A real API token of the lab 7.0's Admin, removed afterwards."""
+    client = ZabbixClient.connect(
+        services.zabbix_url("7.0"), user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD
+    )
+    try:
+        (admin,) = client.call("user.get", {"output": ["userid"], "filter": {"username": "Admin"}})
+        made = client.call("token.create", {"name": f"it-{os.getpid()}", "userid": admin["userid"]})
+        (tokenid,) = made["tokenids"]
+        (generated,) = client.call("token.generate", [tokenid])
+        yield generated["token"]
+        client.call("token.delete", [tokenid])
+    finally:
+        client.close()
+
+
+def test_a_token_whose_header_a_web_server_drops_says_so(admin_token: str) -> None:
+    """A web server in front of PHP that drops the Authorization header (here a relay that does
+    not forward it): Zabbix says "Not authorized." to a good token; the doctor says why."""
+    login = ("NBZBX_ZABBIX_USER", "NBZBX_ZABBIX_PASSWORD")
+    token_env = {k: v for k, v in services.env("7.0").items() if k not in login}
+    token_env["NBZBX_ZABBIX_TOKEN"] = admin_token
+    code, checks, _ = doctor(token_env)
+    assert code == 0, checks  # the token is good
+    upstream = f"http://127.0.0.1:{services.ZABBIX_PORTS['7.0']}"
+    with ChaosRelay(upstream, forwarded=("content-type", "accept")) as relay:
+        stripped = {**token_env, "NBZBX_ZABBIX_URL": f"{relay.url}/api_jsonrpc.php"}
+        code, checks, output = doctor(stripped)
+    assert code == 1
+    (failed,) = [c for c in checks if not c["ok"]]
+    assert failed["name"] == "zabbix"
+    error = failed["error"]
+    assert "Not authorized." in error and "dropped the Authorization header" in error, error
+    assert "CGIPassAuth On" in error and "\n" not in error
+    assert admin_token not in output

@@ -960,10 +960,23 @@ def test_wrong_password_is_an_authentication_failure() -> None:
     assert info.value.kind == "auth"
 
 
-def test_bad_token_fails_at_connect() -> None:
+@pytest.mark.parametrize("version", ["7.0.22", "7.2.0"])
+def test_a_refused_token_says_the_header_may_have_been_dropped(version: str) -> None:
+    """From 6.4 the token travels in the Authorization header only; a web server in front of
+    PHP may drop it, and Zabbix then says "Not authorized." to a good token."""
     bad = RpcError(-32602, "Invalid params.", "Not authorized.")
     with pytest.raises(ZabbixError) as info:
-        connect(FakeZabbix("7.0.22", user__get=raising(bad)), token=TOKEN)
+        connect(FakeZabbix(version, user__get=raising(bad)), token=TOKEN)
+    text = one_line_without_secrets(info.value)
+    assert "authentication failed: Not authorized.: the API token is wrong" in text
+    assert "dropped the Authorization header" in text and "CGIPassAuth On" in text
+    assert info.value.kind == "auth"
+
+
+def test_a_refused_token_on_6_0_has_no_header_to_lose() -> None:
+    bad = RpcError(-32602, "Invalid params.", "Not authorized.")
+    with pytest.raises(ZabbixError) as info:
+        connect(FakeZabbix("6.0.14", user__get=raising(bad)), token=TOKEN)
     assert one_line_without_secrets(info.value).endswith("authentication failed: Not authorized.")
 
 
