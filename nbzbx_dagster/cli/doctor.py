@@ -39,7 +39,9 @@ def _zabbix(env: Env, server: ZabbixServer | None = None) -> dict[str, Any]:
     )
     client = connection.open()
     try:
-        return {"url": connection.url, "version": client.version_str, "auth": connection.auth}
+        found = {"url": connection.url, "version": client.version_str, "auth": connection.auth}
+        note = client.zabbix_version.untested
+        return {**found, "note": note} if note else found
     finally:
         client.close()
 

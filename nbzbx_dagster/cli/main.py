@@ -57,6 +57,8 @@ def doctor(as_json: bool) -> None:
             mark = "ok  " if row["ok"] else "FAIL"
             detail = row.get("version") or row.get("detail") or ""
             line = f"{mark} {row['name']:<16} {detail}"
+            if row.get("note"):
+                line += f" ({row['note']})"
             if not row["ok"]:
                 line = f"{mark} {row['name']:<16} {row['error']}"
             click.echo(line)

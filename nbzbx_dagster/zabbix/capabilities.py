@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # older release lacks what they assume: both are refused rather than guessed.
 OLDEST = (6, 0)
 KNOWN_MAJORS = frozenset({6, 7, 8})
+# The newest version the suite tests (the 8.0 contract endpoint): a newer one of a known major
+# is used on its assumptions, and said so.
+NEWEST_TESTED = (8, 0)
 # "7.0.22", "7.0", and pre-releases such as "8.0.0alpha2", "8.0.0beta1", "8.0.0rc1".
 _VERSION = re.compile(r"(\d+)\.(\d+)(?:\.(\d+))?((?:alpha|beta|rc)\d*)?")
 
@@ -55,6 +58,17 @@ class ZabbixVersion:
     def from_string(cls, text: str) -> ZabbixVersion:
         numbers, suffix = parse_version(text)
         return cls(numbers, suffix)
+
+    @property
+    def untested(self) -> str | None:
+        """The one line that says this version is newer than any tested; None when it is not."""
+        if self.version[:2] <= NEWEST_TESTED:
+            return None
+        newest = ".".join(map(str, NEWEST_TESTED))
+        return (
+            f"Zabbix {'.'.join(map(str, self.version[:2]))} is newer than the newest tested "
+            f"({newest}): used on {newest}'s assumptions"
+        )
 
     @property
     def release(self) -> str:

@@ -8,12 +8,18 @@ password and with an API token (7.2 took body ``auth`` away).
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import threading
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 import requests
+from dagster_process import REPO, VENV_BIN
 
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab import zabbix_contract as contract
@@ -206,3 +212,47 @@ def test_the_client_logs_in_with_a_password_and_with_a_token(version: str) -> No
     finally:
         client.close()
     assert client.calls["user.logout"] == 1
+
+
+@pytest.fixture
+def answering_8_2() -> Iterator[str]:
+    """The 8.0 contract endpoint's rules, answering ``apiinfo.version`` as 8.2.0: a version
+    newer than the newest tested, which the project uses on 8.0's assumptions."""
+    server = contract.ContractServer("8.0", 0, services.zabbix_url("7.0"))
+    server.answer = "8.2.0"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/api_jsonrpc.php"
+    server.shutdown()
+    server.server_close()
+
+
+def test_a_version_newer_than_tested_is_said_once_by_the_doctor_and_the_import(
+    answering_8_2: str, tmp_path: Path
+) -> None:
+    note = "Zabbix 8.2 is newer than the newest tested (8.0)"
+    home = tmp_path / "home"
+    home.mkdir()
+    shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
+    env = {
+        **os.environ,
+        **services.env("8.0"),
+        "NBZBX_ZABBIX_URL": answering_8_2,
+        "NBZBX_DATABASE_URL": f"sqlite:///{tmp_path / 'state.db'}",
+        "DAGSTER_HOME": str(home),
+    }
+    doctor = subprocess.run(
+        [str(VENV_BIN / "nbzbx"), "doctor"], env=env, capture_output=True, text=True, timeout=120
+    )
+    assert doctor.returncode == 0, doctor.stdout + doctor.stderr
+    (line,) = [line for line in doctor.stdout.splitlines() if " zabbix " in f" {line} "]
+    assert line.startswith("ok") and "8.2.0" in line and note in line, line
+    imported = subprocess.run(
+        [str(VENV_BIN / "nbzbx"), "run", "import_zabbix_settings", "--verbose"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert imported.returncode == 0, imported.stderr[-2000:]
+    assert imported.stderr.count(note) == 1, imported.stderr[-2000:]

@@ -1139,3 +1139,20 @@ def test_resource_connects_once(monkeypatch: pytest.MonkeyPatch) -> None:
             "ca_bundle": None,
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("6.0.14", None),
+        ("7.0.29", None),
+        ("8.0.0", None),
+        ("8.2.0", "Zabbix 8.2 is newer than the newest tested (8.0): used on 8.0's assumptions"),
+        ("8.4.1rc1", "Zabbix 8.4 is newer than the newest tested (8.0): used on 8.0's assumptions"),
+    ],
+)
+def test_a_version_newer_than_the_newest_tested_says_so(text: str, note: str | None) -> None:
+    version = ZabbixVersion.from_string(text)
+    assert version.untested == note
+    if note:  # on 8.0's code paths
+        assert version.uses_bearer_header and version.has_proxy_groups

@@ -51,9 +51,14 @@ class ZabbixResource(dg.ConfigurableResource):
     def client(
         self, server: str = DEFAULT_SERVER, settings: Settings | None = None
     ) -> ZabbixClient:
-        """The connected client of ``server``, created on the first call and reused."""
+        """The connected client of ``server``, created on the first call and reused; a version
+        newer than the newest tested is said once, in the run's log."""
         if server not in self._clients:
-            self._clients[server] = self.connection(server, settings).open()
+            client = self._clients[server] = self.connection(server, settings).open()
+            if client.zabbix_version.untested:
+                dg.get_dagster_logger().warning(
+                    f"{server}: {client.zabbix_version.untested} (at {client.url})"
+                )
         return self._clients[server]
 
     def factory(self, server: str, settings: Settings) -> Callable[[], ZabbixClient]:
