@@ -11,6 +11,7 @@ import logging
 import socket
 from collections.abc import Callable
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -1115,19 +1116,24 @@ def test_resource_builds_without_network_and_hides_secrets() -> None:
     assert resource._clients == {}
 
 
-def test_resource_connects_once(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_resource_connects_once(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
     made: list[dict[str, Any]] = []
 
-    def fake_connect(url: str, **kwargs: Any) -> str:
+    def fake_connect(url: str, **kwargs: Any) -> SimpleNamespace:
         made.append({"url": url, **kwargs})
-        return f"client-{len(made)}"
+        return SimpleNamespace(n=len(made), url=url, zabbix_version=ZabbixVersion((8, 2, 0)))
 
     monkeypatch.setattr(ZabbixClient, "connect", staticmethod(fake_connect))
     resource = ZabbixResource(
         url=URL, user="u", password=PASSWORD, timeout_seconds="7", verify_tls="false"
     )
-    assert resource.client() == "client-1"
-    assert resource.client() == "client-1"
+    with caplog.at_level(logging.WARNING):
+        assert resource.client().n == 1
+        assert resource.client().n == 1
+    # a version newer than the newest tested is said once, on connecting
+    assert caplog.text.count("Zabbix 8.2 is newer than the newest tested (8.0)") == 1
     assert made == [
         {
             "url": URL,
