@@ -81,12 +81,13 @@ def cli(seeded_lab: dict, tmp_path: Path) -> Iterator[Cli]:
         store.dispose()
 
 
-def refused_line(stderr: str, job: str, by: str) -> str:
-    """The refused run's one line, checked for what names the run in its way."""
-    lines = [line for line in stderr.splitlines() if "holds its turn" in line]
-    assert len(lines) == 1, stderr
-    line = lines[0]
-    assert line.startswith(f"error: {job}: run "), line
+def refused_line(text: str, job: str, by: str) -> str:
+    """The refused run's one line (``error: ...`` on standard error, or the ``error`` of the
+    JSON output), checked for what names the run in its way."""
+    lines = [line for line in text.splitlines() if "holds its turn" in line]
+    assert len(lines) == 1, text
+    line = lines[0].removeprefix("error: ")
+    assert line.startswith(f"{job}: run "), line
     assert f"({by}, pid " in line and " on host " in line and " since " in line, line
     assert "not started (--wait waits for its turn)" in line, line
     return line
@@ -148,8 +149,10 @@ def test_two_applies_at_once_exactly_one_writes(cli: Cli) -> None:
         assert any(a["action"] in ("create", "update") for a in json.loads(plan.stdout))
         outcomes = together(cli, ("apply", "--json"), ("apply", "--json"))
         assert sorted(code for code, _, _ in outcomes) == [0, 1], outcomes
-        (_, _, loser_err), (_, winner_out, _) = sorted(outcomes, key=lambda o: -o[0])
-        refused_line(loser_err, RECONCILE, "nbzbx apply")
+        (_, loser_out, _), (_, winner_out, _) = sorted(outcomes, key=lambda o: -o[0])
+        refused = json.loads(loser_out)
+        assert refused["success"] is False and refused["summary"] == {}, refused
+        refused_line(refused["error"], RECONCILE, "nbzbx apply")
         assert summary_of(winner_out)["zabbix_writes"] > 0
         # every write was made once: applying again finds nothing left to write
         again = cli.run("apply", "--json")
