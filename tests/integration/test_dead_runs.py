@@ -133,3 +133,42 @@ def test_a_killed_nbzbx_run_is_failed_and_launched_again(d: Deployment) -> None:
     assert proc.returncode == -signal.SIGKILL
     d.store.set_override("host_config_sync_interval", 1, by="test")
     launched_again(d, time.time() - 5)
+
+
+def test_a_cli_run_beside_the_daemons_run_of_the_job_is_refused_naming_it(d: Deployment) -> None:
+    """The run queue does not see `nbzbx run`; the job's turn does."""
+    d.zabbix.set_mode("slow")
+    record = wait_for(
+        "a daemon-launched refresh reading Zabbix",
+        lambda: next(
+            (
+                r
+                for r in refreshes(d, [dg.DagsterRunStatus.STARTED])
+                if r.dagster_run.tags.get("dagster/sensor_name") and PID_TAG in r.dagster_run.tags
+            ),
+            None,
+        ),
+        240,
+        1,
+        d.dev,
+    )
+    done = subprocess.run(
+        [str(VENV_BIN / "nbzbx"), "run", JOB, "--cutoff", "0"],
+        env=d.env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    d.zabbix.set_mode("healthy")
+    run_id = record.dagster_run.run_id
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert f"{JOB}: run {run_id} (sensor system_jobs_sensor, pid " in done.stderr, done.stderr
+    assert "holds its turn since" in done.stderr
+    finished = wait_for(
+        "the daemon's run finishing",
+        lambda: (r := d.instance.get_run_by_id(run_id)) is not None and r.is_finished and r,
+        240,
+        2,
+        d.dev,
+    )
+    assert finished.status == dg.DagsterRunStatus.SUCCESS
