@@ -137,13 +137,14 @@ def test_a_killed_nbzbx_run_is_failed_and_launched_again(d: Deployment) -> None:
 
 def test_a_cli_run_beside_the_daemons_run_of_the_job_is_refused_naming_it(d: Deployment) -> None:
     """The run queue does not see `nbzbx run`; the job's turn does."""
+    d.store.set_override("cutoff_host_config_sync", 0, by="test")  # every refresh reads Zabbix
     d.zabbix.set_mode("slow")
     record = wait_for(
         "a daemon-launched refresh reading Zabbix",
         lambda: next(
             (
                 r
-                for r in refreshes(d, [dg.DagsterRunStatus.STARTED])
+                for r in refreshes(d, IN_PROGRESS)
                 if r.dagster_run.tags.get("dagster/sensor_name") and PID_TAG in r.dagster_run.tags
             ),
             None,
