@@ -205,7 +205,7 @@ class ContractHandler(BaseHTTPRequestHandler):
         if isinstance(request, dict):
             answer = self._answer(request)
             if answer is None:
-                self._forward(json.dumps(lenient(self.server.version, request)[0]).encode())
+                self._forward(self._passed_on(request))
             else:
                 self._send_json(answer)
             return
@@ -224,9 +224,14 @@ class ContractHandler(BaseHTTPRequestHandler):
             return answer
         if request.get("method") == "apiinfo.version":
             return {"jsonrpc": "2.0", "result": self.server.answer, "id": request.get("id")}
-        for rule in lenient(self.server.version, request)[1]:
-            self.log_message("stripped %s (%s)", request.get("method"), rule)
         return None
+
+    def _passed_on(self, request: Mapping[str, Any]) -> bytes:
+        """The body that goes to the real 7.0: ``request`` without what this version ignores."""
+        kept, dropped = lenient(self.server.version, request)
+        for rule in dropped:
+            self.log_message("stripped %s (%s)", request.get("method"), rule)
+        return json.dumps(kept).encode()
 
     def _one(self, request: Any) -> Any:
         """One request of a batch, answered as Zabbix answers it on its own."""
@@ -235,8 +240,7 @@ class ContractHandler(BaseHTTPRequestHandler):
         answer = self._answer(request)
         if answer is not None:
             return answer
-        body = json.dumps(lenient(self.server.version, request)[0]).encode()
-        status, payload, _ = self._upstream(body)
+        status, payload, _ = self._upstream(self._passed_on(request))
         try:
             return json.loads(payload) if status == 200 else _http_error(status, request)
         except ValueError:
