@@ -76,18 +76,15 @@ def holder_gone(
     run = instance.get_run_by_id(holder.run_id)
     if run is not None and run.is_finished:
         return f"its run is {run.status.value}"
+    since = holder.since.timestamp()
     if run is None and holder.host != host:  # another instance's run: only time can tell
-        if time.time() - holder.since.timestamp() > settings.dead_run_after * 60:
-            return f"nothing heard of it for {settings.dead_run_after} minutes (dead_run_after)"
-        return None
+        return dead_run_cause({}, since, time.time(), host, settings.dead_run_after)
     tags = {
         PID_TAG: str(holder.pid),
         HOST_TAG: holder.host,
         PROCESS_START_TAG: holder.process_start,
     }
-    return dead_run_cause(
-        tags, holder.since.timestamp(), time.time(), host, settings.dead_run_after
-    )
+    return dead_run_cause(tags, since, time.time(), host, settings.dead_run_after)
 
 
 @contextmanager
