@@ -16,6 +16,7 @@ from dagster._core.types.loadable_target_origin import LoadableTargetOrigin
 from nbzbx_dagster.definitions import defs
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.system_jobs import schedule as scheduling
+from nbzbx_dagster.defs.system_jobs import timing
 from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
 from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SystemJob, register_system_job
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
@@ -393,3 +394,37 @@ def test_schedule_refuses_unknown_jobs_getters_and_bad_intervals(instance, store
     with pytest.raises(SettingsError, match="job_a: its interval is computed"):
         scheduling.schedule("job_a", 5, store=store, instance=instance, jobs=computed)
     assert store.get_overrides() == {}
+
+
+def test_shortened_clocks_tick_and_fall_due_sooner(instance, store, monkeypatch) -> None:
+    """The lab's daemon tests run the same sensor with 5 s ticks and 10 s interval minutes."""
+    monkeypatch.setenv(timing.SENSOR_INTERVAL, "5")
+    monkeypatch.setenv(timing.INTERVAL_MINUTE, "10")
+    sensor = schedule_system_jobs(JOBS)
+    assert sensor.minimum_interval_seconds == 5
+    intervals(store, 1, 1)
+    launches = cursor_of(job_a=(1, timedelta(seconds=11)), job_b=(1, timedelta(seconds=5)))
+    requests, cursor = tick(sensor, instance, store, launches)
+    assert names(requests) == ["job_a"]
+    assert cursor["job_b"].next_due() == parse_cursor(launches)["job_b"].last_launch + timedelta(
+        seconds=10
+    )
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "error"),
+    [
+        (timing.SENSOR_INTERVAL, "2", "NBZBX_SENSOR_INTERVAL_SECONDS=2: allowed 5 to 3600 seconds"),
+        (timing.INTERVAL_MINUTE, "90", "NBZBX_INTERVAL_MINUTE_SECONDS=90: allowed 1 to 60 seconds"),
+        (
+            timing.INTERVAL_MINUTE,
+            "ten",
+            "MINUTE_SECONDS='ten' is not a whole number",
+        ),
+    ],
+)
+def test_a_bad_clock_is_refused_naming_the_variable(monkeypatch, variable, value, error) -> None:
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(SettingsError, match=error):
+        schedule_system_jobs(JOBS)
+        JobCursor(1, datetime.now(UTC)).next_due()

@@ -20,9 +20,6 @@ from nbzbx_dagster.settings import Settings
 SENSOR_NAME = "system_jobs_sensor"
 SENSOR_TAG = "dagster/sensor_name"
 """The run tag Dagster gives the runs a sensor requests: the sensor's name."""
-SENSOR_INTERVAL_SECONDS = 30
-# a sensor whose last tick is older than this is not ticking (no daemon, or a stuck one)
-SENSOR_STALE_SECONDS = 4 * SENSOR_INTERVAL_SECONDS
 
 IntervalGetter = Callable[[Settings], int]
 

@@ -13,14 +13,15 @@ import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from typing import Any
 
 import dagster as dg
 
 from nbzbx_dagster.defs.dagster_internals import sensor_states
 from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
-from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SENSOR_STALE_SECONDS, SystemJob
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SystemJob
+from nbzbx_dagster.defs.system_jobs.timing import interval_length, sensor_stale_seconds
 from nbzbx_dagster.settings import Settings, SettingsError, load_settings
 from nbzbx_dagster.settings.overrides import apply_overrides
 from nbzbx_dagster.store import StateStore
@@ -39,7 +40,7 @@ class JobCursor:
         """When the job is next due; None when disabled or never launched (due on the next tick)."""
         if not self.interval or self.last_launch is None:
             return None
-        return self.last_launch + timedelta(minutes=self.interval)
+        return self.last_launch + interval_length(self.interval)
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -116,7 +117,7 @@ def sensor_running(instance: dg.DagsterInstance, now: float | None = None) -> bo
     if state is None or not state.is_running:
         return False
     last = _last_tick(state)
-    return last is not None and (now or time.time()) - last <= SENSOR_STALE_SECONDS
+    return last is not None and (now or time.time()) - last <= sensor_stale_seconds()
 
 
 def get_current_job_interval(job_name: str, instance: dg.DagsterInstance) -> int | None:

@@ -1,7 +1,7 @@
 """`system_jobs_sensor`: launches each system job when it is due, one at a time.
 
-Every tick (at most one per 30 s) reads the effective settings afresh, so a changed interval
-applies on the next tick without a restart. Per job:
+Every tick (at most one per 30 s: `timing`) reads the effective settings afresh, so a changed
+interval applies on the next tick without a restart. Per job:
 
 - interval 0: disabled, nothing is launched;
 - never launched: launched on the first tick (not a full interval later, as the reference did);
@@ -29,7 +29,7 @@ import dagster as dg
 
 from nbzbx_dagster.defs.resources.store import SettingsResource
 from nbzbx_dagster.defs.system_jobs.dead_runs import fail_dead_runs, record_unrecorded_failures
-from nbzbx_dagster.defs.system_jobs.registry import SENSOR_INTERVAL_SECONDS, SENSOR_NAME, SystemJob
+from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SystemJob
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.defs.system_jobs.schedule import (
     CursorError,
@@ -39,6 +39,7 @@ from nbzbx_dagster.defs.system_jobs.schedule import (
     parse_cursor,
     schedule_text,
 )
+from nbzbx_dagster.defs.system_jobs.timing import sensor_interval_seconds
 
 # a run in any of these holds its job's one-at-a-time slot
 UNFINISHED = [
@@ -119,7 +120,7 @@ def schedule_system_jobs(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
     @dg.sensor(
         name=SENSOR_NAME,
         jobs=targets or None,
-        minimum_interval_seconds=SENSOR_INTERVAL_SECONDS,
+        minimum_interval_seconds=sensor_interval_seconds(),
         default_status=dg.DefaultSensorStatus.RUNNING,
         description="Launches each system job when its interval (settings: "
         + ", ".join(job.setting or job.name for job in jobs)
