@@ -15,9 +15,13 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TypeVar
 
+from nbzbx_dagster.defs.system_jobs import timing
+
 REPO = Path(__file__).resolve().parents[2]
 VENV_BIN = REPO / ".venv" / "bin"
 T = TypeVar("T")
+SHORT_CLOCKS = {timing.SENSOR_INTERVAL: "5", timing.INTERVAL_MINUTE: "10"}
+"""The daemon tests' clocks: a tick every 5 s, an interval minute of 10 s (`timing`)."""
 
 
 def free_port() -> int:

@@ -1,4 +1,5 @@
-"""End to end with a real daemon: `dagster dev` on a fresh PostgreSQL instance, 1-minute intervals.
+"""End to end with a real daemon: `dagster dev` on a fresh PostgreSQL instance, 1-minute intervals
+and a minute shortened to 10 s, a tick every 5 s (`SHORT_CLOCKS`: the same sensor and cursor).
 
 The jobs run and succeed; no two runs of a job overlap; with Zabbix unreachable the import fails
 with its cause in the run and an event-log row, and once Zabbix is back the next tick runs it
@@ -8,7 +9,7 @@ sensor reschedules it from its last launch with no extra run, and the Automation
 each job's schedule (a headless-Chromium screenshot of it is kept as .nbzbx/automation-tick.png).
 The sensor's reconcile runs apply only reconcile_auto_actions (create, update): the hosts to
 adopt stay planned.
-Takes about 7 minutes.
+Takes about 3 minutes.
 """
 
 import contextlib
@@ -31,7 +32,15 @@ import psycopg2
 import pytest
 from dagster._core.events import DagsterEventType
 from dagster._core.scheduler.instigation import TickStatus
-from dagster_process import REPO, VENV_BIN, DagsterProcess, free_port, http_ok, wait_for
+from dagster_process import (
+    REPO,
+    SHORT_CLOCKS,
+    VENV_BIN,
+    DagsterProcess,
+    free_port,
+    http_ok,
+    wait_for,
+)
 
 from nbzbx_dagster.defs.system_jobs.declared import SYSTEM_JOBS
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
@@ -41,6 +50,7 @@ from nbzbx_dagster.defs.system_jobs.schedule import (
     sensor_cursor,
     sensor_state,
 )
+from nbzbx_dagster.defs.system_jobs.timing import interval_length
 from nbzbx_dagster.lab import services as lab
 from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.store import StateStore
@@ -161,7 +171,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
         for key, value in os.environ.items()
         if not key.startswith(("NBZBX_", "DAGSTER_"))
     }
-    env |= lab.env("7.0")
+    env |= lab.env("7.0") | SHORT_CLOCKS
     env |= {
         "DAGSTER_HOME": str(home),
         "NBZBX_DAGSTER_PG_URL": lab.database_url(names["instance"]),
@@ -177,6 +187,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     instance = None
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("NBZBX_DAGSTER_PG_URL", env["NBZBX_DAGSTER_PG_URL"])
+        for name, value in SHORT_CLOCKS.items():  # schedule() here computes the sensor's times
+            patch.setenv(name, value)
         try:
             instance = dg.DagsterInstance.from_config(str(home))
             port = free_port()
@@ -372,7 +384,7 @@ def test_schedule_reschedules_from_the_last_launch_without_a_duplicate(
     last = wait_for("a new import launch", lambda: launched_after(d, begin), 110, 1, d.dev)
     plan = schedule(IMPORT, 2, store=d.store, instance=d.instance, by="test_scheduling_e2e")
     assert (plan.interval, plan.overridden, plan.last_launch) == (2, True, last)
-    assert plan.next_due == last + timedelta(minutes=2)
+    assert plan.next_due == last + interval_length(2)
     wait_for(
         "the sensor to apply 2 minutes",
         lambda: get_current_job_interval(IMPORT, d.instance) == 2,
@@ -385,7 +397,7 @@ def test_schedule_reschedules_from_the_last_launch_without_a_duplicate(
         170,
         alive=d.dev,
     )
-    assert plan.next_due <= following <= plan.next_due + timedelta(seconds=75), following
+    assert plan.next_due <= following <= plan.next_due + timedelta(seconds=45), following
     created = [r.create_timestamp.astimezone(UTC) for r in records(d, IMPORT)]
     # the run of `last` itself is created moments after it; none at the old 1-minute slot
     between = [t for t in created if last + timedelta(seconds=5) < t < following]
