@@ -9,7 +9,7 @@ Zabbix.
 
     scripts/soak 15          # the documented 15-minute run (hold /tmp/nbzbx-lab.lock)
 
-``test_soak.py`` runs the same code for 2 minutes. Relays listen on 127.0.0.1 only; every loop
+``test_soak.py`` runs the same code for 90 s. Relays listen on 127.0.0.1 only; every loop
 is bounded and the whole thing stops by itself.
 """
 
@@ -32,7 +32,7 @@ from tempfile import mkdtemp
 import dagster as dg
 import psycopg2
 from chaos_relay import MODES, ChaosRelay
-from dagster_process import REPO, SHORT_CLOCKS, VENV_BIN, DagsterProcess, free_port, wait_for
+from dagster_process import REPO, SHORT_CLOCKS, VENV_BIN, DagsterProcess, wait_for
 
 from nbzbx_dagster.defs.system_jobs.processes import PID_TAG
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
@@ -59,8 +59,8 @@ class Deployment:
 
 @contextmanager
 def deployment(intervals: int = 1) -> Iterator[Deployment]:
-    """`dagster dev` on fresh instance and state databases, Zabbix 7.0 and NetBox behind relays;
-    everything is stopped and dropped on exit."""
+    """`dagster-daemon run` on fresh instance and state databases, Zabbix 7.0 and NetBox behind
+    relays; everything is stopped and dropped on exit."""
     suffix = uuid.uuid4().hex[:8]
     names = [f"nbzbx_soak_dagster_{suffix}", f"nbzbx_soak_state_{suffix}"]
     admin = psycopg2.connect(lab.database_url("postgres"), connect_timeout=5)
@@ -91,8 +91,9 @@ def deployment(intervals: int = 1) -> Iterator[Deployment]:
                 store.set_override(setting, intervals, by="soak")
             os.environ["NBZBX_DAGSTER_PG_URL"] = env["NBZBX_DAGSTER_PG_URL"]
             instance = dg.DagsterInstance.from_config(str(home))
-            args = ["dev", "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(free_port())]
-            dev = DagsterProcess([str(VENV_BIN / "dagster"), *args], env, home / "dev.log")
+            # the daemon and its code server, no webserver: nothing here looks at the UI
+            args = [str(VENV_BIN / "dagster-daemon"), "run", "-w", "workspace.yaml"]
+            dev = DagsterProcess(args, env, home / "daemon.log")
             yield Deployment(instance, store, zabbix, netbox, dev, env)
     finally:
         if dev is not None:
