@@ -1,9 +1,10 @@
 """One run of each system job at a time on every path: ``nbzbx`` commands started together,
 ``--wait``, a SIGKILLed holder, and two ``nbzbx apply`` at once, against the real lab.
 
-The turn does not depend on the Zabbix version, so these run on the lab's Zabbix 7.0 only,
-through a relay that makes each Zabbix answer slow (2 s), so that the first run still works
-when the second starts. Each test has its own state store and SQLite Dagster instance.
+The turn does not depend on the Zabbix version: two runs at once are tried on every suite
+version, the rest on the lab's Zabbix 7.0, through a relay that makes each Zabbix answer slow
+(2 s), so that the first run still works when the second starts. Each test has its own state
+store and SQLite Dagster instance.
 """
 
 import json
@@ -57,15 +58,19 @@ def together(cli: Cli, *commands: tuple[str, ...]) -> list[tuple[int, str, str]]
 
 
 @pytest.fixture
-def cli(seeded_lab: dict, tmp_path: Path) -> Iterator[Cli]:
+def cli(seeded_lab: dict, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[Cli]:
+    """The ``nbzbx`` command on its own state store and SQLite instance, Zabbix (7.0, or the
+    version a test asks for) behind a relay."""
+    version = getattr(request, "param", "7.0")
     home = tmp_path / "dagster-home"
     home.mkdir()
     shutil.copy(REPO / "dagster.yaml", home / "dagster.yaml")
     url = f"sqlite:///{tmp_path / 'state.db'}"
-    with ChaosRelay(f"http://127.0.0.1:{services.ZABBIX_PORTS['7.0']}", slow_seconds=2) as relay:
+    port = services.ZABBIX_PORTS[version]
+    with ChaosRelay(f"http://127.0.0.1:{port}", slow_seconds=2) as relay:
         env = {
             **os.environ,
-            **services.env("7.0"),
+            **services.env(version),
             "NBZBX_ZABBIX_URL": f"{relay.url}/api_jsonrpc.php",
             "NBZBX_DATABASE_URL": url,
             "DAGSTER_HOME": str(home),
@@ -93,6 +98,9 @@ def refused_line(text: str, job: str, by: str) -> str:
     return line
 
 
+@pytest.mark.parametrize(
+    "cli", services.SUITE_ZABBIX_VERSIONS, indirect=True, ids=services.zabbix_id
+)
 def test_two_runs_started_together_one_works_the_other_is_refused(cli: Cli) -> None:
     outcomes = together(cli, ("run", REFRESH, "--cutoff", "0"), ("run", REFRESH, "--cutoff", "0"))
     codes = sorted(code for code, _, _ in outcomes)
@@ -143,11 +151,14 @@ def summary_of(stdout: str) -> dict[str, Any]:
 def test_two_applies_at_once_exactly_one_writes(cli: Cli) -> None:
     reset_zabbix_hosts("7.0")
     try:
+        cli.relay.set_mode("healthy")  # slow only where the two race
         assert cli.run("run", REFRESH, "--cutoff", "0").returncode == 0
         plan = cli.run("plan", "--json")
         assert plan.returncode == 0, plan.stderr
         assert any(a["action"] in ("create", "update") for a in json.loads(plan.stdout))
+        cli.relay.set_mode("slow")
         outcomes = together(cli, ("apply", "--json"), ("apply", "--json"))
+        cli.relay.set_mode("healthy")
         assert sorted(code for code, _, _ in outcomes) == [0, 1], outcomes
         (_, loser_out, _), (_, winner_out, _) = sorted(outcomes, key=lambda o: -o[0])
         refused = json.loads(loser_out)
