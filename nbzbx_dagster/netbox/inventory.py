@@ -8,6 +8,7 @@ Custom-field values are flattened (NetBox 4.7 returns a select value as ``{"valu
 from __future__ import annotations
 
 import ipaddress
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -27,6 +28,8 @@ DEVICE_FIELDS = [
 ]
 VM_FIELDS = [*DEVICE_FIELDS, "cluster"]
 EXCLUDED_STATUS = "decommissioning"
+# ids per read by id: 200 ids keep the request line under gunicorn's 4,094 bytes
+IDS_PER_REQUEST = 200
 OBJECT_TYPES = {"device": "dcim.device", "vm": "virtualization.virtualmachine"}
 
 
@@ -50,6 +53,7 @@ class HostConfig:
     tags: tuple[str, ...] = ()  # slugs
     tag_names: tuple[str, ...] = ()
     primary_ip: str | None = None  # address without prefix length
+    primary_ip_id: int | None = None  # NetBox id of the address: its changes name this config
     custom_fields: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -90,6 +94,7 @@ def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
         tags=tuple(t["slug"] for t in tags),
         tag_names=tuple(t["name"] for t in tags),
         primary_ip=str(ipaddress.ip_interface(ip["address"]).ip) if isinstance(ip, dict) else None,
+        primary_ip_id=int(ip["id"]) if isinstance(ip, dict) and "id" in ip else None,
         custom_fields={k: _flat(v) for k, v in (raw.get("custom_fields") or {}).items()},
     )
 
@@ -101,21 +106,30 @@ def read_host_configs(
     with_vms: bool,
     *,
     with_regions: bool = False,
+    keys: Collection[str] | None = None,
 ) -> list[HostConfig]:
-    """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order.
+    """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order;
+    with ``keys``, only those of them (read by id, ``IDS_PER_REQUEST`` at a time).
 
     Only the configured filters are checked against NetBox's schema (without any, it is not
     fetched): the exclusion of decommissioning objects is the project's own. ``with_regions``
     adds each site's region (one more listing, of the sites)."""
     exclude = {"status__n": EXCLUDED_STATUS}
-    reads = [("device", "dcim.devices", device_filters, DEVICE_FIELDS)]
+    kinds = [("device", "dcim.devices", device_filters, DEVICE_FIELDS)]
     if with_vms:
-        reads.append(("vm", "virtualization.virtual_machines", vm_filters, VM_FIELDS))
+        kinds.append(("vm", "virtualization.virtual_machines", vm_filters, VM_FIELDS))
+    reads = []
+    for object_type, endpoint, filters, fields in kinds:
+        params = {**field_params(fields), **exclude}
+        if keys is None:
+            reads.append((object_type, endpoint, filters, params))
+            continue
+        ids = sorted(int(k.split("-")[1]) for k in keys if k.startswith(f"{object_type}-"))
+        for start in range(0, len(ids), IDS_PER_REQUEST):
+            chunk = ids[start : start + IDS_PER_REQUEST]
+            reads.append((object_type, endpoint, filters, {**params, "id": chunk}))
     listings = client.listings(
-        [
-            (endpoint, filters, {**field_params(fields), **exclude})
-            for _, endpoint, filters, fields in reads
-        ],
+        [(endpoint, filters, params) for _, endpoint, filters, params in reads],
         lambda i, raw: host_config_from(reads[i][0], raw),
     )
     unique = {c.key: c for listing in listings for c in listing}  # a page re-read keeps one

@@ -4,7 +4,7 @@ Rows are plain mappings; ``sync.refresh`` makes them from its checks."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -14,6 +14,7 @@ from nbzbx_dagster.store.state import upsert
 from nbzbx_dagster.store.tables import host_config_status, host_status_change
 
 STREAM_ROWS = 2000  # rows fetched at a time where a reader streams
+TOUCH_BATCH = 10_000  # keys per statement: SQLite allows 32,766 parameters per statement
 
 
 def read_statuses(conn: Connection) -> dict[str, dict[str, Any]]:
@@ -22,19 +23,42 @@ def read_statuses(conn: Connection) -> dict[str, dict[str, Any]]:
 
 
 def read_statuses_against(
-    conn: Connection, desired: Mapping[str, Any]
+    conn: Connection, desired: Mapping[str, Any], keys: Collection[str] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Every status as ``read_statuses`` has it, but its ``desired`` host replaced by
-    ``desired_same``: whether it equals ``desired[key]``. The largest column is compared as the
-    rows stream by, never held: a refresh of 100,000 host configs would hold it beside the new
-    one."""
-    query = select(host_config_status).execution_options(yield_per=STREAM_ROWS)
+    """Every status (or those of ``keys``) as ``read_statuses`` has it, but its ``desired`` host
+    replaced by ``desired_same``: whether it equals ``desired[key]``. The largest column is
+    compared as the rows stream by, never held: a refresh of 100,000 host configs would hold it
+    beside the new one."""
+    queries = [select(host_config_status)]
+    if keys is not None:
+        wanted = sorted(keys)
+        queries = [
+            select(host_config_status).where(
+                host_config_status.c.partition_key.in_(wanted[start : start + TOUCH_BATCH])
+            )
+            for start in range(0, len(wanted), TOUCH_BATCH)
+        ]
     statuses = {}
-    for found in conn.execute(query).mappings():
-        row = dict(found)
-        row["desired_same"] = row.pop("desired") == desired.get(row["partition_key"])
-        statuses[row["partition_key"]] = row
+    for query in queries:
+        for found in conn.execute(query.execution_options(yield_per=STREAM_ROWS)).mappings():
+            row = dict(found)
+            row["desired_same"] = row.pop("desired") == desired.get(row["partition_key"])
+            statuses[row["partition_key"]] = row
     return statuses
+
+
+def keys_of_addresses(conn: Connection, address_ids: Collection[int]) -> dict[int, list[str]]:
+    """The host configs whose primary IP address is one of ``address_ids``, per address id."""
+    found: dict[int, list[str]] = {}
+    ids = sorted(address_ids)
+    column = host_config_status.c.primary_ip_id
+    for start in range(0, len(ids), TOUCH_BATCH):
+        query = select(column, host_config_status.c.partition_key).where(
+            column.in_(ids[start : start + TOUCH_BATCH])
+        )
+        for address, key in conn.execute(query):
+            found.setdefault(address, []).append(key)
+    return found
 
 
 REPORT_COLUMNS = ("partition_key", "name", "server", "status", "diff", "error", "checked_at")
@@ -61,9 +85,6 @@ def stale_keys(
 def save_statuses(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
     """Upsert one row per host config, keyed by partition key."""
     upsert(conn, host_config_status, list(rows))
-
-
-TOUCH_BATCH = 10_000  # keys per UPDATE: SQLite allows 32,766 parameters per statement
 
 
 def touch_statuses(conn: Connection, keys: Sequence[str], checked_at: datetime) -> None:

@@ -206,6 +206,7 @@ host_config_status = Table(
     Column("error", Text, nullable=True),
     Column("checked_at", UTCDateTime, nullable=False, default=utc_now),
     Column("desired", JSONType, nullable=True),
+    Column("primary_ip_id", Integer, nullable=True, doc="NetBox id of its primary IP address"),
     CheckConstraint(_in("object_type", ("device", "vm")), name="object_type"),
     CheckConstraint(_in("status", SYNC_STATUSES), name="status"),
     CheckConstraint(
@@ -214,6 +215,7 @@ host_config_status = Table(
     ),
     UniqueConstraint("object_type", "object_id"),
     Index(None, "checked_at"),
+    Index(None, "primary_ip_id"),
 )
 
 host_status_change = Table(
