@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 import dagster as dg
 
@@ -16,10 +16,15 @@ def sync_partitions(
     instance: dg.DagsterInstance,
     keys: Sequence[str],
     partitions: dg.DynamicPartitionsDefinition = HOST_CONFIGS,
+    within: Collection[str] | None = None,
 ) -> tuple[list[str], list[str]]:
-    """Make the dynamic ``partitions`` equal to ``keys``; returns (added, removed)."""
+    """Make the dynamic ``partitions`` equal to ``keys``, or among ``within`` only (a change
+    run's keys: asked one by one, not by listing every partition); returns (added, removed)."""
     name = partitions.name or ""
-    existing = instance.get_dynamic_partitions(name)
+    if within is None:
+        existing = instance.get_dynamic_partitions(name)
+    else:
+        existing = [k for k in sorted(within) if instance.has_dynamic_partition(name, k)]
     present = set(existing)
     added = [k for k in keys if k not in present]
     wanted = set(keys)

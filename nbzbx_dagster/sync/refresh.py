@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -53,6 +53,9 @@ class HostConfigs:
     """Host config key to the name of the Zabbix server that monitors it."""
     indexes: dict[str, ZabbixIndex]
     """Per server, its names and ids (from its cache)."""
+    requested: frozenset[str] | None = None
+    """The keys a change run read (those gone from NetBox or the selection among them); None
+    when every selected host config was read."""
 
     @property
     def keys(self) -> list[str]:
@@ -137,8 +140,13 @@ def _elsewhere(
 
 
 def load_host_configs(
-    netbox: NetBoxClient, store: StateStore, settings: Settings, timings: Timings | None = None
+    netbox: NetBoxClient,
+    store: StateStore,
+    settings: Settings,
+    timings: Timings | None = None,
+    keys: Collection[str] | None = None,
 ) -> HostConfigs:
+    """The selected host configs, or only those of ``keys`` (a change run: read by id)."""
     timings = timings or Timings()
     with timings.section("netbox_read"):
         configs = read_host_configs(
@@ -147,6 +155,7 @@ def load_host_configs(
             settings.vm_filters,
             settings.sync_vms,
             with_regions=any(r.regions for r in settings.server_rules),
+            keys=keys,
         )
     with timings.section("desired_state"):
         picked = {c.key: server_of(c, settings) for c in configs}
@@ -155,7 +164,8 @@ def load_host_configs(
     # a host config naming an unknown server is checked (as an error) with the default one
     fallback = settings.server_for(None, None, None)
     servers = {k: name if name in indexes else fallback for k, name in picked.items()}
-    return HostConfigs(configs, desired, servers, indexes)
+    requested = frozenset(keys) if keys is not None else None
+    return HostConfigs(configs, desired, servers, indexes, requested)
 
 
 class NetBoxRead:
@@ -243,7 +253,8 @@ def refresh_server(
     hostids: Mapping[str, str | None] | None = None,
     timings: Timings | None = None,
 ) -> Refresh:
-    """Check ``server``'s stale host configs (or those of ``only_keys``); nothing is written.
+    """Check ``server``'s stale host configs (or those of ``only_keys``; of a change run's
+    host configs, every one read); nothing is written.
 
     ``zabbix`` is the server's client factory, called here so that a caller inside its run
     scope records a server that is down. ``timings`` collects the seconds per section (Zabbix
@@ -254,9 +265,11 @@ def refresh_server(
     minutes = settings.cutoff_host_config_sync if cutoff_minutes is None else cutoff_minutes
     cutoff = now - timedelta(minutes=minutes)
     with timings.section("store_read"), store.connect() as conn:
-        stored = read_statuses_against(conn, host_configs.desired)
+        stored = read_statuses_against(conn, host_configs.desired, host_configs.requested)
     mine = host_configs.of_server(server)
-    if only_keys is None:
+    if only_keys is None and host_configs.requested is not None:
+        only_keys = [c.key for c in mine]
+    elif only_keys is None:
         only_keys = stale_keys([c.key for c in mine], stored, cutoff)
     selected = set(only_keys)
     configs = [c for c in mine if c.key in selected]
@@ -293,8 +306,8 @@ def refresh_server(
 
 def save_refresh(conn: Connection, result: Refresh, timings: Timings | None = None) -> None:
     """Store the server's checks (an error keeps the last good status it replaces) and forget
-    its statuses of host configs that are gone or moved to another server, through the caller's
-    transaction."""
+    its statuses of host configs that are gone or moved to another server (of a change run,
+    only among those it read), through the caller's transaction."""
     with (timings or Timings()).section("store_write"):
         wanted = {c.key for c in result.host_configs.of_server(result.server)}
         gone = [
@@ -330,6 +343,7 @@ def _status_row(check: HostCheck, result: Refresh) -> dict[str, Any]:
         "error": check.error,
         "checked_at": result.checked_at,
         "desired": check.desired,
+        "primary_ip_id": check.config.primary_ip_id,
     }
 
 

@@ -53,10 +53,10 @@ def host_configs_metadata(
 def record_host_configs(
     instance: dg.DagsterInstance, host_configs: HostConfigs, timings: Timings | None = None
 ) -> tuple[dict[str, Any], list[str]]:
-    """Keep the ``host_configs`` partitions equal to the host configs; their metadata and the
-    partitions added."""
+    """Keep the ``host_configs`` partitions equal to the host configs (of a change run, among
+    the keys it read); their metadata and the partitions added."""
     with (timings or Timings()).section("dagster_partitions"):
-        added, removed = sync_partitions(instance, host_configs.keys)
+        added, removed = sync_partitions(instance, host_configs.keys, within=host_configs.requested)
     return host_configs_metadata(host_configs, added, removed), added
 
 
