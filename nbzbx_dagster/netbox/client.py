@@ -282,6 +282,24 @@ class NetBoxClient:
             result.append(listing)
         return result, stable
 
+    def page(
+        self, endpoint: str, params: Mapping[str, Any], limit: int
+    ) -> tuple[list[dict[str, Any]], int]:
+        """One request: the first ``limit`` rows of ``endpoint`` with ``params`` (the project's
+        own, passed unchecked), and the count of all that match."""
+
+        def fetch() -> tuple[list[dict[str, Any]], int]:
+            records = self._endpoint(endpoint).filter(
+                limit=limit, offset=0, strict_filters=False, **params
+            )
+            rows = list(records.response)
+            return rows, int(records.request.count or 0)
+
+        rows, count = self._guard(fetch)
+        if not all(isinstance(row, dict) for row in rows):
+            raise NetBoxError(self.url, f"not a NetBox API: unexpected answer from {endpoint}")
+        return rows, count
+
     # -- reads -------------------------------------------------------------------------------
 
     def status(self) -> dict[str, Any]:

@@ -115,6 +115,9 @@ class Settings(BaseModel):
     """Minutes between host config sync refreshes; 0 disables the job."""
     cutoff_host_config_sync: int = Field(60, ge=0, le=525600, strict=True)
     """A refresh re-checks host configs last checked more than this many minutes ago."""
+    change_sync: bool = Field(True, strict=True)
+    """Check again, within a minute, the host configs NetBox's change log says changed
+    (``host_config_changes_sensor``); the refresh at its interval stays the safety net."""
     maintenance_cleanup_interval: int = Field(1440, ge=0, le=43200, strict=True)
     """Minutes between maintenance cleanups; 0 disables the job."""
     max_deletions: int = Field(3, ge=0, le=10000, strict=True)

@@ -1,0 +1,188 @@
+"""What a batch of NetBox changes means for the host configs: the keys to check again, or why
+only a full refresh will do.
+
+- a device or VM created, updated or deleted: its own key, unless all that changed is what the
+  refresh writes back (``zabbix_hostid``, ``zabbix_sync_status``);
+- an IP address updated or deleted: the host configs whose primary IP it is, from the state
+  store (a new address is nobody's primary yet: making it one updates the device);
+- a site, region, role, platform, tenant, cluster or tag renamed or re-slugged (a site also
+  moved to another region): every device and VM that uses it, asked of NetBox by that filter.
+  A site or role NetBox lets be deleted has no users (it protects them); any other such object
+  deleted leaves no trace on its users, so it asks for a full refresh;
+- a custom field definition: a full refresh, since NetBox may have changed every object's value
+  with it (a default filled in, a renamed or deleted field), except the fields the project's
+  own import keeps (``netbox.choices``); a choice set: nothing (NetBox refuses to remove a
+  choice in use, so no value changes);
+- anything else (interfaces, cables, journal entries): nothing, the desired state reads none.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from nbzbx_dagster.netbox.changelog import ChangeBatch, ObjectChange, changes_after, changes_from
+from nbzbx_dagster.netbox.choices import FIELDS as OWNED_FIELDS
+from nbzbx_dagster.netbox.client import NetBoxClient
+from nbzbx_dagster.netbox.writeback import FIELDS as WRITTEN_BACK
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.host_status import keys_of_addresses
+
+HOST_TYPES = {"dcim.device": "device", "virtualization.virtualmachine": "vm"}
+ADDRESS_TYPE = "ipam.ipaddress"
+# object type -> (what it is called, the device and VM filter naming it)
+SHARED_TYPES = {
+    "dcim.site": ("site", "site_id"),
+    "dcim.region": ("region", "region_id"),
+    "dcim.devicerole": ("role", "role_id"),
+    "dcim.platform": ("platform", "platform_id"),
+    "tenancy.tenant": ("tenant", "tenant_id"),
+    "virtualization.cluster": ("cluster", "cluster_id"),
+    "extras.tag": ("tag", "tag_id"),
+}
+# NetBox refuses to delete these while a device or VM uses them
+PROTECTED_TYPES = ("dcim.site", "dcim.devicerole")
+# what of a shared object goes into host groups, tags, server and mapping rules
+SHARED_FIELDS = ("name", "slug", "region")
+FIELD_TYPE = "extras.customfield"
+OWN_FIELDS = {f.name for f in OWNED_FIELDS} | set(WRITTEN_BACK)
+IGNORED_FIELDS = ("last_updated",)
+SHOWN = 5  # changes named in a line
+
+AddressOwners = Callable[[Collection[int]], dict[int, list[str]]]
+"""Address ids -> the host config keys whose primary IP each is (the state store knows)."""
+UsersOf = Callable[[str, int], list[str]]
+"""(filter name, object id) -> the keys of the devices and VMs NetBox finds with it."""
+
+
+@dataclass
+class ChangeSet:
+    """What a batch of changes asks for."""
+
+    keys: set[str] = field(default_factory=set)
+    full: str | None = None
+    """Why only a full refresh will do; None when the keys cover every change."""
+    seen: list[str] = field(default_factory=list)
+    """Each change that named host configs, in words: "sw-zürich-01 (device updated)"."""
+    ignored: int = 0
+    """Changes that name no host config (the refresh's own write-back among them)."""
+
+
+def _comparable(data: dict[str, Any]) -> dict[str, Any]:
+    out = {k: v for k, v in data.items() if k not in IGNORED_FIELDS}
+    fields = {k: v for k, v in (out.get("custom_fields") or {}).items() if k not in WRITTEN_BACK}
+    return {**out, "custom_fields": fields}
+
+
+def _written_back_only(change: ObjectChange) -> bool:
+    return change.action == "update" and _comparable(change.before) == _comparable(change.after)
+
+
+def _field_name(change: ObjectChange) -> str:
+    """A custom field's name (its change-log entry is named by its label)."""
+    return str(change.after.get("name") or change.before.get("name") or change.name)
+
+
+def _renamed(change: ObjectChange) -> list[str]:
+    return [f for f in SHARED_FIELDS if change.before.get(f) != change.after.get(f)]
+
+
+def _count(keys: Collection[str]) -> str:
+    return f"{len(keys):,} host config" + ("" if len(keys) == 1 else "s")
+
+
+def affected(
+    changes: Sequence[ObjectChange], address_owners: AddressOwners, users_of: UsersOf
+) -> ChangeSet:
+    """The host config keys the changes touch, or the reason a full refresh is needed."""
+    out = ChangeSet()
+    addresses: dict[int, ObjectChange] = {}
+    for change in changes:
+        kind = change.object_type
+        if kind in HOST_TYPES:
+            if _written_back_only(change):
+                out.ignored += 1
+                continue
+            out.keys.add(f"{HOST_TYPES[kind]}-{change.object_id}")
+            out.seen.append(f"{change.name} ({HOST_TYPES[kind]} {change.action}d)")
+        elif kind == ADDRESS_TYPE and change.action != "create":
+            addresses[change.object_id] = change
+        elif kind in PROTECTED_TYPES and change.action == "delete":
+            out.ignored += 1
+        elif kind in SHARED_TYPES and change.action == "delete":
+            word = SHARED_TYPES[kind][0]
+            out.full = out.full or f"{word} {change.name} deleted: its host configs are not known"
+        elif kind in SHARED_TYPES and change.action == "update" and _renamed(change):
+            word, filter_name = SHARED_TYPES[kind]
+            users = users_of(filter_name, change.object_id)
+            out.keys.update(users)
+            what = ", ".join(_renamed(change))
+            out.seen.append(f"{word} {change.name} {what} changed: {_count(users)}")
+        elif kind == FIELD_TYPE and _field_name(change) not in OWN_FIELDS:
+            out.full = out.full or f"custom field {_field_name(change)} {change.action}d"
+        else:
+            out.ignored += 1
+    owners = address_owners(addresses) if addresses else {}
+    for address, change in addresses.items():
+        keys = owners.get(address, [])
+        if not keys:
+            out.ignored += 1
+            continue
+        out.keys.update(keys)
+        out.seen.append(f"IP address {change.name} {change.action}d: {_count(keys)}")
+    return out
+
+
+def users_of(client: NetBoxClient, settings: Settings) -> UsersOf:
+    """The keys of the devices (and VMs) NetBox finds with one filter, ids only."""
+
+    def find(filter_name: str, object_id: int) -> list[str]:
+        keys = [
+            f"device-{d['id']}"
+            for d in client.devices(known={filter_name: object_id}, fields=["id"])
+        ]
+        if settings.sync_vms:
+            vms = client.virtual_machines(known={filter_name: object_id}, fields=["id"])
+            keys += [f"vm-{v['id']}" for v in vms]
+        return keys
+
+    return find
+
+
+def read_changes(
+    client: NetBoxClient,
+    store: StateStore,
+    settings: Settings,
+    seen: int | None = None,
+    since: str | None = None,
+    until: int | None = None,
+) -> tuple[ChangeBatch, ChangeSet]:
+    """The entries after the entry ``seen`` (up to ``until``), or from the time ``since``, and
+    what they ask for: what the sensor asks for, and what ``nbzbx changes`` shows."""
+    batch = changes_from(client, since) if since else changes_after(client, seen or 0, until=until)
+
+    def owners(ids: Collection[int]) -> dict[int, list[str]]:
+        with store.connect() as conn:
+            return keys_of_addresses(conn, ids)
+
+    return batch, affected(batch.changes, owners, users_of(client, settings))
+
+
+def in_words(batch: ChangeBatch, changes: ChangeSet) -> str:
+    """One line, in names: NetBox: 2 changes (sw-zürich-01 (device updated), site Lab A name
+    changed: 1,204 host configs) → refresh of 1,205 host configs."""
+    shown = ", ".join(changes.seen[:SHOWN]) + (
+        f", … {len(changes.seen) - SHOWN} more" if len(changes.seen) > SHOWN else ""
+    )
+    count = len(batch.changes)
+    line = f"NetBox: {count} change{'' if count == 1 else 's'}"
+    line += f" ({shown})" if shown else ""
+    if changes.full:
+        return f"{line} → full refresh: {changes.full}"
+    if not changes.keys:
+        return f"{line} → nothing to check (none touches a host config)"
+    return f"{line} → refresh of {len(changes.keys):,} host config" + (
+        "" if len(changes.keys) == 1 else "s"
+    )
