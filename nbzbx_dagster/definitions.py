@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from nbzbx_dagster.defs.host_sync.assets import host_config_sync_status, netbox_host_configs
+from nbzbx_dagster.defs.host_sync.sensors import host_config_changes_sensor
 from nbzbx_dagster.defs.maintenance.jobs import create_maintenance
 from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
 from nbzbx_dagster.defs.resources import build_resources
@@ -21,7 +22,7 @@ defs = dg.Definitions(
         zabbix_host_plan,
     ],
     jobs=[*(system_job.job for system_job in SYSTEM_JOBS), create_maintenance, update_settings],
-    sensors=[schedule_system_jobs(SYSTEM_JOBS)],
+    sensors=[schedule_system_jobs(SYSTEM_JOBS), host_config_changes_sensor],
     resources=build_resources(),
     # one process per run, the one its nbzbx/pid tag names: killed, it leaves no step process
     # working on, and the sensor fails the run (defs/system_jobs/dead_runs.py)
