@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 
 from nbzbx_dagster.common.connections import NetBoxConnection, ZabbixConnection
+from nbzbx_dagster.netbox.changelog import ChangeLogUnreadable, latest_change
 from nbzbx_dagster.netbox.errors import NetBoxError
 from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.settings.servers import ZabbixServer
@@ -31,6 +32,23 @@ def _netbox(env: Env) -> dict[str, Any]:
     connection = NetBoxConnection.from_env(env)
     status = connection.open().status()
     return {"url": connection.url, "version": status.get("netbox-version")}
+
+
+def _changelog(env: Env) -> dict[str, Any]:
+    """Whether change sync can read NetBox's change log; when it cannot, the note says so and
+    that the full refresh at its interval is what keeps the statuses."""
+    if not load_settings(env=env).change_sync:
+        return {"detail": "change_sync is off: the full refresh at its interval only"}
+    try:
+        newest = latest_change(NetBoxConnection.from_env(env).open())
+    except ChangeLogUnreadable as exc:
+        return {
+            "detail": "not readable",
+            "note": f"{exc.cause}: change sync falls back to the full refresh at its interval",
+        }
+    except NetBoxError:
+        return {"detail": "not checked: NetBox does not answer (see netbox)"}
+    return {"detail": f"readable (newest entry {newest}): change sync on"}
 
 
 def _zabbix(env: Env, server: ZabbixServer | None = None) -> dict[str, Any]:
@@ -100,6 +118,7 @@ def run_checks(env: Env | None = None) -> list[dict[str, Any]]:
     checks: list[tuple[str, Callable[[Env], dict[str, Any]]]] = [
         ("settings", _settings),
         ("netbox", _netbox),
+        ("netbox changes", _changelog),
         *_zabbix_checks(env),
         ("state_store", _store),
         ("dagster_instance", _dagster),

@@ -16,6 +16,7 @@ from typing import Any
 
 import click
 
+from nbzbx_dagster.cli.commands.changes import changes_command
 from nbzbx_dagster.cli.commands.common import (
     OneLineErrors,
     dagster_instance,
@@ -246,6 +247,7 @@ def lab_seed(zabbix: str | None, all_zabbix: bool, as_json: bool) -> None:
 
 
 main.add_command(apply_command)
+main.add_command(changes_command)
 main.add_command(hosts_group)
 main.add_command(plan_command)
 main.add_command(maintenance_group)
