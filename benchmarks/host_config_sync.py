@@ -22,7 +22,9 @@ imports the Zabbix settings (``import_zabbix_settings``, not timed), and measure
    (``NBZBX_NETBOX_WRITEBACK=false``): NetBox writes (about 48 objects/s) would hide everything
    else. This is the first refresh: every partition is new;
 2. the steady state: the same refresh again with nothing changed, then after 1 % of the Zabbix
-   hosts were deleted (1 % of the statuses change);
+   hosts were deleted (1 % of the statuses change); then a change run of 10 host configs (the
+   ``keys`` that ``host_config_changes_sensor`` asks for after 10 NetBox edits), beside the full
+   refresh at the same N: the ratio of the two is what change sync saves;
 3. with ``--extra-up-to`` N or more (default 0: none), as before: the refresh on a Dagster
    database reached directly (no PgBouncer), the write-back (all, then changes only) and the
    refresh across two servers;
@@ -72,6 +74,8 @@ from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import read_host_configs
 from nbzbx_dagster.settings import load_settings
+from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.host_status import read_report_rows
 from nbzbx_dagster.sync.desired import desired_host
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
@@ -307,8 +311,9 @@ class Refresh:
         return sum(self.api_calls.get(system, {}).values())
 
 
-def child_refresh() -> None:
-    """In the child process: one refresh, its figures as a ``RESULT`` line on stdout."""
+def child_refresh(keys: list[str] | None) -> None:
+    """In the child process: one refresh (a change run of ``keys``, else every host config),
+    its figures as a ``RESULT`` line on stdout."""
     from nbzbx_dagster.definitions import defs
 
     instance = dg.DagsterInstance.get()
@@ -320,7 +325,7 @@ def child_refresh() -> None:
         tags={SYSTEM_JOB_TAG: JOB},
         run_config={
             "loggers": {"console": {"config": {"log_level": "WARNING"}}},
-            "ops": {OP: {"config": {"cutoff": 0}}},
+            "ops": {OP: {"config": {"keys": keys} if keys else {"cutoff": 0}}},
         },
     )
     wall = time.perf_counter() - started
@@ -339,12 +344,14 @@ def child_refresh() -> None:
     print("RESULT " + json.dumps(figures), flush=True)
 
 
-def run_refresh(label: str, database: str, writeback: bool) -> Refresh:
+def run_refresh(
+    label: str, database: str, writeback: bool, keys: list[str] | None = None
+) -> Refresh:
     """One refresh in a child process (a Dagster run is a process of its own in production: no
     cached NetBox filter schema, and its RSS is the job's)."""
     mark = event_log_mark(database)
     done = subprocess.run(
-        [sys.executable, __file__, "--child-refresh"],
+        [sys.executable, __file__, "--child-refresh", json.dumps(keys)],
         env={**os.environ, "NBZBX_NETBOX_WRITEBACK": "true" if writeback else "false"},
         capture_output=True,
         text=True,
@@ -479,6 +486,7 @@ def timed(label: str, action: Callable[[], Any], into: dict[str, float] | None =
 
 
 FIRST, UNCHANGED, CHANGED = "first", "unchanged", "1 % changed"
+CHANGE_RUN = "change run, 10"
 
 
 def seed_size(n: int, args: argparse.Namespace, seconds: dict[str, float]) -> ZabbixSeed:
@@ -525,6 +533,18 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
     gone = hostids[5::100]
     timed(f"deleting {len(gone)} Zabbix hosts (1 %)", lambda: lab_zabbix.delete_hosts(zabbix, gone))
     refreshes.append(refresh(CHANGED, "again, 1 % of the statuses changed"))
+    # what host_config_changes_sensor asks for after 10 edits: those 10, read by id
+    store = StateStore(os.environ["NBZBX_DATABASE_URL"])
+    with store.connect() as conn:
+        stored = sorted(read_report_rows(conn, ("name",)))
+    store.dispose()
+    keys = stored[:: max(1, len(stored) // 10)][:10]
+    refreshes.append(
+        timed(
+            "refresh: a change run of 10 host configs",
+            lambda: run_refresh(CHANGE_RUN, DAGSTER_DB, writeback=False, keys=keys),
+        )
+    )
     if n <= args.extra_up_to:
         instance_for(DAGSTER_DIRECT_DB, False, home)
         refreshes.append(refresh("direct", "direct PostgreSQL, first", DAGSTER_DIRECT_DB))
@@ -680,10 +700,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="leave the benchmark data (lab and bench databases) for a look",
     )
     parser.add_argument("--seed-only", action="store_true", help="measure the seeding alone")
-    parser.add_argument("--child-refresh", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--child-refresh", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child_refresh:
-        child_refresh()
+        child_refresh(json.loads(args.child_refresh))
         return 0
     os.environ.update(services.env("7.0"))
     os.environ["NBZBX_CONFIG"] = str(services.LAB_SETTINGS)
