@@ -43,6 +43,8 @@ from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix.catalog import host_groups
 
 IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
+# a run the sensor asked for just before the intervals were set to 0 may still be queued
+UNFINISHED = [dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.QUEUED, *IN_PROGRESS]
 RECOVERING_JOBS = ("import_zabbix_settings", "host_config_sync_refresh")
 INTERVALS = ("zabbix_import_interval", "host_config_sync_interval", "maintenance_cleanup_interval")
 
@@ -168,7 +170,7 @@ def soak(minutes: float, seed: int = 10) -> dict:
             )
         for setting in INTERVALS:
             d.store.set_override(setting, 0, by="soak")
-        wait_for("no run in progress", lambda: not runs(d, IN_PROGRESS), 180, 5, d.dev)
+        wait_for("no run queued or in progress", lambda: not runs(d, UNFINISHED), 180, 5, d.dev)
         return check(d, minutes, seed, schedule, killed)
 
 
@@ -183,7 +185,10 @@ def check(d: Deployment, minutes: float, seed: int, schedule: list, killed: str 
         group = list(group)
         failed = [r for r in group if r.dagster_run.status == dg.DagsterRunStatus.FAILURE]
         report["jobs"][job] = {"runs": len(group), "failed": len(failed)}
-        spans = sorted((r.start_time or 0, r.end_time or float("inf")) for r in group)
+        # a run that never started did no work; one without an end is still going
+        spans = sorted(
+            (r.start_time, r.end_time or float("inf")) for r in group if r.start_time is not None
+        )
         for (_, a_end), (b_start, _) in itertools.pairwise(spans):
             if a_end > b_start:
                 problems.append(f"{job}: overlapping runs ({a_end} > {b_start})")
@@ -193,7 +198,7 @@ def check(d: Deployment, minutes: float, seed: int, schedule: list, killed: str 
             if not rows:
                 problems.append(f"{job} run {r.dagster_run.run_id} failed without an event-log row")
             problems += [f"{job}: cause not one line: {c!r}" for c in causes if "\n" in (c or "x")]
-    left = [r.dagster_run.run_id for r in records if r.dagster_run.status in IN_PROGRESS]
+    left = [r.dagster_run.run_id for r in records if r.dagster_run.status in UNFINISHED]
     problems += [f"run {run_id} left in progress" for run_id in left]
     if killed is None:
         problems.append("no run was in progress to be killed")

@@ -73,7 +73,12 @@ def status_of(d: Deployment, key: str) -> dict[str, Any] | None:
 
 
 def reached(d: Deployment, key: str, test, what: str) -> dict[str, Any] | None:
-    """Wait up to WITHIN s for the status of ``key`` to satisfy ``test``; that status."""
+    """Wait up to WITHIN s for the status of ``key`` to satisfy ``test``; that status.
+
+    Then wait for the change run to end: it writes ``zabbix_sync_status`` back after storing
+    the status, and NetBox applies two PATCHes of one device at once without a lock (the later
+    one saves the whole object it read, netbox#12531), so an edit made during the write-back
+    can be undone by it. The tests edit after it, as a person in the UI would."""
     start, found = time.monotonic(), {}
 
     def probe() -> bool:
@@ -82,7 +87,13 @@ def reached(d: Deployment, key: str, test, what: str) -> dict[str, Any] | None:
 
     wait_for(what, probe, WITHIN, 1, d.dev)
     print(f"{what}: {time.monotonic() - start:.0f} s")
+    settled(d)
     return found["row"]
+
+
+def settled(d: Deployment) -> None:
+    """Wait until no change run is queued or in progress."""
+    wait_for("no change run in progress", lambda: all(r.is_finished for r in d_runs(d)), 60, 1)
 
 
 def groups(d: Deployment, row: dict[str, Any] | None) -> set[str]:
@@ -193,12 +204,7 @@ def test_a_netbox_outage_during_a_tick_loses_no_change(d: Deployment, nb) -> Non
 def test_the_write_back_of_a_change_run_launches_nothing(d: Deployment) -> None:
     """The refresh writes zabbix_sync_status back to NetBox: the change log has it, and the
     sensor must not take it for an edit (else each change run would launch the next)."""
-    wait_for(
-        "no change run in progress",
-        lambda: not [r for r in d_runs(d) if not r.is_finished],
-        60,
-        1,
-    )
+    settled(d)
     before, since = len(d_runs(d)), time.time()
     wait_for(
         "three ticks of the sensor",
