@@ -28,6 +28,9 @@ FIELDS = (
     "postchange_data",
 )
 PERMISSION = "core.view_objectchange"
+# a host config's object type, as the change log names it
+CONTENT_TYPES = {"device": "dcim.device", "vm": "virtualization.virtualmachine"}
+UNCOMPARED = ("last_updated",)  # NetBox sets it on every save
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,19 @@ class ObjectChange:
     name: str
     before: dict[str, Any]
     after: dict[str, Any]
+
+    def changed_fields(self) -> list[str]:
+        """The fields an update changed, custom fields as ``custom_fields.<name>``."""
+        before, after = self.before, self.after
+        names = [
+            f
+            for f in sorted(set(before) | set(after))
+            if f not in (*UNCOMPARED, "custom_fields") and before.get(f) != after.get(f)
+        ]
+        was, now = before.get("custom_fields") or {}, after.get("custom_fields") or {}
+        return names + [
+            f"custom_fields.{f}" for f in sorted(set(was) | set(now)) if was.get(f) != now.get(f)
+        ]
 
 
 @dataclass(frozen=True)
@@ -109,3 +125,11 @@ def changes_from(client: NetBoxClient, since: str, batch: int = BATCH) -> Change
     """The entries at or after the time ``since`` (ISO 8601), at most ``batch``, oldest first."""
     rows = _read(client, {"time_after": since, "ordering": "id"}, batch + 1)
     return ChangeBatch([_change(row) for row in rows[:batch]], False, len(rows) > batch)
+
+
+def last_change(client: NetBoxClient, object_type: str, object_id: int) -> ObjectChange | None:
+    """The newest entry of one device (``object_type`` "device") or VM ("vm"), in one request;
+    None when the change log has none (pruned, or made before change logging)."""
+    params = {"changed_object_type": CONTENT_TYPES[object_type], "changed_object_id": object_id}
+    rows = _read(client, {**params, "ordering": "-id"}, 1)
+    return _change(rows[0]) if rows else None

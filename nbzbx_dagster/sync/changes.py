@@ -2,7 +2,10 @@
 only a full refresh will do.
 
 - a device or VM created, updated or deleted: its own key, unless all that changed is what the
-  refresh writes back (``zabbix_hostid``, ``zabbix_sync_status``);
+  refresh writes back (``zabbix_hostid``, ``zabbix_sync_status``). NetBox saves the whole object
+  a PATCH read, without a lock (netbox#12531): a write-back that read a device just before a
+  person's edit of it undoes that edit. Its entry then starts from the data before the edit,
+  and the edit is named as lost, so that the person makes it again;
 - an IP address updated or deleted: the host configs whose primary IP it is, from the state
   store (a new address is nobody's primary yet: making it one updates the device);
 - a site, region, role, platform, tenant, cluster or tag renamed or re-slugged (a site also
@@ -22,7 +25,14 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from nbzbx_dagster.netbox.changelog import ChangeBatch, ObjectChange, changes_after, changes_from
+from nbzbx_dagster.netbox.changelog import (
+    CONTENT_TYPES,
+    UNCOMPARED,
+    ChangeBatch,
+    ObjectChange,
+    changes_after,
+    changes_from,
+)
 from nbzbx_dagster.netbox.choices import FIELDS as OWNED_FIELDS
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.writeback import FIELDS as WRITTEN_BACK
@@ -30,7 +40,7 @@ from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import keys_of_addresses
 
-HOST_TYPES = {"dcim.device": "device", "virtualization.virtualmachine": "vm"}
+HOST_TYPES = {content_type: kind for kind, content_type in CONTENT_TYPES.items()}
 ADDRESS_TYPE = "ipam.ipaddress"
 # object type -> (what it is called, the device and VM filter naming it)
 SHARED_TYPES = {
@@ -48,7 +58,6 @@ PROTECTED_TYPES = ("dcim.site", "dcim.devicerole")
 SHARED_FIELDS = ("name", "slug", "region")
 FIELD_TYPE = "extras.customfield"
 OWN_FIELDS = {f.name for f in OWNED_FIELDS} | set(WRITTEN_BACK)
-IGNORED_FIELDS = ("last_updated",)
 SHOWN = 5  # changes named in a line
 
 AddressOwners = Callable[[Collection[int]], dict[int, list[str]]]
@@ -68,16 +77,30 @@ class ChangeSet:
     """Each change that named host configs, in words: "sw-zürich-01 (device updated)"."""
     ignored: int = 0
     """Changes that name no host config (the refresh's own write-back among them)."""
+    lost: list[str] = field(default_factory=list)
+    """Edits a concurrent write-back undid, in words: "sw-zürich-01 platform (entry 90)"."""
 
 
 def _comparable(data: dict[str, Any]) -> dict[str, Any]:
-    out = {k: v for k, v in data.items() if k not in IGNORED_FIELDS}
+    out = {k: v for k, v in data.items() if k not in UNCOMPARED}
     fields = {k: v for k, v in (out.get("custom_fields") or {}).items() if k not in WRITTEN_BACK}
     return {**out, "custom_fields": fields}
 
 
 def _written_back_only(change: ObjectChange) -> bool:
     return change.action == "update" and _comparable(change.before) == _comparable(change.after)
+
+
+def _undone(change: ObjectChange, last: ObjectChange | None) -> list[str]:
+    """The fields of ``last`` (the object's previous entry) that ``change`` saved back to what
+    they were before it: empty unless ``change`` started from older data than ``last`` left."""
+    if last is None:
+        return []
+    was, now = _comparable(last.after), _comparable(change.after)
+    fields = [f for f in was if f != "custom_fields" and was[f] != now.get(f)]
+    custom_was, custom_now = was["custom_fields"], now["custom_fields"]
+    fields += [f"custom field {f}" for f in custom_was if custom_was[f] != custom_now.get(f)]
+    return sorted(fields)
 
 
 def _field_name(change: ObjectChange) -> str:
@@ -99,10 +122,15 @@ def affected(
     """The host config keys the changes touch, or the reason a full refresh is needed."""
     out = ChangeSet()
     addresses: dict[int, ObjectChange] = {}
+    last: dict[tuple[str, int], ObjectChange] = {}
     for change in changes:
         kind = change.object_type
         if kind in HOST_TYPES:
+            previous, last[kind, change.object_id] = last.get((kind, change.object_id)), change
             if _written_back_only(change):
+                undone = _undone(change, previous)
+                if undone and previous is not None:
+                    out.lost.append(f"{change.name} {', '.join(undone)} (entry {previous.id})")
                 out.ignored += 1
                 continue
             out.keys.add(f"{HOST_TYPES[kind]}-{change.object_id}")
@@ -180,9 +208,15 @@ def in_words(batch: ChangeBatch, changes: ChangeSet) -> str:
     line = f"NetBox: {count} change{'' if count == 1 else 's'}"
     line += f" ({shown})" if shown else ""
     if changes.full:
-        return f"{line} → full refresh: {changes.full}"
-    if not changes.keys:
-        return f"{line} → nothing to check (none touches a host config)"
-    return f"{line} → refresh of {len(changes.keys):,} host config" + (
-        "" if len(changes.keys) == 1 else "s"
-    )
+        line = f"{line} → full refresh: {changes.full}"
+    elif not changes.keys:
+        line = f"{line} → nothing to check (none touches a host config)"
+    else:
+        line += f" → refresh of {_count(changes.keys)}"
+    if changes.lost:
+        line += (
+            f"; NetBox undid {len(changes.lost)} edit{'' if len(changes.lost) == 1 else 's'} "
+            f"saving the refresh's write-back at the same time: {', '.join(changes.lost)}; "
+            "make it again"
+        )
+    return line

@@ -11,6 +11,7 @@ the relay). The last two tests tick the sensor in this process against the real 
 import json
 import os
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -27,10 +28,12 @@ from nbzbx_dagster.defs.host_sync.sensors import CHANGES_TAG, SENSOR, ChangeCurs
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
+from nbzbx_dagster.netbox.changelog import changes_after, latest_change
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, read_cache
 from nbzbx_dagster.store.host_status import read_statuses
+from nbzbx_dagster.sync.changes import affected
 
 pytestmark = pytest.mark.integration
 REFRESH = "host_config_sync_refresh"
@@ -278,3 +281,42 @@ def test_a_cursor_past_the_kept_entries_asks_for_one_full_refresh_saying_why(tmp
     assert request.tags[CHANGES_TAG].startswith("netbox up to "), request.tags
     after = ChangeCursor.parse(outcome.cursor)
     assert after.seen == 10**9 and after.pending is not None  # moves once the run succeeded
+
+
+def test_an_edit_a_concurrent_write_back_undoes_is_named_as_lost(nb: NetBoxClient) -> None:
+    """NetBox's bulk PATCH reads its objects first and saves each whole (netbox#12531): a
+    person's edit saved in between is undone. The write-back's entry then starts from the data
+    before the edit, and the mapping names the edit as lost."""
+    with netbox_device(nb, "nbzbx-lost") as device:
+        api = nb.api
+        others = api.dcim.devices.create(
+            [
+                {
+                    "name": f"nbzbx-lost-{n}",
+                    "site": device.site.id,
+                    "device_type": device.device_type.id,
+                    "role": device.role.id,
+                }
+                for n in range(150)
+            ]
+        )
+        try:
+            start = latest_change(nb)
+            written = {"zabbix_sync_status": "missing"}
+            rows = [{"id": o.id, "custom_fields": written} for o in others]
+            rows.append({"id": device.id, "custom_fields": written})  # saved last
+            writer = threading.Thread(target=nb.bulk_update, args=("dcim.devices", rows))
+            writer.start()
+            time.sleep(1.0)  # the bulk PATCH has read the devices and saves them for ~3 s
+            device.platform = api.dcim.platforms.get(slug="ios").id
+            device.save()
+            writer.join(60)
+            assert api.dcim.devices.get(device.id).platform is None, "NetBox kept the edit"
+            batch = changes_after(nb, start)
+            (edit,) = [
+                c for c in batch.changes if c.object_id == device.id and c.after.get("platform")
+            ]
+            found = affected(batch.changes, lambda ids: {}, lambda f, i: [])
+            assert found.lost == [f"nbzbx-lost-dev platform (entry {edit.id})"], found.lost
+        finally:
+            api.dcim.devices.delete(others)

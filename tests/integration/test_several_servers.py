@@ -202,10 +202,10 @@ def netbox_statuses() -> dict[str, Any]:
 
 
 def test_hosts_reads_in_names_and_keeps_each_hosts_history(
-    both: Project, instance: dg.DagsterInstance
+    both: Project, instance: dg.DagsterInstance, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """`nbzbx hosts` and `hosts show`: the demo's drifts in names, and a history that grows only
-    when a status or a difference changes."""
+    """`nbzbx hosts` and `hosts show`: the demo's drifts in names, a history that grows only
+    when a status or a difference changes, and the last change NetBox has of the host."""
     from click.testing import CliRunner
 
     from nbzbx_dagster.cli.main import main
@@ -230,8 +230,14 @@ def test_hosts_reads_in_names_and_keeps_each_hosts_history(
     assert [(h["status"], h["difference"]) for h in history] == [
         ("out_of_sync", "host groups: + Servers")
     ]
+    last = json.loads(shown.output)["last_netbox_change"]
+    assert last["id"] > 0 and last["action"] in ("create", "update") and last["user"], last
     text = CliRunner().invoke(main, ["hosts", "show", "srv-lab-a-03"]).output
     assert "srv-lab-a-03 (device-" in text and "on zbx70: out_of_sync" in text
+    assert f"UTC (change-log entry {last['id']})" in text, text
+    monkeypatch.setenv("NBZBX_NETBOX_URL", "http://127.0.0.1:9")  # nothing listens: still shown
+    offline = CliRunner().invoke(main, ["hosts", "show", "srv-lab-a-03"])
+    assert offline.exit_code == 0 and "last NetBox change: not known (" in offline.output
     missing = CliRunner().invoke(main, ["hosts", "show", "no-such-host"])
     assert missing.exit_code == 1
     assert missing.output.strip() == "error: no host config named 'no-such-host' in the state store"

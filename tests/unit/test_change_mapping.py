@@ -2,6 +2,7 @@
 sensor's cursor."""
 
 from collections.abc import Collection
+from dataclasses import replace
 
 from nbzbx_dagster.defs.host_sync.sensors import ChangeCursor, Pending
 from nbzbx_dagster.netbox.changelog import ChangeBatch, ObjectChange
@@ -129,3 +130,43 @@ def test_the_cursor_round_trips_and_an_unreadable_one_starts_afresh() -> None:
     assert ChangeCursor.parse(cursor.dump()) == cursor
     assert ChangeCursor.parse("not json") == ChangeCursor()
     assert ChangeCursor.parse('{"seen": 5, "pending": {"nope": 1}}') == ChangeCursor()
+
+
+def test_an_edit_a_concurrent_write_back_undid_is_named_as_lost() -> None:
+    """NetBox saves the whole device a PATCH read: a write-back that read it before a person's
+    edit saves the old platform back. Its entry starts from the old data."""
+    old = {**DEVICE, "platform": None}
+    edit = change("dcim.device", 7, name="sw-zürich-01", before=old, after={**old, "platform": 4})
+    written = {**old, "custom_fields": {"zabbix_hostid": 10500, "zabbix_sync_status": "missing"}}
+    undoing = change("dcim.device", 7, name="sw-zürich-01", before=old, after=written)
+    edit = replace(edit, id=90)
+    found = affected([edit, undoing], owners, users_of)
+    assert found.keys == {"device-7"} and found.lost == ["sw-zürich-01 platform (entry 90)"]
+    line = in_words(ChangeBatch([edit, undoing], False, False), found)
+    assert line.endswith(
+        "→ refresh of 1 host config; NetBox undid 1 edit saving the refresh's write-back at the "
+        "same time: sw-zürich-01 platform (entry 90); make it again"
+    ), line
+    # a write-back after the edit, from the edited data, undoes nothing
+    after_edit = change(
+        "dcim.device",
+        7,
+        before=edit.after,
+        after={**edit.after, "custom_fields": written["custom_fields"]},
+    )
+    assert affected([edit, after_edit], owners, users_of).lost == []
+
+
+def test_an_update_names_the_fields_it_changed_custom_fields_by_name() -> None:
+    edit = change(
+        "dcim.device",
+        7,
+        before={**DEVICE, "last_updated": "a", "platform": None},
+        after={
+            **DEVICE,
+            "last_updated": "b",
+            "platform": 4,
+            "custom_fields": {"zabbix_hostid": None, "zabbix_templates": ["Linux"]},
+        },
+    )
+    assert edit.changed_fields() == ["platform", "custom_fields.zabbix_templates"]

@@ -67,6 +67,7 @@ def changes_command(since: str | None, as_json: bool) -> None:
         "line": in_words(batch, found),
         "full_refresh": found.full,
         "keys": sorted(found.keys),
+        "lost_edits": found.lost,
         "more": batch.more,
         "changes": [
             {

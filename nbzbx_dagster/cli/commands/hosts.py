@@ -1,7 +1,8 @@
 """``nbzbx hosts [show]``: the host configs' sync status, from the state store, in names.
 
 ``hosts`` lists each host config with its server, status, last check and what differs;
-``hosts show NAME|KEY`` one host config with the history of its status.
+``hosts show NAME|KEY`` one host config with the history of its status and the last change
+NetBox's change log has of it.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from typing import Any
 
 import click
 
-from nbzbx_dagster.cli.commands.common import emit, fail, open_store
+from nbzbx_dagster.cli.commands.common import client_factories, emit, fail, open_store
 from nbzbx_dagster.common.vocabulary import SYNC_STATUSES
 
 
@@ -79,6 +80,28 @@ def hosts_group(ctx: click.Context, status: str | None, server: str | None, as_j
     emit(rows, as_json, human)
 
 
+def _last_change(row: dict[str, Any]) -> dict[str, Any]:
+    """The newest NetBox change-log entry of the host config, in words; what stands in its
+    way when NetBox cannot say (the rest of ``hosts show`` needs only the state store)."""
+    from nbzbx_dagster.netbox.changelog import last_change
+    from nbzbx_dagster.netbox.errors import NetBoxError
+
+    try:
+        change = last_change(client_factories()[1](), row["object_type"], row["object_id"])
+    except (NetBoxError, ValueError) as exc:
+        return {"not_known": str(exc)}
+    if change is None:
+        return {"not_known": "NetBox's change log has no entry of it"}
+    fields = change.changed_fields() if change.action == "update" else []
+    return {
+        "id": change.id,
+        "time": change.time[:19].replace("T", " "),
+        "user": change.user,
+        "action": change.action,
+        "fields": fields,
+    }
+
+
 @hosts_group.command("show")
 @click.argument("name_or_key")
 @click.option("--json", "as_json", is_flag=True, help="Print the host config as JSON.")
@@ -109,6 +132,7 @@ def show(name_or_key: str, as_json: bool) -> None:
             }
             for c in changes
         ],
+        "last_netbox_change": _last_change(row),
     }
 
     def human(d: dict[str, Any]) -> None:
@@ -116,6 +140,15 @@ def show(name_or_key: str, as_json: bool) -> None:
         click.echo(f"  last checked {d['checked_at']}; Zabbix host id {d['zabbix_hostid'] or '-'}")
         if d["difference"]:
             click.echo(f"  difference: {d['difference']}")
+        last = d["last_netbox_change"]
+        if "not_known" in last:
+            click.echo(f"  last NetBox change: not known ({last['not_known']})")
+        else:
+            what = f" of {', '.join(last['fields'])}" if last["fields"] else ""
+            click.echo(
+                f"  last NetBox change: {last['action']}{what} by {last['user']} at "
+                f"{last['time']} UTC (change-log entry {last['id']})"
+            )
         click.echo("  history (newest first):")
         for c in d["history"]:
             tail = f": {c['difference']}" if c["difference"] else ""

@@ -142,6 +142,8 @@ def evaluate(
     else:
         upto = batch.changes[-1].id
     line = in_words(batch, changes)
+    if changes.lost:
+        context.log.warning(line)
     if not changes.full and not changes.keys:
         cursor.seen = upto
         return dg.SensorResult(skip_reason=line, cursor=cursor.dump())
