@@ -61,6 +61,20 @@ def keys_of_addresses(conn: Connection, address_ids: Collection[int]) -> dict[in
     return found
 
 
+def keys_of_hosts(conn: Connection, server: str, hostids: Collection[str]) -> dict[str, list[str]]:
+    """The host configs whose stored status has one of ``hostids`` on ``server``, per host id."""
+    found: dict[str, list[str]] = {}
+    ids = sorted(hostids)
+    column = host_config_status.c.zabbix_hostid
+    for start in range(0, len(ids), TOUCH_BATCH):
+        query = select(column, host_config_status.c.partition_key).where(
+            host_config_status.c.server == server, column.in_(ids[start : start + TOUCH_BATCH])
+        )
+        for hostid, key in conn.execute(query):
+            found.setdefault(hostid, []).append(key)
+    return found
+
+
 REPORT_COLUMNS = ("partition_key", "name", "server", "status", "diff", "error", "checked_at")
 
 

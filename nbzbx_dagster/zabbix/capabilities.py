@@ -96,6 +96,20 @@ class ZabbixVersion:
         return self.version >= (7, 0, 0)
 
     @property
+    def audit_resource_types(self) -> dict[int, str]:
+        """The audit log's ``resourcetype`` numbers of the objects the project reads, in words.
+
+        Zabbix only adds numbers (``CAudit::RESOURCE_*``): template groups have their own from
+        6.2 (before, they are host groups), proxy groups exist from 7.0.
+        """
+        types = {4: "host", 14: "host group", 26: "proxy", 30: "template"}
+        if self.has_template_groups:
+            types[50] = "template group"
+        if self.has_proxy_groups:
+            types[55] = "proxy group"
+        return types
+
+    @property
     def proxy_fields(self) -> str:
         """``"7.0"``: name/operating_mode/address/port; ``"6.0"``: host/status/proxy_address."""
         return "7.0" if self.version >= (7, 0, 0) else "6.0"
