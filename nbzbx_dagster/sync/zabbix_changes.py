@@ -16,7 +16,10 @@ from collections import Counter
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 
-from nbzbx_dagster.zabbix.auditlog import AuditBatch, AuditEntry
+from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.host_status import keys_of_hosts
+from nbzbx_dagster.zabbix.auditlog import AuditBatch, AuditCursor, AuditEntry, audit_after
+from nbzbx_dagster.zabbix.client import ZabbixClient
 
 HOST = "host"
 IMPORTED = ("template", "host group", "template group", "proxy", "proxy group")
@@ -63,6 +66,24 @@ def affected_by_audit(
         else:
             out.ignored += 1
     return out
+
+
+def read_audit(
+    client: ZabbixClient,
+    store: StateStore,
+    server: str,
+    cursor: AuditCursor,
+    till: int | None = None,
+) -> tuple[AuditBatch, ZabbixChangeSet]:
+    """The server's entries after ``cursor`` (up to the clock ``till``) and what they ask for:
+    the sensor's read."""
+    batch = audit_after(client, cursor, till=till)
+
+    def owners(hostids: Collection[str]) -> dict[str, list[str]]:
+        with store.connect() as conn:
+            return keys_of_hosts(conn, server, hostids)
+
+    return batch, affected_by_audit(batch.entries, owners)
 
 
 def _plural(word: str, count: int) -> str:

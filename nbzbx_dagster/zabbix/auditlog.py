@@ -123,20 +123,23 @@ def latest_audit(client: ZabbixClient) -> AuditCursor:
     return AuditCursor(clock, tuple(sorted(e.id for e in at)))
 
 
-def audit_after(client: ZabbixClient, cursor: AuditCursor, batch: int = BATCH) -> AuditBatch:
-    """The entries after ``cursor``, oldest first, about ``batch`` of them: one request, and one
-    more when the batch would end inside a second. That second is read in full, so a batch
-    ends on a clock and the next cursor knows every id at it (a mass update of N hosts in one
-    second makes a batch of at least N, and each read returns those N again until a newer
-    entry)."""
+def audit_after(
+    client: ZabbixClient, cursor: AuditCursor, batch: int = BATCH, till: int | None = None
+) -> AuditBatch:
+    """The entries after ``cursor`` (up to the clock ``till`` when given), oldest first, about
+    ``batch`` of them: one request, and one more when the batch would end inside a second. That
+    second is read in full, so a batch ends on a clock and the next cursor knows every id at it
+    (a mass update of N hosts in one second makes a batch of at least N, and each read returns
+    those N again until a newer entry)."""
     seen = set(cursor.ids)
+    bound = {"time_till": till} if till is not None else {}
 
     def unseen(entries: list[AuditEntry]) -> list[AuditEntry]:
         return [e for e in entries if not (e.clock == cursor.clock and e.id in seen)]
 
     limit = len(seen) + batch + 1
     sort = {"sortfield": ["clock", "auditid"], "sortorder": "ASC"}
-    rows = _read(client, {"time_from": cursor.clock, "limit": limit, **sort})
+    rows = _read(client, {"time_from": cursor.clock, "limit": limit, **sort, **bound})
     new = unseen(rows)
     more = len(new) > batch
     if more and new[batch].clock == new[batch - 1].clock:

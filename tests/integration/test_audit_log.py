@@ -12,9 +12,16 @@ import os
 import secrets
 from collections.abc import Iterator
 
+import dagster as dg
 import pytest
 
+from nbzbx_dagster.defs.host_sync.sensors import CHANGES_TAG, evaluate
+from nbzbx_dagster.defs.resources.netbox import NetBoxResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.lab import services
+from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.host_status import save_statuses
 from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix.auditlog import (
     AuditLogUnreadable,
@@ -31,6 +38,8 @@ USER_ROLE = "User role"  # built in, of type User, with API access
 # contract endpoint answers as the real 7.0 behind it)
 REFUSED = 'No permissions to call "auditlog.get".'
 REFUSED_CODES = {"6.0": -32602, "7.0": -32500, "8.0": -32500}
+STATUS = {"server": "default", "object_type": "device", "object_id": 999999, "name": "x"}
+STATUS |= {"status": "in_sync", "diff": {}}
 
 
 def test_a_host_group_added_renamed_and_deleted_is_read_once(zabbix: ZabbixClient) -> None:
@@ -97,3 +106,73 @@ def test_a_user_who_is_not_a_super_admin_gets_one_line(
         "(auditlog.get needs a Super admin)"
     )
     assert password not in str(caught.value)
+
+
+def _tick(store: StateStore, cursor: str | None, zabbix: ZabbixResource) -> dg.SensorResult:
+    """One tick of the change sensor in this process, against the real NetBox and Zabbix."""
+    netbox = NetBoxResource(url=services.netbox_url(), token=services.netbox_token())
+    with (
+        dg.instance_for_test() as instance,
+        dg.build_sensor_context(instance=instance, cursor=cursor) as context,
+    ):
+        outcome = evaluate(context, Settings(), store, netbox, zabbix)
+    assert isinstance(outcome, dg.SensorResult), outcome
+    return outcome
+
+
+def _reason(outcome: dg.SensorResult) -> str:
+    return outcome.skip_reason.skip_message if outcome.skip_reason else ""
+
+
+@pytest.fixture
+def store(tmp_path) -> StateStore:
+    made = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
+    made.upgrade()
+    return made
+
+
+def test_the_change_sensor_asks_for_a_host_edited_in_zabbix_and_for_the_import(
+    zabbix_version: str, zabbix: ZabbixClient, store: StateStore
+) -> None:
+    """A managed host edited by hand: a change run of its host config; a host group added and
+    deleted: an import. Asked again under the same keys while the runs are not made."""
+    host = zabbix.call("host.get", {"output": ["hostid", "description"], "limit": 1})[0]
+    key = "device-999999"
+    with store.transaction() as conn:
+        save_statuses(conn, [{**STATUS, "partition_key": key, "zabbix_hostid": host["hostid"]}])
+    resource = ZabbixResource(
+        url=services.zabbix_url(zabbix_version),
+        user=services.ZABBIX_USER,
+        password=services.ZABBIX_PASSWORD,
+    )
+    first = _tick(store, None, resource)
+    assert "default: starting after its newest audit log entry" in _reason(first), first
+    zabbix.call("host.update", {"hostid": host["hostid"], "description": "edited by hand"})
+    try:
+        groupid = zabbix.call("hostgroup.create", {"name": NAME})["groupids"][0]
+        zabbix.call("hostgroup.delete", [groupid])
+        second = _tick(store, first.cursor, resource)
+        refresh, imported = second.run_requests
+        config = refresh.run_config["ops"]["refresh_host_config_sync_status"]["config"]
+        assert config == {"keys": [key]}, config
+        assert imported.job_name == "import_zabbix_settings"
+        assert refresh.tags[CHANGES_TAG].startswith("default "), refresh.tags
+        third = _tick(store, second.cursor, resource)  # no run was made in this instance
+        assert [r.run_key for r in third.run_requests] == [r.run_key for r in second.run_requests]
+    finally:
+        zabbix.call("host.update", {"hostid": host["hostid"], "description": host["description"]})
+
+
+def test_the_change_sensor_says_in_one_line_that_a_plain_user_may_not_read_the_audit_log(
+    zabbix_version: str, plain_user: tuple[str, str], store: StateStore
+) -> None:
+    name, password = plain_user
+    resource = ZabbixResource(url=services.zabbix_url(zabbix_version), user=name, password=password)
+    reason = _reason(_tick(store, None, resource))
+    assert (
+        "default: Zabbix at " in reason
+        and "the API user may not read the audit log (auditlog.get needs a Super admin); "
+        "its changes are read once it may"
+        in reason
+    ), reason
+    assert reason.startswith("NetBox: starting after entry ") and password not in reason

@@ -1,5 +1,6 @@
-"""Change-driven sync with a real daemon: a NetBox edit reaches the stored status through
-``host_config_changes_sensor`` within 60 s, for exactly the host configs it touches.
+"""Change-driven sync with a real daemon: a NetBox edit, or a host edited in Zabbix, reaches
+the stored status through ``host_config_changes_sensor`` within 60 s, for exactly the host configs
+it touches.
 
 `dagster-daemon run` on its own instance and state databases (`soak.deployment`: 5 s ticks),
 NetBox and Zabbix 7.0 behind relays. The refresh and the import run once on the first tick and
@@ -34,6 +35,7 @@ from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, read_cache
 from nbzbx_dagster.store.host_status import read_statuses
 from nbzbx_dagster.sync.changes import affected
+from nbzbx_dagster.zabbix import ZabbixClient
 
 pytestmark = pytest.mark.integration
 REFRESH = "host_config_sync_refresh"
@@ -202,6 +204,31 @@ def test_a_netbox_outage_during_a_tick_loses_no_change(d: Deployment, nb) -> Non
             d.netbox.set_mode("healthy")
         reached(d, key, lambda r: "Switches" in groups(d, r), "the edit once NetBox is back")
     reached(d, key, lambda r: r is None, "the deleted device's status removed")
+
+
+def test_a_host_disabled_by_hand_in_zabbix_reaches_its_status(d: Deployment) -> None:
+    """Zabbix's audit log, the other half: a managed host edited in Zabbix is drift within a
+    minute, and edited back, in sync again."""
+    zabbix = ZabbixClient.connect(
+        services.zabbix_url("7.0"),
+        user=services.ZABBIX_USER,
+        password=services.ZABBIX_PASSWORD,
+        timeout=30,
+    )
+    with d.store.connect() as conn:
+        rows = read_statuses(conn)
+    key, row = next((k, r) for k, r in sorted(rows.items()) if r["status"] == "in_sync")
+    hostid = row["zabbix_hostid"]
+    try:
+        zabbix.call("host.update", {"hostid": hostid, "status": 1})
+        drift = reached(d, key, lambda r: r["status"] == "out_of_sync", "a host disabled in Zabbix")
+        assert "status" in json.dumps(drift["diff"]), drift["diff"]
+    finally:
+        zabbix.call("host.update", {"hostid": hostid, "status": 0})
+        zabbix.close()
+    reached(d, key, lambda r: r["status"] == "in_sync", "the host enabled again")
+    runs = [r for r in d_runs(d) if key in str(r.run_config)]
+    assert any(r.tags[CHANGES_TAG].startswith("default ") for r in runs), runs  # the audit log
 
 
 def test_the_write_back_of_a_change_run_launches_nothing(d: Deployment) -> None:

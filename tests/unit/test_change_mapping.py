@@ -4,7 +4,7 @@ sensor's cursor."""
 from collections.abc import Collection
 from dataclasses import replace
 
-from nbzbx_dagster.defs.host_sync.sensors import ChangeCursor, Pending
+from nbzbx_dagster.defs.host_sync.change_cursor import ChangeCursor, Pending
 from nbzbx_dagster.netbox.changelog import ChangeBatch, ObjectChange
 from nbzbx_dagster.sync.changes import affected, in_words
 
@@ -126,10 +126,13 @@ def test_interfaces_and_journal_entries_name_nothing() -> None:
 
 
 def test_the_cursor_round_trips_and_an_unreadable_one_starts_afresh() -> None:
-    cursor = ChangeCursor(1009, Pending(1012, "netbox 1010-1012#1"))
+    audit = {"zbx70": {"clock": 1796276266, "ids": ["c1", "c2"]}}
+    cursor = ChangeCursor(1009, Pending(1012, ["netbox 1010-1012#1"], 1, audit), audit)
     assert ChangeCursor.parse(cursor.dump()) == cursor
+    assert cursor.audit("zbx70").ids == ("c1", "c2") and cursor.audit("zbx60") is None
     assert ChangeCursor.parse("not json") == ChangeCursor()
     assert ChangeCursor.parse('{"seen": 5, "pending": {"nope": 1}}') == ChangeCursor()
+    assert ChangeCursor.parse('{"seen": 5, "zabbix": {"zbx70": {"clock": "x"}}}') == ChangeCursor()
 
 
 def test_an_edit_a_concurrent_write_back_undid_is_named_as_lost() -> None:

@@ -1,70 +1,53 @@
-"""``host_config_changes_sensor``: NetBox's change log, turned into runs of the refresh for
-exactly the host configs that changed, within a tick or two of the edit.
+"""``host_config_changes_sensor``: NetBox's change log and each Zabbix server's audit log,
+turned into runs for exactly what changed, within a tick or two of the edit.
 
-Each tick (every 30 s: ``timing``) reads the change-log entries after its cursor, one request
-when nothing changed, and requests one ``host_config_sync_refresh`` run with the ``keys`` those
-entries touch (``sync.changes``), or one full refresh when a change cannot be mapped to keys.
-The run's key is the entry range and its attempt, so a repeated tick never launches it twice;
-the run queue and the job's turn keep it behind a full refresh in progress.
+Each tick (every 30 s: ``timing``) reads the change-log entries after its cursor, and each
+server's audit log after that server's cursor, one request each when nothing changed. It asks
+for one ``host_config_sync_refresh`` run with the ``keys`` those entries touch (``sync.changes``,
+``sync.zabbix_changes``), or one full refresh when a NetBox change cannot be mapped to keys, and
+one ``import_zabbix_settings`` run when a template, group or proxy changed in Zabbix. A run's key
+is the range it covers and its attempt, so a repeated tick never launches it twice; the run
+queue and the job's turn keep it behind a run in progress.
 
-The cursor is ``{"seen": entry id, "pending": {"upto", "run_key", "attempt"} | null}`` and moves
-to ``upto`` only once the run that covers it succeeded: a failed run's changes are read again
-by the next tick, and a daemon restart loses nothing. When the log cannot serve (NetBox down,
-a token without ``core.view_objectchange``, entries pruned past the cursor) the tick says so in
-one line; the refresh at its interval stays the safety net.
+The cursor (``change_cursor``) moves only once every run asked for succeeded: a failed run's
+changes are read again by the next tick, and a daemon restart loses nothing. When a log cannot
+serve (NetBox or a server down, a token without ``core.view_objectchange``, an API user who is
+not a Super admin, entries pruned past the cursor) the tick says so in one line; the refresh at
+its interval stays the safety net.
 """
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import dagster as dg
 
 from nbzbx_dagster.defs.dagster_internals import sensor_states
+from nbzbx_dagster.defs.host_sync.change_cursor import ChangeCursor, Pending
 from nbzbx_dagster.defs.host_sync.jobs import JOB, host_config_sync_refresh
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource
+from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.defs.system_jobs.registry import SENSOR_TAG
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.defs.system_jobs.timing import sensor_interval_seconds
+from nbzbx_dagster.defs.zabbix_settings.jobs import import_zabbix_settings
 from nbzbx_dagster.netbox.changelog import ChangeBatch, ChangeLogUnreadable, latest_change
 from nbzbx_dagster.netbox.errors import NetBoxError
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.sync import zabbix_changes
 from nbzbx_dagster.sync.changes import ChangeSet, in_words, read_changes
+from nbzbx_dagster.zabbix.auditlog import AuditCursor, latest_audit
+from nbzbx_dagster.zabbix.errors import ZabbixError
 
 SENSOR = "host_config_changes_sensor"
 CHANGES_TAG = "nbzbx/changes"
-"""The change-log entries a change run covers, e.g. ``netbox 1001-1009``."""
+"""The log entries a change run covers, e.g. ``netbox 1001-1009, zbx70 1796276266-1796276270/2``."""
 RUN_KEY_TAG = "dagster/run_key"
 OP = "refresh_host_config_sync_status"
-
-
-@dataclass
-class Pending:
-    upto: int
-    run_key: str
-    attempt: int = 1
-
-
-@dataclass
-class ChangeCursor:
-    seen: int | None = None
-    pending: Pending | None = None
-
-    @classmethod
-    def parse(cls, raw: str | None) -> ChangeCursor:
-        try:
-            data = json.loads(raw) if raw else {}
-            pending = data.get("pending")
-            return cls(data.get("seen"), Pending(**pending) if pending else None)
-        except (ValueError, TypeError, AttributeError):
-            return cls()  # unreadable: start again at the newest entry
-
-    def dump(self) -> str:
-        return json.dumps(asdict(self), sort_keys=True)
+IMPORT_JOB = "import_zabbix_settings"
 
 
 def _run_of(instance: dg.DagsterInstance, run_key: str) -> dg.DagsterRun | None:
@@ -73,7 +56,7 @@ def _run_of(instance: dg.DagsterInstance, run_key: str) -> dg.DagsterRun | None:
     return records[0].dagster_run if records else None
 
 
-def _request(run_key: str, covered: str, changes: ChangeSet) -> dg.RunRequest:
+def _refresh(run_key: str, covered: str, changes: ChangeSet) -> dg.RunRequest:
     config: dict[str, Any] = {"cutoff": 0} if changes.full else {"keys": sorted(changes.keys)}
     return dg.RunRequest(
         run_key=run_key,
@@ -83,41 +66,168 @@ def _request(run_key: str, covered: str, changes: ChangeSet) -> dg.RunRequest:
     )
 
 
+def _import(run_key: str, covered: str) -> dg.RunRequest:
+    return dg.RunRequest(
+        run_key=f"{run_key} import",
+        job_name=IMPORT_JOB,
+        tags={SYSTEM_JOB_TAG: IMPORT_JOB, CHANGES_TAG: covered},
+    )
+
+
+@dataclass
+class _Settled:
+    """What the pending runs leave: a reason to wait, or how to read this tick."""
+
+    wait: str | None = None
+    attempt: int = 1
+    until: int | None = None
+    """Read NetBox up to this entry (the pending runs were asked for and not made yet)."""
+    till: dict[str, int] = field(default_factory=dict)
+    """Per server, read up to this clock (as ``until``)."""
+
+
+def _settle(context: dg.SensorEvaluationContext, cursor: ChangeCursor) -> _Settled:
+    """Move the cursor where the pending runs succeeded, or say how to read again."""
+    pending = cursor.pending
+    if pending is None:
+        return _Settled()
+    runs = [_run_of(context.instance, key) for key in pending.run_keys]
+    going = [r for r in runs if r is not None and not r.is_finished]
+    if going:
+        what = ", ".join(f"{r.run_id} ({r.job_name}, {r.status.value})" for r in going)
+        return _Settled(wait=f"waiting for run {what} ({going[0].tags.get(CHANGES_TAG, '')})")
+    cursor.pending = None
+    if all(r is not None and r.status == dg.DagsterRunStatus.SUCCESS for r in runs):
+        cursor.seen = pending.upto
+        cursor.zabbix.update(pending.zabbix)
+        return _Settled()
+    failed = [r for r in runs if r is not None and r.status != dg.DagsterRunStatus.SUCCESS]
+    if failed:  # its changes are read and asked for again
+        attempt = pending.attempt + 1
+        for run in failed:
+            context.log.warning(
+                f"run {run.run_id} ({run.job_name}, {run.tags.get(CHANGES_TAG, '')}) "
+                f"{run.status.value}: its changes are asked for again (attempt {attempt})"
+            )
+        return _Settled(attempt=attempt)
+    # asked for, not made yet: the same entries again, under the same keys
+    till = {server: raw["clock"] for server, raw in pending.zabbix.items()}
+    return _Settled(attempt=pending.attempt, until=pending.upto, till=till)
+
+
+@dataclass
+class _ZabbixRead:
+    keys: set[str] = field(default_factory=set)
+    imports: list[str] = field(default_factory=list)
+    """Per server that asks for an import, why."""
+    lines: list[str] = field(default_factory=list)
+    covered: list[str] = field(default_factory=list)
+    cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per server read, where its audit log was read to."""
+
+
+def _covered(server: str, before: AuditCursor, after: AuditCursor) -> str:
+    """``zbx70 1796276266-1796276270/2``: the clocks read and how many ids at the last, which
+    tells two reads ending in the same second apart."""
+    return f"{server} {before.clock}-{after.clock}/{len(after.ids)}"
+
+
+def _read_zabbix(
+    context: dg.SensorEvaluationContext,
+    settings: Settings,
+    store: StateStore,
+    zabbix: ZabbixResource,
+    cursor: ChangeCursor,
+    till: dict[str, int],
+) -> _ZabbixRead:
+    """Each server's audit log after its cursor; a server that cannot be read says why in one
+    line and keeps its cursor, the others go on."""
+    out = _ZabbixRead()
+    for server in settings.server_names:
+        start = cursor.audit(server)
+        try:
+            client = zabbix.client(server, settings)
+            if start is None:
+                cursor.zabbix[server] = latest_audit(client).to_dict()
+                out.lines.append(f"{server}: starting after its newest audit log entry")
+                continue
+            batch, changes = zabbix_changes.read_audit(
+                client, store, server, start, till.get(server)
+            )
+        except (ZabbixError, ValueError) as exc:
+            out.lines.append(f"{server}: {exc}; its changes are read once it may")
+            continue
+        if not batch.entries:
+            continue
+        line = zabbix_changes.in_words(server, batch, changes)
+        if not changes.keys and not changes.import_needed:
+            cursor.zabbix[server] = batch.cursor.to_dict()  # nothing to run for
+            out.lines.append(line)
+            continue
+        out.keys |= changes.keys
+        if changes.import_needed:
+            out.imports.append(f"{server}: {changes.import_needed}")
+        out.lines.append(line)
+        out.covered.append(_covered(server, start, batch.cursor))
+        out.cursors[server] = batch.cursor.to_dict()
+    return out
+
+
+def _read_netbox(
+    netbox: NetBoxResource,
+    settings: Settings,
+    store: StateStore,
+    cursor: ChangeCursor,
+    until: int | None,
+) -> tuple[ChangeSet, int | None, str, str | None]:
+    """The NetBox side: what it asks for, the entry read to, the tick's line and the covered
+    range (None when nothing is to be run for it). Raises NetBoxError."""
+    client = netbox.client()
+    if cursor.seen is None:
+        cursor.seen = latest_change(client)
+        return ChangeSet(), cursor.seen, f"NetBox: starting after entry {cursor.seen}", None
+    seen = cursor.seen
+    batch, changes = read_changes(client, store, settings, seen, until=until)
+    if batch.pruned:
+        upto = latest_change(client)
+        changes = ChangeSet(
+            full=f"change-log entry {seen} was pruned (NetBox's CHANGELOG_RETENTION): "
+            "what changed since is not known"
+        )
+        batch = ChangeBatch([], True, False)
+    elif not batch.changes:
+        return changes, seen, f"NetBox: no change after entry {seen}", None
+    else:
+        upto = batch.changes[-1].id
+    line = in_words(batch, changes)
+    if not changes.full and not changes.keys:
+        cursor.seen = upto  # nothing to run for
+        return changes, upto, line, None
+    # a NetBox whose change log was reset has entries below the cursor
+    return (
+        changes,
+        upto,
+        line,
+        f"netbox {seen + 1}-{upto}" if upto > seen else f"netbox up to {upto}",
+    )
+
+
 def evaluate(
     context: dg.SensorEvaluationContext,
     settings: Settings,
     store: StateStore,
     netbox: NetBoxResource,
+    zabbix: ZabbixResource | None = None,
 ) -> dg.SensorResult | dg.SkipReason:
     cursor = ChangeCursor.parse(context.cursor)
-    attempt, until = 1, None
-    if cursor.pending is not None:
-        run = _run_of(context.instance, cursor.pending.run_key)
-        if run is not None and not run.is_finished:
-            covered = run.tags.get(CHANGES_TAG, "")
-            return dg.SkipReason(f"waiting for run {run.run_id} ({covered}, {run.status.value})")
-        if run is not None and run.status == dg.DagsterRunStatus.SUCCESS:
-            cursor.seen, cursor.pending = cursor.pending.upto, None
-        elif run is not None:  # failed or canceled: its changes are read and asked for again
-            attempt = cursor.pending.attempt + 1
-            context.log.warning(
-                f"run {run.run_id} ({run.tags.get(CHANGES_TAG, '')}) {run.status.value}: "
-                f"its changes are asked for again (attempt {attempt})"
-            )
-            cursor.pending = None
-        else:  # requested, not made yet: the same entries again, under the same key
-            until, attempt = cursor.pending.upto, cursor.pending.attempt
-            cursor.pending = None
+    settled = _settle(context, cursor)
+    if settled.wait:
+        return dg.SkipReason(settled.wait)
+    lines: list[str] = []
     try:
-        client = netbox.client()
-        if cursor.seen is None:
-            cursor.seen = latest_change(client)
-            return dg.SensorResult(
-                skip_reason=f"NetBox: starting after change-log entry {cursor.seen}",
-                cursor=cursor.dump(),
-            )
-        batch, changes = read_changes(client, store, settings, cursor.seen, until=until)
-        upto = latest_change(client) if batch.pruned else None
+        changes, upto, line, netbox_covered = _read_netbox(
+            netbox, settings, store, cursor, settled.until
+        )
     except NetBoxError as exc:
         if isinstance(exc, ChangeLogUnreadable):
             then = "change sync waits until it may"
@@ -125,53 +235,61 @@ def evaluate(
             then = "change sync starts once NetBox answers"
         else:
             then = f"the changes after entry {cursor.seen} are read once NetBox answers"
-        return dg.SensorResult(
-            skip_reason=f"{exc}; {then}, and the refresh at its interval runs meanwhile",
-            cursor=cursor.dump(),
-        )
-    if upto is not None:  # pruned
-        changes = ChangeSet(
-            full=f"change-log entry {cursor.seen} was pruned (NetBox's CHANGELOG_RETENTION): "
-            "what changed since is not known"
-        )
-        batch = ChangeBatch([], True, False)
-    elif not batch.changes:
-        return dg.SensorResult(
-            skip_reason=f"NetBox: no change after entry {cursor.seen}", cursor=cursor.dump()
-        )
-    else:
-        upto = batch.changes[-1].id
-    line = in_words(batch, changes)
+        changes, upto, netbox_covered = ChangeSet(), cursor.seen, None
+        line = f"{exc}; {then}, and the refresh at its interval runs meanwhile"
+        if zabbix is None:
+            return dg.SensorResult(skip_reason=line, cursor=cursor.dump())
+    lines.append(line)
     if changes.lost:
         context.log.warning(line)
-    if not changes.full and not changes.keys:
-        cursor.seen = upto
-        return dg.SensorResult(skip_reason=line, cursor=cursor.dump())
-    # a NetBox whose change log was reset has entries below the cursor
-    covered = f"netbox {cursor.seen + 1}-{upto}" if upto > cursor.seen else f"netbox up to {upto}"
-    run_key = f"{covered}#{attempt}"
-    context.log.info(f"{line} ({covered})")
-    cursor.pending = Pending(upto, run_key, attempt)
-    return dg.SensorResult(run_requests=[_request(run_key, covered, changes)], cursor=cursor.dump())
+    read = (
+        _read_zabbix(context, settings, store, zabbix, cursor, settled.till)
+        if zabbix is not None
+        else _ZabbixRead()
+    )
+    lines += read.lines
+    covered = ", ".join(([netbox_covered] if netbox_covered else []) + read.covered)
+    keys = changes.keys | read.keys
+    if not covered or not (changes.full or keys or read.imports):
+        return dg.SensorResult(skip_reason="; ".join(lines), cursor=cursor.dump())
+    run_key = f"{covered}#{settled.attempt}"
+    requests = []
+    if changes.full or keys:
+        requests.append(_refresh(run_key, covered, ChangeSet(keys=keys, full=changes.full)))
+    if read.imports:
+        requests.append(_import(run_key, covered))
+    context.log.info(f"{'; '.join(lines)} ({covered})")
+    cursor.pending = Pending(
+        upto if netbox_covered else cursor.seen,
+        [r.run_key for r in requests if r.run_key],
+        settled.attempt,
+        read.cursors,
+    )
+    return dg.SensorResult(run_requests=requests, cursor=cursor.dump())
 
 
 @dg.sensor(
     name=SENSOR,
-    job=host_config_sync_refresh,
+    jobs=[host_config_sync_refresh, import_zabbix_settings],
     minimum_interval_seconds=sensor_interval_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
-    description="Reads NetBox's change log and runs host_config_sync_refresh for exactly the "
-    "host configs that changed (setting change_sync); its cursor moves once that run succeeded.",
+    description="Reads NetBox's change log and each Zabbix server's audit log; runs "
+    "host_config_sync_refresh for exactly the host configs that changed, and "
+    "import_zabbix_settings when a template, group or proxy did (setting change_sync). Its "
+    "cursor moves once those runs succeeded.",
 )
 def host_config_changes_sensor(
-    context: dg.SensorEvaluationContext, settings: SettingsResource, netbox: NetBoxResource
+    context: dg.SensorEvaluationContext,
+    settings: SettingsResource,
+    netbox: NetBoxResource,
+    zabbix: ZabbixResource,
 ) -> dg.SensorResult | dg.SkipReason:
     effective = settings.effective()
     if not effective.change_sync:
         return dg.SkipReason(
             "change_sync is off: host configs are checked at the refresh's interval"
         )
-    return evaluate(context, effective, settings.store.open(), netbox)
+    return evaluate(context, effective, settings.store.open(), netbox, zabbix)
 
 
 def stored_cursor(instance: dg.DagsterInstance) -> ChangeCursor:
