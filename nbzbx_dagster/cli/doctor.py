@@ -14,6 +14,8 @@ from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.settings.servers import ZabbixServer
 from nbzbx_dagster.store import StateStore, StoreError
 from nbzbx_dagster.store.url import state_store_url
+from nbzbx_dagster.zabbix import ZabbixClient
+from nbzbx_dagster.zabbix.auditlog import AuditLogUnreadable, audit_log_enabled, latest_audit
 from nbzbx_dagster.zabbix.errors import ZabbixError
 
 Env = Mapping[str, str]
@@ -51,6 +53,26 @@ def _changelog(env: Env) -> dict[str, Any]:
     return {"detail": f"readable (newest entry {newest}): change sync on"}
 
 
+def _change_sync(env: Env) -> bool:
+    try:
+        return load_settings(env=env).change_sync
+    except SettingsError:
+        return False  # the settings check says why
+
+
+def _audit_log(client: ZabbixClient) -> tuple[str, str | None]:
+    """Whether change sync can read the server's audit log, and a note when it cannot: host
+    edits in Zabbix then reach their status at the refresh's interval only."""
+    then = "host edits in Zabbix reach their status at the refresh's interval only"
+    try:
+        if audit_log_enabled(client) is False:
+            return "off", f"the audit log is off (Administration → Audit log): {then}"
+        latest_audit(client)
+    except AuditLogUnreadable as exc:
+        return "not readable", f"{exc.cause}: {then}"
+    return "readable", None
+
+
 def _zabbix(env: Env, server: ZabbixServer | None = None) -> dict[str, Any]:
     connection = (
         ZabbixConnection.for_server(server, env) if server else ZabbixConnection.from_env(env)
@@ -58,7 +80,11 @@ def _zabbix(env: Env, server: ZabbixServer | None = None) -> dict[str, Any]:
     client = connection.open()
     try:
         found = {"url": connection.url, "version": client.version_str, "auth": connection.auth}
-        note = client.zabbix_version.untested
+        notes = [client.zabbix_version.untested]
+        if _change_sync(env):
+            found["audit_log"], audit_note = _audit_log(client)
+            notes.append(audit_note)
+        note = "; ".join(n for n in notes if n)
         return {**found, "note": note} if note else found
     finally:
         client.close()

@@ -176,3 +176,24 @@ def test_the_change_sensor_says_in_one_line_that_a_plain_user_may_not_read_the_a
         in reason
     ), reason
     assert reason.startswith("NetBox: starting after entry ") and password not in reason
+
+
+def test_the_doctor_says_whether_change_sync_can_read_the_audit_log(
+    zabbix_version: str, plain_user: tuple[str, str]
+) -> None:
+    from nbzbx_dagster.cli.doctor import run_checks
+
+    env = {**os.environ, **services.env(zabbix_version)}
+    (admin,) = [c for c in run_checks(env) if c["name"] == "zabbix"]
+    assert admin["ok"] and admin["audit_log"] == "readable" and "note" not in admin, admin
+    name, password = plain_user
+    (plain,) = [
+        c
+        for c in run_checks({**env, "NBZBX_ZABBIX_USER": name, "NBZBX_ZABBIX_PASSWORD": password})
+        if c["name"] == "zabbix"
+    ]
+    assert plain["ok"] and plain["audit_log"] == "not readable", plain
+    assert plain["note"] == (
+        "the API user may not read the audit log (auditlog.get needs a Super admin): host edits "
+        "in Zabbix reach their status at the refresh's interval only"
+    )

@@ -223,6 +223,16 @@ def test_a_host_disabled_by_hand_in_zabbix_reaches_its_status(d: Deployment) -> 
         zabbix.call("host.update", {"hostid": hostid, "status": 1})
         drift = reached(d, key, lambda r: r["status"] == "out_of_sync", "a host disabled in Zabbix")
         assert "status" in json.dumps(drift["diff"]), drift["diff"]
+        shown = subprocess.run(
+            [str(VENV_BIN / "nbzbx"), "changes", "--since", "5m", "--json"],
+            env=d.env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        audit = json.loads(shown.stdout)["zabbix"]["default"]
+        assert key in audit["keys"] and "host edited in Zabbix" in audit["line"], audit
+        assert ("update", "host") in {(e["action"], e["resource"]) for e in audit["entries"]}
     finally:
         zabbix.call("host.update", {"hostid": hostid, "status": 0})
         zabbix.close()
