@@ -26,6 +26,7 @@ import dagster as dg
 from nbzbx_dagster.defs.dagster_internals import sensor_states
 from nbzbx_dagster.defs.host_sync.change_cursor import ChangeCursor, Pending
 from nbzbx_dagster.defs.host_sync.jobs import JOB, host_config_sync_refresh
+from nbzbx_dagster.defs.host_sync.zabbix_sessions import with_session
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
@@ -146,13 +147,17 @@ def _read_zabbix(
     for server in settings.server_names:
         start = cursor.audit(server)
         try:
-            client = zabbix.client(server, settings)
+            connection = zabbix.connection(server, settings)
             if start is None:
-                cursor.zabbix[server] = latest_audit(client).to_dict()
+                cursor.zabbix[server] = with_session(server, connection, latest_audit).to_dict()
                 out.lines.append(f"{server}: starting after its newest audit log entry")
                 continue
-            batch, changes = zabbix_changes.read_audit(
-                client, store, server, start, till.get(server)
+            batch, changes = with_session(
+                server,
+                connection,
+                lambda c, s=server, at=start: zabbix_changes.read_audit(
+                    c, store, s, at, till.get(s)
+                ),
             )
         except (ZabbixError, ValueError) as exc:
             out.lines.append(f"{server}: {exc}; its changes are read once it may")
