@@ -71,12 +71,16 @@ from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
 from nbzbx_dagster.lab.seed import seed_zabbix, zabbix_index
+from nbzbx_dagster.netbox.changelog import latest_change
 from nbzbx_dagster.netbox.client import NetBoxClient
 from nbzbx_dagster.netbox.inventory import read_host_configs
 from nbzbx_dagster.settings import load_settings
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_report_rows
+from nbzbx_dagster.sync.changes import read_changes
 from nbzbx_dagster.sync.desired import desired_host
+from nbzbx_dagster.sync.zabbix_changes import read_audit
+from nbzbx_dagster.zabbix.auditlog import latest_audit
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
 warnings.simplefilter("ignore")  # Dagster's beta and deprecation notes, not the figures
@@ -463,12 +467,45 @@ class Baseline:
 
 
 @dataclass
+class IdleTick:
+    """What a tick of host_config_changes_sensor costs when nothing changed: its reads of
+    NetBox's change log and of the server's audit log (the sensor's own cursor work aside)."""
+
+    seconds: float
+    netbox_calls: int
+    zabbix_calls: int
+
+
+def idle_tick(url: str) -> IdleTick:
+    netbox = NetBoxClient.connect(services.netbox_url(), services.netbox_token(), timeout=60)
+    zabbix = ZabbixClient.connect(
+        url, user=services.ZABBIX_USER, password=services.ZABBIX_PASSWORD, timeout=60
+    )
+    store = StateStore(os.environ["NBZBX_DATABASE_URL"])
+    try:
+        seen, cursor = latest_change(netbox), latest_audit(zabbix)
+        netbox_before, zabbix_before = sum(netbox.calls.values()), sum(zabbix.calls.values())
+        started = time.perf_counter()
+        read_changes(netbox, store, load_settings(), seen)
+        read_audit(zabbix, store, "default", cursor)
+        return IdleTick(
+            time.perf_counter() - started,
+            sum(netbox.calls.values()) - netbox_before,
+            sum(zabbix.calls.values()) - zabbix_before,
+        )
+    finally:
+        zabbix.close()
+        store.dispose()
+
+
+@dataclass
 class SizeResult:
     n: int
     seed: ZabbixSeed
     refreshes: list[Refresh]
     baselines: list[Baseline]
     seed_seconds: dict[str, float]
+    idle: IdleTick
 
     def refresh(self, label: str) -> Refresh | None:
         return next((x for x in self.refreshes if x.label == label), None)
@@ -545,6 +582,7 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
             lambda: run_refresh(CHANGE_RUN, DAGSTER_DB, writeback=False, keys=keys),
         )
     )
+    idle = timed("an idle tick of the change sensor", lambda: idle_tick(url))
     if n <= args.extra_up_to:
         instance_for(DAGSTER_DIRECT_DB, False, home)
         refreshes.append(refresh("direct", "direct PostgreSQL, first", DAGSTER_DIRECT_DB))
@@ -567,7 +605,7 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
         )
         baselines.append(Baseline(label, len(sample), took, calls))
     zabbix.close()
-    return SizeResult(n, seed, refreshes, baselines, seconds)
+    return SizeResult(n, seed, refreshes, baselines, seconds, idle)
 
 
 # -- report ----------------------------------------------------------------------------------------
@@ -614,6 +652,13 @@ def print_report(results: Sequence[SizeResult]) -> None:
             for *_, x in columns
         ],
     )
+    print("\nAn idle tick of host_config_changes_sensor (goal: 1 NetBox and 1 Zabbix call):")
+    for result in results:
+        idle = result.idle
+        print(
+            f"  N={result.n:,}: {idle.seconds:.2f} s, NetBox {idle.netbox_calls} call(s), "
+            f"Zabbix {idle.zabbix_calls} call(s)"
+        )
     print("\nSeeding, s:")
     for result in results:
         print(
