@@ -116,8 +116,13 @@ class Settings(BaseModel):
     cutoff_host_config_sync: int = Field(60, ge=0, le=525600, strict=True)
     """A refresh re-checks host configs last checked more than this many minutes ago."""
     change_sync: bool = Field(True, strict=True)
-    """Check again, within a minute, the host configs NetBox's change log says changed
-    (``host_config_changes_sensor``); the refresh at its interval stays the safety net."""
+    """Check again, within a minute, the host configs NetBox's change log or a Zabbix audit log
+    says changed (``host_config_changes_sensor``); the refresh at its interval stays the safety
+    net."""
+    reconcile_changes: bool = Field(False, strict=True)
+    """Also repair those host configs in Zabbix at once: a ``reconcile_zabbix_hosts`` run of
+    them only, applying ``reconcile_auto_actions`` under the same guards. Off by default: a
+    person reviews the plan first."""
     maintenance_cleanup_interval: int = Field(1440, ge=0, le=43200, strict=True)
     """Minutes between maintenance cleanups; 0 disables the job."""
     max_deletions: int = Field(3, ge=0, le=10000, strict=True)

@@ -224,6 +224,16 @@ def test_a_run_the_sensor_launched_applies_the_auto_actions_of_the_plan_it_makes
         ReconcileConfig(), {"dagster/sensor_name": "system_jobs_sensor"}, settings()
     )
     assert (list(auto.actions), auto.reviewed) == (["create", "update"], False)
+    changed = selection_for(  # reconcile_changes: the change sensor's run of the changed ones
+        ReconcileConfig(only=["device-7"]),
+        {"dagster/sensor_name": "host_config_changes_sensor"},
+        settings(),
+    )
+    assert (list(changed.actions), changed.reviewed, list(changed.only)) == (
+        ["create", "update"],
+        False,
+        ["device-7"],
+    )
     manual = selection_for(ReconcileConfig(), {}, settings())
     assert (list(manual.actions), manual.reviewed) == (list(APPLICABLE), True)
     chosen = selection_for(ReconcileConfig(actions=["delete"], only=["vm-1"]), {}, settings())

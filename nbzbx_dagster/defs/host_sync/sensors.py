@@ -27,10 +27,12 @@ from nbzbx_dagster.defs.dagster_internals import sensor_states
 from nbzbx_dagster.defs.host_sync.change_cursor import ChangeCursor, Pending
 from nbzbx_dagster.defs.host_sync.jobs import JOB, host_config_sync_refresh
 from nbzbx_dagster.defs.host_sync.zabbix_sessions import with_session
+from nbzbx_dagster.defs.repair.jobs import JOB as RECONCILE_JOB
+from nbzbx_dagster.defs.repair.jobs import reconcile_zabbix_hosts
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.defs.system_jobs.registry import SENSOR_TAG
+from nbzbx_dagster.defs.system_jobs.registry import CHANGES_SENSOR, SENSOR_TAG
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.defs.system_jobs.timing import sensor_interval_seconds
 from nbzbx_dagster.defs.zabbix_settings.jobs import import_zabbix_settings
@@ -43,7 +45,7 @@ from nbzbx_dagster.sync.changes import ChangeSet, in_words, read_changes
 from nbzbx_dagster.zabbix.auditlog import AuditCursor, latest_audit
 from nbzbx_dagster.zabbix.errors import ZabbixError
 
-SENSOR = "host_config_changes_sensor"
+SENSOR = CHANGES_SENSOR
 CHANGES_TAG = "nbzbx/changes"
 """The log entries a change run covers, e.g. ``netbox 1001-1009, zbx70 1796276266-1796276270/2``."""
 RUN_KEY_TAG = "dagster/run_key"
@@ -64,6 +66,17 @@ def _refresh(run_key: str, covered: str, changes: ChangeSet) -> dg.RunRequest:
         job_name=JOB,
         run_config={"ops": {OP: {"config": config}}},
         tags={SYSTEM_JOB_TAG: JOB, CHANGES_TAG: covered},
+    )
+
+
+def _reconcile(run_key: str, covered: str, keys: set[str]) -> dg.RunRequest:
+    """``reconcile_changes``: the changed host configs repaired at once (the run applies
+    ``reconcile_auto_actions``, the sensor's tag says nobody reviewed it)."""
+    return dg.RunRequest(
+        run_key=f"{run_key} reconcile",
+        job_name=RECONCILE_JOB,
+        run_config={"ops": {"reconcile_hosts": {"config": {"only": sorted(keys)}}}},
+        tags={SYSTEM_JOB_TAG: RECONCILE_JOB, CHANGES_TAG: covered},
     )
 
 
@@ -263,25 +276,31 @@ def evaluate(
         requests.append(_refresh(run_key, covered, ChangeSet(keys=keys, full=changes.full)))
     if read.imports:
         requests.append(_import(run_key, covered))
-    context.log.info(f"{'; '.join(lines)} ({covered})")
     cursor.pending = Pending(
         upto if netbox_covered else cursor.seen,
         [r.run_key for r in requests if r.run_key],
         settled.attempt,
         read.cursors,
     )
+    if settings.reconcile_changes and keys and not changes.full:
+        # not waited for: a plan with a blocked action fails its run until a person acts, and
+        # must not hold the cursor meanwhile
+        requests.append(_reconcile(run_key, covered, keys))
+        lines.append(f"reconcile of {len(keys):,} host config{'' if len(keys) == 1 else 's'}")
+    context.log.info(f"{'; '.join(lines)} ({covered})")
     return dg.SensorResult(run_requests=requests, cursor=cursor.dump())
 
 
 @dg.sensor(
     name=SENSOR,
-    jobs=[host_config_sync_refresh, import_zabbix_settings],
+    jobs=[host_config_sync_refresh, import_zabbix_settings, reconcile_zabbix_hosts],
     minimum_interval_seconds=sensor_interval_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Reads NetBox's change log and each Zabbix server's audit log; runs "
     "host_config_sync_refresh for exactly the host configs that changed, and "
-    "import_zabbix_settings when a template, group or proxy did (setting change_sync). Its "
-    "cursor moves once those runs succeeded.",
+    "import_zabbix_settings when a template, group or proxy did (setting change_sync), and with "
+    "reconcile_changes reconcile_zabbix_hosts for those host configs. Its cursor moves once the "
+    "refresh and the import succeeded.",
 )
 def host_config_changes_sensor(
     context: dg.SensorEvaluationContext,

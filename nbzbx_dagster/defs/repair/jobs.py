@@ -20,7 +20,7 @@ from nbzbx_dagster.defs.repair.events import PLAN_ASSET, plan_metadata
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
 from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
-from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SENSOR_TAG
+from nbzbx_dagster.defs.system_jobs.registry import CHANGES_SENSOR, SENSOR_NAME, SENSOR_TAG
 from nbzbx_dagster.defs.system_jobs.run_scope import (
     SYSTEM_JOB_TAG,
     RunScope,
@@ -80,7 +80,7 @@ def selection_for(
     wrong = sorted(set(config.actions) - set(APPLICABLE))
     if wrong:
         raise dg.Failure(f"unknown actions {', '.join(wrong)}: choose from {', '.join(APPLICABLE)}")
-    by_sensor = tags.get(SENSOR_TAG) == SENSOR_NAME
+    by_sensor = tags.get(SENSOR_TAG) in (SENSOR_NAME, CHANGES_SENSOR)
     actions = config.actions or (settings.reconcile_auto_actions if by_sensor else APPLICABLE)
     return Selection(actions, config.only, reviewed=not by_sensor)
 

@@ -18,6 +18,9 @@ from typing import Protocol
 from nbzbx_dagster.settings import Settings
 
 SENSOR_NAME = "system_jobs_sensor"
+CHANGES_SENSOR = "host_config_changes_sensor"
+"""Its runs of ``reconcile_zabbix_hosts``, like the system jobs sensor's, apply only
+``reconcile_auto_actions``: nobody reviewed their plan."""
 SENSOR_TAG = "dagster/sensor_name"
 """The run tag Dagster gives the runs a sensor requests: the sensor's name."""
 
