@@ -121,6 +121,19 @@ def zabbix_70() -> ZabbixClient:
     )
 
 
+def changes_shown(d: Deployment) -> dict[str, Any]:
+    """What `nbzbx changes --since 5m --json` shows the deployment's operator."""
+    shown = subprocess.run(
+        [str(VENV_BIN / "nbzbx"), "changes", "--since", "5m", "--json"],
+        env=d.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    return json.loads(shown.stdout)
+
+
 def ticks(d: Deployment) -> list[Any]:
     """The change sensor's ticks, newest first."""
     states = sensor_states(d.instance, SENSOR)
@@ -148,15 +161,7 @@ def test_a_device_created_edited_and_deleted_reaches_its_status(d: Deployment, n
         device.save()
         row = reached(d, key, lambda r: "Switches" in groups(d, r), "a platform edit's host groups")
         assert groups(d, row) == {"NetBox", "Lab A", "Switches"}, row["desired"]
-        shown = subprocess.run(
-            [str(VENV_BIN / "nbzbx"), "changes", "--since", "5m", "--json"],
-            env=d.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        assert shown.returncode == 0, shown.stderr
-        report = json.loads(shown.stdout)
+        report = changes_shown(d)
         assert key in report["keys"], report
         edits = [(c["name"], c["action"]) for c in report["changes"]]
         assert ("nbzbx-chg-dev", "update") in edits, edits
@@ -230,14 +235,7 @@ def test_a_host_disabled_by_hand_in_zabbix_reaches_its_status(d: Deployment) -> 
         zabbix.call("host.update", {"hostid": hostid, "status": 1})
         drift = reached(d, key, lambda r: r["status"] == "out_of_sync", "a host disabled in Zabbix")
         assert "status" in json.dumps(drift["diff"]), drift["diff"]
-        shown = subprocess.run(
-            [str(VENV_BIN / "nbzbx"), "changes", "--since", "5m", "--json"],
-            env=d.env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
-        audit = json.loads(shown.stdout)["zabbix"]["default"]
+        audit = changes_shown(d)["zabbix"]["default"]
         assert key in audit["keys"] and "host edited in Zabbix" in audit["line"], audit
         assert ("update", "host") in {(e["action"], e["resource"]) for e in audit["entries"]}
     finally:
