@@ -1,11 +1,13 @@
 """Integration tests talk to the real lab (`nbzbx lab up`); a service that is down is a failure."""
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import dagster as dg
 import pytest
 
+from nbzbx_dagster.cli.run_in_process import run_job
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import seed_lab
 from nbzbx_dagster.netbox import NetBoxClient
@@ -86,3 +88,32 @@ def project(
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
     with dg.instance_for_test() as instance:
         yield instance
+
+
+@pytest.fixture(scope="module")
+def imported_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Per Zabbix version, a state store just after its import, for a module whose tests leave
+    the Zabbix settings the import reads as they found them."""
+    return {}
+
+
+@pytest.fixture
+def imported(
+    project: dg.DagsterInstance,
+    zabbix_version: str,
+    tmp_path: Path,
+    imported_stores: dict[str, Path],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dg.DagsterInstance:
+    """The project with its cache of Zabbix settings filled (names resolve to ids): the import
+    runs once per version, later tests start from a copy of the store it left."""
+    state = tmp_path / "state.db"  # the `project` fixture's state store
+    if zabbix_version in imported_stores:
+        shutil.copy(imported_stores[zabbix_version], state)
+        return project
+    outcome = run_job("import_zabbix_settings", instance=project)
+    assert outcome.success, outcome.error
+    kept = tmp_path_factory.mktemp("imported") / "state.db"
+    shutil.copy(state, kept)
+    imported_stores[zabbix_version] = kept
+    return project

@@ -8,8 +8,6 @@ Tests that change the lab put it back.
 
 import json
 import os
-import shutil
-from pathlib import Path
 from typing import Any
 
 import dagster as dg
@@ -62,35 +60,6 @@ def statuses() -> dict[str, dict[str, Any]]:
 
 def services_state_url() -> str:
     return os.environ["NBZBX_DATABASE_URL"]
-
-
-@pytest.fixture(scope="module")
-def imported_stores(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """Per Zabbix version, a state store just after its import (no test here changes the
-    Zabbix settings the import reads)."""
-    return {}
-
-
-@pytest.fixture
-def imported(
-    project: dg.DagsterInstance,
-    zabbix_version: str,
-    tmp_path: Path,
-    imported_stores: dict[str, Path],
-    tmp_path_factory: pytest.TempPathFactory,
-) -> dg.DagsterInstance:
-    """The project with its cache of Zabbix settings filled (names resolve to ids): the import
-    runs once per version, later tests start from a copy of the store it left."""
-    state = tmp_path / "state.db"  # the `project` fixture's state store
-    if zabbix_version in imported_stores:
-        shutil.copy(imported_stores[zabbix_version], state)
-        return project
-    outcome = run_job("import_zabbix_settings", instance=project)
-    assert outcome.success, outcome.error
-    kept = tmp_path_factory.mktemp("imported") / "state.db"
-    shutil.copy(state, kept)
-    imported_stores[zabbix_version] = kept
-    return project
 
 
 def test_a_full_refresh_shows_every_status(imported: dg.DagsterInstance) -> None:

@@ -56,13 +56,12 @@ EXPECTED = {
 
 @pytest.fixture
 def lab(
-    seeded_lab: dict, project: dg.DagsterInstance, zabbix_version: str
+    seeded_lab: dict, imported: dg.DagsterInstance, zabbix_version: str
 ) -> Iterator[dg.DagsterInstance]:
     """The demo's hosts, the cache imported and every host config checked once."""
     reset_zabbix_hosts(zabbix_version)
-    assert run_job("import_zabbix_settings", instance=project).success
-    assert refresh(project).success
-    yield project
+    assert refresh(imported).success
+    yield imported
     reset_zabbix_hosts(zabbix_version)
 
 

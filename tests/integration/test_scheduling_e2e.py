@@ -182,6 +182,8 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
     store.upgrade()
     for setting in settings.values():
         store.set_override(setting, 1, by="test_scheduling_e2e")
+    # the schedule's runs only: the change sensor would check again the hosts a reconcile wrote
+    store.set_override("change_sync", False, by="test_scheduling_e2e")
 
     dev = None
     instance = None
@@ -210,7 +212,7 @@ def deployment(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployment]
             yield Deployment(instance, store, relay, dev, env, jobs, url, home)
         finally:
             if dev is not None:
-                dev.stop()
+                dev.stop(timeout=10)  # its runs are over: what is left is killed
             if instance is not None:
                 instance.dispose()
             relay.stop()
