@@ -147,7 +147,6 @@ def _covered(server: str, before: AuditCursor, after: AuditCursor) -> str:
 
 
 def _read_zabbix(
-    context: dg.SensorEvaluationContext,
     settings: Settings,
     store: StateStore,
     zabbix: ZabbixResource,
@@ -261,7 +260,7 @@ def evaluate(
     if changes.lost:
         context.log.warning(line)
     read = (
-        _read_zabbix(context, settings, store, zabbix, cursor, settled.till)
+        _read_zabbix(settings, store, zabbix, cursor, settled.till)
         if zabbix is not None
         else _ZabbixRead()
     )
