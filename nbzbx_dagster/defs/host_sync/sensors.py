@@ -132,8 +132,8 @@ def _settle(context: dg.SensorEvaluationContext, cursor: ChangeCursor) -> _Settl
 @dataclass
 class _ZabbixRead:
     keys: set[str] = field(default_factory=set)
-    imports: list[str] = field(default_factory=list)
-    """Per server that asks for an import, why."""
+    import_needed: bool = False
+    """A server's settings changed (its line says which)."""
     lines: list[str] = field(default_factory=list)
     covered: list[str] = field(default_factory=list)
     cursors: dict[str, dict[str, Any]] = field(default_factory=dict)
@@ -182,8 +182,7 @@ def _read_zabbix(
             out.lines.append(line)
             continue
         out.keys |= changes.keys
-        if changes.import_needed:
-            out.imports.append(f"{server}: {changes.import_needed}")
+        out.import_needed |= changes.import_needed is not None
         out.lines.append(line)
         out.covered.append(_covered(server, start, batch.cursor))
         out.cursors[server] = batch.cursor.to_dict()
@@ -267,13 +266,13 @@ def evaluate(
     lines += read.lines
     covered = ", ".join(([netbox_covered] if netbox_covered else []) + read.covered)
     keys = changes.keys | read.keys
-    if not covered or not (changes.full or keys or read.imports):
+    if not covered or not (changes.full or keys or read.import_needed):
         return dg.SensorResult(skip_reason="; ".join(lines), cursor=cursor.dump())
     run_key = f"{covered}#{settled.attempt}"
     requests = []
     if changes.full or keys:
         requests.append(_refresh(run_key, covered, ChangeSet(keys=keys, full=changes.full)))
-    if read.imports:
+    if read.import_needed:
         requests.append(_import(run_key, covered))
     cursor.pending = Pending(
         upto if netbox_covered else cursor.seen,
