@@ -38,6 +38,10 @@ JOURNAL_KINDS = ("info", "success", "warning", "danger")
 T = TypeVar("T")
 R = TypeVar("R")
 _ID_IN_PATH = re.compile(r"/\d+/")
+# NetBox 4.7 refuses a whole bulk update when one of its ids has no object (deleted since it was
+# read, or hidden from the token): HTTP 400 {"detail": "N of M objects could not be found.",
+# "errors": [...]} (netbox/api/viewsets/mixins.py, get_missing_objects_response).
+_OBJECTS_NOT_FOUND = re.compile(r"\b\d+ of \d+ objects could not be found\b")
 
 
 class _Session(requests.Session):
@@ -410,30 +414,53 @@ class NetBoxClient:
         rows: Sequence[Mapping[str, Any]],
         batch: int = 250,
         workers: int = 1,
+        *,
+        gone: list[int] | None = None,
     ) -> int:
-        """PATCH ``rows`` (``{"id": ..., field: value}``) in batches; returns how many were sent.
+        """PATCH ``rows`` (``{"id": ..., field: value}``) in batches; returns how many were written.
 
         Each batch is all-or-nothing in NetBox. ``workers`` batches are sent at a time: NetBox
         validates and logs each object in one worker process, so a second concurrent request
         about doubles the write rate of a NetBox with two or more workers and cores.
+
+        NetBox also refuses a batch when one of its objects is gone (deleted since it was read).
+        With ``gone``, such a batch is sent again, once, without the rows whose object one read
+        of their ids no longer finds, and those ids are appended to ``gone``; without it, the
+        batch fails like any other.
         """
         target = self._endpoint(endpoint)
         for row in rows:
             if "id" not in row:
                 raise NetBoxError(self.url, f"bulk update of {endpoint}: a row has no id")
 
-        def send(part: Sequence[Mapping[str, Any]]) -> None:
+        def patch(part: Sequence[Mapping[str, Any]]) -> None:
             self._guard(lambda: target.update([dict(r) for r in part]))
+
+        def send(part: Sequence[Mapping[str, Any]]) -> list[int]:
+            """The ids of ``part`` skipped because their object is gone."""
+            try:
+                patch(part)
+                return []
+            except NetBoxError as exc:
+                if gone is None or exc.status != 400 or not _OBJECTS_NOT_FOUND.search(exc.cause):
+                    raise
+            ids = [int(r["id"]) for r in part]
+            found = {int(o["id"]) for o in self._list(endpoint, None, {"id": ids, "brief": 1})}
+            left = [r for r in part if int(r["id"]) in found]
+            if left:
+                patch(left)
+            return [i for i in ids if i not in found]
 
         parts = list(_batches(rows, batch))
         if workers <= 1 or len(parts) <= 1:
-            for part in parts:
-                send(part)
+            skipped = [send(part) for part in parts]
         else:
             with ThreadPoolExecutor(min(workers, len(parts))) as pool:
-                for future in [pool.submit(send, part) for part in parts]:
-                    future.result()
-        return len(rows)
+                skipped = [future.result() for future in [pool.submit(send, p) for p in parts]]
+        missing = [i for ids in skipped for i in ids]
+        if gone is not None:
+            gone.extend(missing)
+        return len(rows) - len(missing)
 
     def journal(self, object_type: str, object_id: int, kind: str, comments: str) -> int:
         """Add a journal entry to ``dcim.device`` or ``virtualization.virtualmachine`` object."""

@@ -8,6 +8,7 @@ two batches at a time (about 85 objects per second on the lab).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from nbzbx_dagster.netbox.client import NetBoxClient
@@ -40,13 +41,26 @@ def missing_fields(client: NetBoxClient) -> list[str]:
     return [f for f in FIELDS if f not in names]
 
 
+@dataclass(frozen=True)
+class WrittenBack:
+    """Per object type, how many objects were written and the ids of those skipped because
+    they were deleted in NetBox since the refresh read them (nothing left to write)."""
+
+    written: dict[str, int]
+    gone: dict[str, list[int]]
+
+
 def write_back(
     client: NetBoxClient,
     configs: Sequence[HostConfig],
     outcome: dict[str, tuple[str | None, str]],
-) -> dict[str, int]:
-    """PATCH the changed values; returns how many objects of each type were written."""
+) -> WrittenBack:
+    """PATCH the changed values; an object deleted meanwhile is skipped, not a failure of the
+    others in its batch."""
     rows = changed_values(configs, outcome)
-    return {
-        t: client.bulk_update(ENDPOINTS[t], r, workers=WORKERS) if r else 0 for t, r in rows.items()
+    gone: dict[str, list[int]] = {t: [] for t in rows}
+    written = {
+        t: client.bulk_update(ENDPOINTS[t], r, workers=WORKERS, gone=gone[t])
+        for t, r in rows.items()
     }
+    return WrittenBack(written, gone)

@@ -42,6 +42,8 @@ from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
 from nbzbx_dagster.sync.diff_words import ZabbixNames, describe
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
+_OBJECT_NOUNS = {"device": ("device", "devices"), "vm": ("virtual machine", "virtual machines")}
+
 
 @dataclass
 class HostConfigs:
@@ -198,7 +200,7 @@ def write_back_checks(
 ) -> None:
     """Write the checks' host ids and statuses to NetBox where they changed; the refresh and
     the repair both end with it. Without the custom fields (no import yet) nothing is written,
-    and `log` says why."""
+    and `log` says why; `log` also names the objects deleted in NetBox meanwhile (skipped)."""
     absent = missing_fields(client)
     if absent:
         log.warning(
@@ -207,8 +209,26 @@ def write_back_checks(
         )
         return
     outcome = {c.config.key: (c.zabbix_hostid, c.status) for c in checks}
-    written = write_back(client, configs, outcome)
-    log.info(f"written back to NetBox (changed values only): {written}")
+    result = write_back(client, configs, outcome)
+    log.info(f"written back to NetBox (changed values only): {result.written}")
+    names = {(c.object_type, c.object_id): c.name for c in configs}
+    for object_type, ids in result.gone.items():
+        if ids:
+            log.info(_gone_line(object_type, [names.get((object_type, i), f"id {i}") for i in ids]))
+
+
+def _gone_line(object_type: str, names: Sequence[str]) -> str:
+    """Like "3 devices were deleted in NetBox during the run (srv-a, srv-b, srv-c): their status
+    was not written"."""
+    one, many = _OBJECT_NOUNS[object_type]
+    if len(names) == 1:
+        return (
+            f"1 {one} was deleted in NetBox during the run ({names[0]}): its status was not written"
+        )
+    return (
+        f"{len(names)} {many} were deleted in NetBox during the run "
+        f"({', '.join(names)}): their status was not written"
+    )
 
 
 def refresh_summary(
