@@ -8,6 +8,11 @@
 #   trixie-bpo/    a Debian 13 root (Python 3.13 for NetBox 4.7, Zabbix 7.0 from trixie-backports)
 # Services run on private loopback ports and are stopped by process group, only when the PID file
 # names a process this script started.
+#
+# NBZBX_LAB_INSTANCE=N (1 to 9, default 1) starts another set of the lab's NetBox, Zabbix servers
+# and contract endpoints, on ports 100 * (N - 1) higher and on databases of their own (zbx70_N,
+# netbox_N, ...): what the test suite's daemon tests use, beside the others, so that neither sees
+# the other's writes. PostgreSQL, PgBouncer, Redis and the Debian 13 root are shared.
 set -euo pipefail
 
 LAB_CACHE=${NBZBX_LAB_CACHE:-/var/cache/nbzbx-lab}
@@ -16,15 +21,23 @@ PGDATA=$LAB_CACHE/pgdata
 # Its own folder, not the older recipe's trixie/ (Zabbix 7.0.22): a checkout with either recipe
 # would otherwise rebuild the root under the other's running Zabbix and NetBox.
 ROOT=$LAB_CACHE/trixie-bpo
+INSTANCE=${NBZBX_LAB_INSTANCE:-1}
+[[ $INSTANCE =~ ^[1-9]$ ]] || { echo "NBZBX_LAB_INSTANCE must be 1 to 9, not '$INSTANCE'" >&2; exit 2; }
+OFFSET=$(( (INSTANCE - 1) * 100 ))
+DB_SUFFIX=$([ "$INSTANCE" = 1 ] || echo "_$INSTANCE")   # zbx70, zbx70_2, ...
+RUN_SUFFIX=$([ "$INSTANCE" = 1 ] || echo "-$INSTANCE")  # run/netbox.pid, run/netbox-2.pid, ...
 PG_PORT=${NBZBX_LAB_PG_PORT:-54329}
 REDIS_PORT=${NBZBX_LAB_REDIS_PORT:-63799}
 PGBOUNCER_PORT=${NBZBX_LAB_PGBOUNCER_PORT:-64329}
-NETBOX_PORT=${NBZBX_LAB_NETBOX_PORT:-18001}
-ZBX60_PORT=${NBZBX_LAB_ZBX60_PORT:-18060}
-ZBX70_PORT=${NBZBX_LAB_ZBX70_PORT:-18070}
-ZBX72_PORT=${NBZBX_LAB_ZBX72_PORT:-18072}
-ZBX74_PORT=${NBZBX_LAB_ZBX74_PORT:-18074}
-ZBX80_PORT=${NBZBX_LAB_ZBX80_PORT:-18080}
+NETBOX_PORT=${NBZBX_LAB_NETBOX_PORT:-$((18001 + OFFSET))}
+ZBX60_PORT=${NBZBX_LAB_ZBX60_PORT:-$((18060 + OFFSET))}
+ZBX70_PORT=${NBZBX_LAB_ZBX70_PORT:-$((18070 + OFFSET))}
+ZBX72_PORT=${NBZBX_LAB_ZBX72_PORT:-$((18072 + OFFSET))}
+ZBX74_PORT=${NBZBX_LAB_ZBX74_PORT:-$((18074 + OFFSET))}
+ZBX80_PORT=${NBZBX_LAB_ZBX80_PORT:-$((18080 + OFFSET))}
+ZBX60_DB=zbx60$DB_SUFFIX ZBX70_DB=zbx70$DB_SUFFIX NETBOX_DB=netbox$DB_SUFFIX
+PROJECT_DBS="dagster$DB_SUFFIX nbzbx$DB_SUFFIX"  # the Dagster instance's and the state store's
+NETBOX_REDIS_DB=$(( (INSTANCE - 1) * 2 ))          # tasks; caching is the next one
 LAB_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 NETBOX_VERSION=4.7.3
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -198,7 +211,7 @@ redis_up() {
 }
 
 # ------------------------------------------------------------------ Zabbix frontends
-zabbix_conf() {  # $1 = path, $2 = database
+zabbix_conf() {  # $1 = path, $2 = the database of instance 1; others pass theirs in the environment
   mkdir -p "$(dirname "$1")"
   cat > "$1.tmp" <<PHP
 <?php
@@ -206,7 +219,7 @@ zabbix_conf() {  # $1 = path, $2 = database
 \$DB['TYPE'] = 'POSTGRESQL';
 \$DB['SERVER'] = '127.0.0.1';
 \$DB['PORT'] = '$PG_PORT';
-\$DB['DATABASE'] = '$2';
+\$DB['DATABASE'] = getenv('NBZBX_LAB_ZABBIX_DB') ?: '$2';
 \$DB['USER'] = 'postgres';
 \$DB['PASSWORD'] = '';
 \$DB['SCHEMA'] = '';
@@ -248,16 +261,17 @@ zabbix_db_matches() {  # $1 = database, $2 = the frontend's defines.inc.php: the
   [ -n "$want" ] && [ "$want" = "$have" ] \
     || die "$1 has Zabbix DB version ${have:-none}, the frontend ($2) wants ${want:-unknown}"
 }
-zabbix_serve() {  # $1 = name, $2 = port, $3 = "root" or "host"
-  local pidf="$RUN/$1.pid" logf="$RUN/$1.log"
+zabbix_serve() {  # $1 = name, $2 = port, $3 = "root" or "host", $4 = database
+  local pidf="$RUN/$1$RUN_SUFFIX.pid" logf="$RUN/$1$RUN_SUFFIX.log"
   pid_alive "$pidf" "-S 127.0.0.1:$2" && return 0
   port_open "$2" && die "port $2 is taken by something the lab did not start"
   local php=(php -d memory_limit=1G -d max_execution_time=300 -d post_max_size=64M
     -d date.timezone=UTC -d display_errors=0 -d log_errors=1 -S "127.0.0.1:$2" -t /usr/share/zabbix)
   if [ "$3" = root ]; then
-    start_group "$pidf" "$logf" chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin PHP_CLI_SERVER_WORKERS=4 "${php[@]}"
+    start_group "$pidf" "$logf" chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin PHP_CLI_SERVER_WORKERS=4 \
+      NBZBX_LAB_ZABBIX_DB="$4" "${php[@]}"
   else
-    PHP_CLI_SERVER_WORKERS=4 start_group "$pidf" "$logf" "${php[@]}"
+    NBZBX_LAB_ZABBIX_DB="$4" PHP_CLI_SERVER_WORKERS=4 start_group "$pidf" "$logf" "${php[@]}"
   fi
   wait_port "$2" "Zabbix ($1)" 30
   local body='{"jsonrpc":"2.0","method":"apiinfo.version","params":{},"id":1}' ver=""
@@ -273,37 +287,38 @@ zbx60_up() {
   case $v in 1:6.0.*) ;; *) die "host zabbix-frontend-php is $v, expected 1:6.0.x";; esac
   zabbix_template_db zbx60_tpl /usr/share/zabbix-server-pgsql "$v"
   zabbix_db_matches zbx60_tpl /usr/share/zabbix/include/defines.inc.php
-  clone_current zbx60_tpl zbx60
+  clone_current zbx60_tpl "$ZBX60_DB"
   zabbix_conf /etc/zabbix/zabbix.conf.php zbx60
-  zabbix_serve zbx60 "$ZBX60_PORT" host
+  zabbix_serve zbx60 "$ZBX60_PORT" host "$ZBX60_DB"
 }
 zbx70_up() {
   local v; v=$(in_root dpkg-query -W -f='${Version}' zabbix-frontend-php)
   case $v in 1:7.0.*) ;; *) die "the root's zabbix-frontend-php is $v, expected 1:7.0.x";; esac
   zabbix_template_db zbx70_tpl "$ROOT/usr/share/zabbix-server-pgsql" "$v"
   zabbix_db_matches zbx70_tpl "$ROOT/usr/share/zabbix/include/defines.inc.php"
-  clone_current zbx70_tpl zbx70
+  clone_current zbx70_tpl "$ZBX70_DB"
   zabbix_conf "$ROOT/etc/zabbix/zabbix.conf.php" zbx70
-  if pid_alive "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" && ! pid_alive "$RUN/zbx70.pid" "chroot $ROOT "; then
+  local pidf="$RUN/zbx70$RUN_SUFFIX.pid"
+  if pid_alive "$pidf" "-S 127.0.0.1:$ZBX70_PORT" && ! pid_alive "$pidf" "chroot $ROOT "; then
     log "Zabbix 7.0 runs from another root: starting it from $ROOT"
-    stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
+    stop_group "$pidf" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
   fi
-  zabbix_serve zbx70 "$ZBX70_PORT" root
+  zabbix_serve zbx70 "$ZBX70_PORT" root "$ZBX70_DB"
 }
 contract_up() {  # the 7.2, 7.4 and 8.0 contract endpoints: one relay process, host python3
-  local pidf="$RUN/zbxcontract.pid" p
-  pid_alive "$pidf" "zabbix_contract.py --upstream" && return 0
+  local pidf="$RUN/zbxcontract$RUN_SUFFIX.pid" p
+  pid_alive "$pidf" "zabbix_contract.py --upstream http://127.0.0.1:$ZBX70_PORT/" && return 0
   for p in "$ZBX72_PORT" "$ZBX74_PORT" "$ZBX80_PORT"; do
     port_open "$p" && die "port $p is taken by something the lab did not start"
   done
-  start_group "$pidf" "$RUN/zbxcontract.log" python3 "$LAB_DIR/zabbix_contract.py" \
+  start_group "$pidf" "$RUN/zbxcontract$RUN_SUFFIX.log" python3 "$LAB_DIR/zabbix_contract.py" \
     --upstream "http://127.0.0.1:$ZBX70_PORT/api_jsonrpc.php" \
     --serve "7.2=$ZBX72_PORT" --serve "7.4=$ZBX74_PORT" --serve "8.0=$ZBX80_PORT"
   local body='{"jsonrpc":"2.0","method":"apiinfo.version","params":{},"id":1}' ver
   for p in "$ZBX72_PORT" "$ZBX74_PORT" "$ZBX80_PORT"; do
     wait_port "$p" "Zabbix contract endpoint" 20
     ver=$(curl -s -m 5 -H 'Content-Type: application/json-rpc' --data "$body" "http://127.0.0.1:$p/api_jsonrpc.php" || true)
-    [[ $ver == *'"result"'* ]] || { tail -20 "$RUN/zbxcontract.log" >&2; die "contract endpoint on $p answers: ${ver:-nothing}"; }
+    [[ $ver == *'"result"'* ]] || { tail -20 "$RUN/zbxcontract$RUN_SUFFIX.log" >&2; die "contract endpoint on $p answers: ${ver:-nothing}"; }
     log "Zabbix $(sed -E 's/.*"result": ?"([^"]+)".*/\1/' <<<"$ver") contract endpoint over Zabbix 7.0 on http://127.0.0.1:$p/api_jsonrpc.php"
   done
 }
@@ -326,9 +341,8 @@ root_up() {
     root_mounts; return 0
   fi
   local t; t=$(now)
-  # what runs from the old root would keep serving its deleted files
-  stop_group "$RUN/netbox.pid" "127.0.0.1:$NETBOX_PORT" NetBox
-  stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
+  # what runs from the old root would keep serving its deleted files, in every instance
+  for_instances root-services-down
   root_unmount
   rm -rf "$ROOT.build"; mkdir -p "$ROOT.build"
   log "debootstrap Debian 13 into $ROOT (once, about 40 s)"
@@ -362,13 +376,16 @@ netbox_config() {
   [ -s "$LAB_CACHE/netbox-secret-key" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$LAB_CACHE/netbox-secret-key"
   [ -s "$LAB_CACHE/netbox-pepper" ] || head -c 48 /dev/urandom | base64 | tr -d '\n/+=' > "$LAB_CACHE/netbox-pepper"
   cat > "$conf/configuration.py.tmp" <<PY
-# NetBox configuration - managed by the nbzbx lab
+# NetBox configuration - managed by the nbzbx lab; one file for every lab instance, each
+# started with its database and Redis databases in the environment
+import os
+
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
-DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "${NBZBX_LAB_NETBOX_DB:-netbox}",
+DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": os.environ.get("NBZBX_LAB_NETBOX_DB", "netbox"),
     "USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": "$PG_PORT", "CONN_MAX_AGE": 0}}
 REDIS = {
-    "tasks": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": 0, "SSL": False},
-    "caching": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": 1, "SSL": False},
+    "tasks": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": int(os.environ.get("NBZBX_LAB_REDIS_DB", 0)), "SSL": False},
+    "caching": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": int(os.environ.get("NBZBX_LAB_REDIS_DB", 0)) + 1, "SSL": False},
 }
 SECRET_KEY = "$(cat "$LAB_CACHE/netbox-secret-key")"
 API_TOKEN_PEPPERS = {1: "$(cat "$LAB_CACHE/netbox-pepper")"}
@@ -379,22 +396,26 @@ TIME_ZONE = "UTC"
 PY
   mv "$conf/configuration.py.tmp" "$conf/configuration.py"
 }
-netbox_cmd() { in_root NETBOX_ROOT=$NB_HOME /opt/netbox-venv/bin/netbox "$@"; }
+netbox_cmd() {  # $1 = database, rest = the netbox command
+  local db=$1; shift
+  in_root NETBOX_ROOT=$NB_HOME NBZBX_LAB_NETBOX_DB="$db" NBZBX_LAB_REDIS_DB=$NETBOX_REDIS_DB \
+    /opt/netbox-venv/bin/netbox "$@"
+}
 netbox_template_db() {
   local comment; comment=$(db_comment netbox_tpl)
   [ "$comment" = "$NETBOX_MARK" ] && [ -s "$LAB_CACHE/netbox-token" ] && return 0
   local t; t=$(now)
-  NBZBX_LAB_NETBOX_DB=netbox_tpl netbox_config
+  netbox_config
   if [ "$comment" != "$NETBOX_MIGRATED" ] && [ "$comment" != "$NETBOX_MARK" ]; then
     log "migrating a pristine NetBox database netbox_tpl (once, about 5 minutes on 2 cores)"
     psql_admin -c "DROP DATABASE IF EXISTS netbox_tpl WITH (FORCE)"
     psql_admin -c "CREATE DATABASE netbox_tpl ENCODING 'UTF8' TEMPLATE template0 LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'"
-    netbox_cmd migrate --no-input >"$RUN/netbox-migrate.log" 2>&1 \
+    netbox_cmd netbox_tpl migrate --no-input >"$RUN/netbox-migrate.log" 2>&1 \
       || { tail -30 "$RUN/netbox-migrate.log" >&2; die "netbox migrate failed (log: $RUN/netbox-migrate.log)"; }
     psql_admin -c "COMMENT ON DATABASE netbox_tpl IS '$NETBOX_MIGRATED'"
   fi
   # a superuser with a v2 and a v1 API token, kept in the cache (mode 600), not in the repository
-  netbox_cmd nbshell --command "$(cat <<'PY'
+  netbox_cmd netbox_tpl nbshell --command "$(cat <<'PY'
 from users.models import Token, User
 u, _ = User.objects.get_or_create(username="nbzbx-lab", defaults={"is_superuser": True})
 u.is_superuser = True
@@ -421,20 +442,25 @@ PY
   umask 022
   [ -s "$LAB_CACHE/netbox-token" ] || die "no NetBox v2 token was created (log: $RUN/netbox-token.log)"
   psql_admin -c "COMMENT ON DATABASE netbox_tpl IS '$NETBOX_MARK'"
-  # a copy made before the tokens existed would not accept them
-  psql_admin -c "DROP DATABASE IF EXISTS netbox WITH (FORCE)"
+  # a copy made before the tokens existed would not accept them: every instance's
+  local copy
+  for copy in $(psql_admin -Atc "SELECT datname FROM pg_database WHERE datname ~ '^netbox(_[1-9])?\$'"); do
+    psql_admin -c "DROP DATABASE IF EXISTS \"$copy\" WITH (FORCE)"
+  done
   log "netbox_tpl ready in $(since "$t")"
 }
 netbox_up() {
   netbox_template_db
-  db_exists netbox || clone_db netbox_tpl netbox
+  db_exists "$NETBOX_DB" || clone_db netbox_tpl "$NETBOX_DB"
   netbox_config
-  pid_alive "$RUN/netbox.pid" "127.0.0.1:$NETBOX_PORT" && return 0
+  local pidf="$RUN/netbox$RUN_SUFFIX.pid"
+  pid_alive "$pidf" "127.0.0.1:$NETBOX_PORT" && return 0
   port_open "$NETBOX_PORT" && die "port $NETBOX_PORT is taken by something the lab did not start"
   local site; site=$(in_root /opt/netbox-venv/bin/python3 -c 'import netbox, os; print(os.path.dirname(os.path.dirname(netbox.__file__)))')
-  start_group "$RUN/netbox.pid" "$RUN/netbox.log" chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin \
-    LANG=C.UTF-8 NETBOX_ROOT=$NB_HOME /opt/netbox-venv/bin/gunicorn --bind "127.0.0.1:$NETBOX_PORT" \
-    --workers 3 --timeout 120 --chdir "$site" netbox.wsgi
+  start_group "$pidf" "$RUN/netbox$RUN_SUFFIX.log" chroot "$ROOT" /usr/bin/env -i PATH=/usr/bin:/bin \
+    LANG=C.UTF-8 NETBOX_ROOT=$NB_HOME NBZBX_LAB_NETBOX_DB="$NETBOX_DB" NBZBX_LAB_REDIS_DB=$NETBOX_REDIS_DB \
+    /opt/netbox-venv/bin/gunicorn --bind "127.0.0.1:$NETBOX_PORT" \
+    --workers 3 --timeout 120 --no-control-socket --chdir "$site" netbox.wsgi
   wait_port "$NETBOX_PORT" NetBox 90
   local code=""
   for _ in $(seq 1 150); do
@@ -442,17 +468,17 @@ netbox_up() {
       "http://127.0.0.1:$NETBOX_PORT/api/status/" || true)
     [ "$code" = 200 ] && break; sleep 0.2
   done
-  [ "$code" = 200 ] || { tail -30 "$RUN/netbox.log" >&2; die "NetBox /api/status/ answered ${code:-nothing}"; }
+  [ "$code" = 200 ] || { tail -30 "$RUN/netbox$RUN_SUFFIX.log" >&2; die "NetBox /api/status/ answered ${code:-nothing}"; }
   log "NetBox $NETBOX_VERSION on http://127.0.0.1:$NETBOX_PORT"
 }
 
 # ------------------------------------------------------------------ commands
 reset_dbs() {  # fresh copies of the pristine databases (the services reconnect per request)
-  clone_db zbx60_tpl zbx60
-  clone_db zbx70_tpl zbx70
-  clone_db netbox_tpl netbox
-  for d in dagster nbzbx; do psql_admin -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)"; psql_admin -c "CREATE DATABASE \"$d\""; done
-  log "Zabbix, NetBox, Dagster and state-store databases reset"
+  clone_db zbx60_tpl "$ZBX60_DB"
+  clone_db zbx70_tpl "$ZBX70_DB"
+  clone_db netbox_tpl "$NETBOX_DB"
+  for d in $PROJECT_DBS; do psql_admin -c "DROP DATABASE IF EXISTS \"$d\" WITH (FORCE)"; psql_admin -c "CREATE DATABASE \"$d\""; done
+  log "Zabbix, NetBox, Dagster and state-store databases of lab instance $INSTANCE reset"
 }
 up() {
   [ "$(id -u)" = 0 ] || die "run as root (packages, chroot, mounts)"
@@ -461,27 +487,41 @@ up() {
   pg_up
   pgbouncer_up
   redis_up
-  for d in dagster nbzbx; do db_exists "$d" || psql_admin -c "CREATE DATABASE \"$d\""; done
+  for d in $PROJECT_DBS; do db_exists "$d" || psql_admin -c "CREATE DATABASE \"$d\""; done
   zbx60_up
   root_up
   zbx70_up
   contract_up
   netbox_up
-  log "lab up in $(since "$t")"
+  log "lab$([ "$INSTANCE" = 1 ] || echo " instance $INSTANCE") up in $(since "$t")"
 }
-down() {
-  stop_group "$RUN/netbox.pid" "127.0.0.1:$NETBOX_PORT" NetBox
-  stop_group "$RUN/zbxcontract.pid" "zabbix_contract.py --upstream" "Zabbix contract endpoints"
-  stop_group "$RUN/zbx70.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
-  stop_group "$RUN/zbx60.pid" "-S 127.0.0.1:$ZBX60_PORT" "Zabbix 6.0"
+instance_down() {  # the services of one instance (the variables of instance $INSTANCE)
+  root_services_down
+  stop_group "$RUN/zbxcontract$RUN_SUFFIX.pid" "zabbix_contract.py --upstream http://127.0.0.1:$ZBX70_PORT/" "Zabbix contract endpoints"
+  stop_group "$RUN/zbx60$RUN_SUFFIX.pid" "-S 127.0.0.1:$ZBX60_PORT" "Zabbix 6.0"
+}
+root_services_down() {  # what one instance runs from the Debian 13 root
+  stop_group "$RUN/netbox$RUN_SUFFIX.pid" "127.0.0.1:$NETBOX_PORT" NetBox
+  stop_group "$RUN/zbx70$RUN_SUFFIX.pid" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
+}
+for_instances() {  # $1 = function: run it with the variables of every instance that has a PID file
+  local n
+  for n in 1 2 3 4 5 6 7 8 9; do
+    [ "$n" = 1 ] && [ -n "$(ls "$RUN"/{netbox,zbx60,zbx70,zbxcontract}.pid 2>/dev/null)" ] \
+      || [ -n "$(ls "$RUN"/*-"$n".pid 2>/dev/null)" ] || continue
+    NBZBX_LAB_INSTANCE=$n bash "${BASH_SOURCE[0]}" "$1"
+  done
+}
+down() {  # every instance, then what they share
+  for_instances instance-down
   stop_group "$RUN/redis.pid" "127.0.0.1:$REDIS_PORT" Redis
   pgbouncer_down
   pg_down
   root_unmount
 }
 nbshell() {  # run the Python on standard input in `netbox nbshell` against the lab's NetBox
-  NBZBX_LAB_NETBOX_DB=netbox netbox_config
-  netbox_cmd nbshell --command "$(cat)"
+  netbox_config
+  netbox_cmd "$NETBOX_DB" nbshell --command "$(cat)"
 }
 case ${1:-} in
   up) up ;;
@@ -489,5 +529,7 @@ case ${1:-} in
   down) down ;;
   reset) reset_dbs ;;
   root) root_up ;;
+  instance-down) instance_down ;;
+  root-services-down) root_services_down ;;
   *) die "usage: lab.sh up|down|reset|nbshell" ;;
 esac

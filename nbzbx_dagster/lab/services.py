@@ -25,13 +25,27 @@ def cache_dir() -> Path:
     return Path(os.environ.get("NBZBX_LAB_CACHE", "/var/cache/nbzbx-lab"))
 
 
-def _port(name: str, default: int) -> int:
-    return int(os.environ.get(f"NBZBX_LAB_{name}_PORT", default))
+def _instance() -> int:
+    value = os.environ.get("NBZBX_LAB_INSTANCE", "1")
+    if value not in tuple("123456789"):
+        raise ValueError(f"NBZBX_LAB_INSTANCE must be 1 to 9, not {value!r}")
+    return int(value)
 
 
-PG_PORT = _port("PG", 54329)
-REDIS_PORT = _port("REDIS", 63799)
-PGBOUNCER_PORT = _port("PGBOUNCER", 64329)
+INSTANCE = _instance()
+"""Which set of the lab's NetBox and Zabbix servers (``lab.sh``): another instance has its own
+ports (100 higher per instance) and databases, and shares PostgreSQL, PgBouncer and Redis."""
+_OFFSET = 100 * (INSTANCE - 1)
+_DB_SUFFIX = "" if INSTANCE == 1 else f"_{INSTANCE}"
+
+
+def _port(name: str, default: int, shared: bool = False) -> int:
+    return int(os.environ.get(f"NBZBX_LAB_{name}_PORT", default + (0 if shared else _OFFSET)))
+
+
+PG_PORT = _port("PG", 54329, shared=True)
+REDIS_PORT = _port("REDIS", 63799, shared=True)
+PGBOUNCER_PORT = _port("PGBOUNCER", 64329, shared=True)
 NETBOX_PORT = _port("NETBOX", 18001)
 # Real Zabbix servers, and contract endpoints: a relay (zabbix_contract.py) in front of the real
 # 7.0 that answers as 7.2, 7.4 or 8.0 and refuses what those versions removed. Not servers: they
@@ -120,7 +134,7 @@ def netbox_token() -> str:
 
 
 def dagster_home() -> Path:
-    return cache_dir() / "dagster-home"
+    return cache_dir() / f"dagster-home{_DB_SUFFIX}"
 
 
 def listening(port: int, timeout: float = 0.5) -> bool:
@@ -165,9 +179,9 @@ def env(zabbix: str | None = None) -> dict[str, str]:
         "NBZBX_NETBOX_URL": netbox_url(),
         "NBZBX_NETBOX_TOKEN": netbox_token(),
         **zabbix_env(zabbix),
-        "NBZBX_DATABASE_URL": database_url("nbzbx"),
+        "NBZBX_DATABASE_URL": database_url(f"nbzbx{_DB_SUFFIX}"),
         "NBZBX_CONFIG": str(LAB_SETTINGS),
-        "NBZBX_DAGSTER_PG_URL": database_url("dagster", pooled=True),
+        "NBZBX_DAGSTER_PG_URL": database_url(f"dagster{_DB_SUFFIX}", pooled=True),
         "DAGSTER_HOME": str(dagster_home()),
         # Dagster stores the refresh's per-partition events in batches only with this set
         "DAGSTER_EVENT_BATCH_SIZE": "1000",

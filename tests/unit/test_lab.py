@@ -1,5 +1,6 @@
 """`nbzbx lab env`: export lines for a chosen Zabbix that never print the NetBox token."""
 
+import json
 import subprocess
 from pathlib import Path
 
@@ -92,3 +93,33 @@ def test_the_labs_dagster_home_links_the_postgresql_instance(cache: Path) -> Non
     config = (home / "dagster.yaml").resolve()
     assert config == services.REPO_ROOT / "deploy" / "dagster-postgres.yaml"
     assert "postgres_url" in config.read_text()
+
+
+def _lab_env(instance: str, cache: Path) -> subprocess.CompletedProcess[str]:
+    """`nbzbx lab env --json` in a process of its own: the instance is read at import."""
+    env = {"PATH": "/usr/bin:/bin", "NBZBX_LAB_CACHE": str(cache), "NBZBX_LAB_INSTANCE": instance}
+    nbzbx = Path(__file__).resolve().parents[2] / ".venv-3.13" / "bin" / "nbzbx"
+    if not nbzbx.exists():  # the unit tests run on 3.13; by hand they may run from .venv
+        nbzbx = nbzbx.parents[2] / ".venv" / "bin" / "nbzbx"
+    return subprocess.run(
+        [str(nbzbx), "lab", "env", "--json"], env=env, capture_output=True, text=True
+    )
+
+
+def test_a_second_lab_instance_has_its_own_ports_and_databases(cache: Path) -> None:
+    shown = _lab_env("2", cache)
+    assert shown.returncode == 0, shown.stderr
+    values = json.loads(shown.stdout)
+    assert values["NBZBX_NETBOX_URL"] == "http://127.0.0.1:18101"
+    assert "http://127.0.0.1:18160/api_jsonrpc.php" in values["NBZBX_ZABBIX_SERVERS"]
+    assert "http://127.0.0.1:18170/api_jsonrpc.php" in values["NBZBX_ZABBIX_SERVERS"]
+    # PostgreSQL and PgBouncer are shared; the databases are the instance's own
+    assert values["NBZBX_DATABASE_URL"] == "postgresql://postgres@127.0.0.1:54329/nbzbx_2"
+    assert values["NBZBX_DAGSTER_PG_URL"] == "postgresql://postgres@127.0.0.1:64329/dagster_2"
+    assert values["DAGSTER_HOME"] == str(cache / "dagster-home_2")
+
+
+def test_an_unknown_lab_instance_is_refused_naming_the_variable(cache: Path) -> None:
+    shown = _lab_env("10", cache)
+    assert shown.returncode != 0
+    assert "NBZBX_LAB_INSTANCE must be 1 to 9, not '10'" in shown.stderr
