@@ -25,9 +25,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 def lab_services() -> None:
     down = [f"{s.name} at {s.url}" for s in services.services() if not services.listening(s.port)]
     if down:
-        pytest.fail(
-            f"lab services not reachable: {', '.join(down)}; run `nbzbx lab up`", pytrace=False
-        )
+        up = "nbzbx lab up"
+        if services.INSTANCE != 1:
+            up = f"NBZBX_LAB_INSTANCE={services.INSTANCE} {up}"
+        pytest.fail(f"lab services not reachable: {', '.join(down)}; run `{up}`", pytrace=False)
 
 
 @pytest.fixture(scope="session")

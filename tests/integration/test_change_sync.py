@@ -37,7 +37,7 @@ from nbzbx_dagster.store.host_status import read_statuses
 from nbzbx_dagster.sync.changes import affected
 from nbzbx_dagster.zabbix import ZabbixClient
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.own_lab]
 REFRESH = "host_config_sync_refresh"
 WITHIN = 60  # seconds from an edit to its stored status: the promise
 IN_ZABBIX = 90  # seconds from an edit to Zabbix, with reconcile_changes

@@ -16,7 +16,7 @@ from soak import IN_PROGRESS, Deployment, deployment
 
 from nbzbx_dagster.defs.system_jobs.processes import PID_TAG, WORKER_DIED
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.own_lab]
 JOB = "host_config_sync_refresh"
 
 

@@ -26,6 +26,8 @@ from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.store import StateStore, turns
 
+pytestmark = pytest.mark.own_lab
+
 REFRESH = "host_config_sync_refresh"
 RECONCILE = "reconcile_zabbix_hosts"
 

@@ -59,7 +59,7 @@ from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix import api as zapi
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.own_lab]
 
 IMPORT = "import_zabbix_settings"
 MARKER = "netbox.host_config"  # the marker tag of the hosts the project manages

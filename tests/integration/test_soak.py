@@ -4,7 +4,7 @@ long one."""
 import pytest
 from soak import soak
 
-pytestmark = pytest.mark.integration
+pytestmark = [pytest.mark.integration, pytest.mark.own_lab]
 
 
 def test_soak_ninety_seconds() -> None:
