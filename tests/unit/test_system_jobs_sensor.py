@@ -307,6 +307,27 @@ def test_a_job_waits_for_the_jobs_it_comes_after(
     assert cursor["job_b"].last_launch is None  # still due on the next tick
 
 
+def test_a_job_due_again_yields_to_the_one_that_waited_through_its_last_run(
+    store: StateStore, instance: dg.DagsterInstance, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """job_a every minute, its run just over, and job_b (which waits for it) never launched:
+    job_b goes first, else job_a's next launch would make it wait again, every time."""
+    first, second = JOBS
+    waiting = SystemJob(second.job, second.interval_getter, second.setting, after=(first.name,))
+    sensor = schedule_system_jobs([waiting, first])
+    intervals(store, 1, 1)
+    long_ago = datetime.now(UTC) - timedelta(minutes=5)
+    requests, cursor = tick(sensor, instance, store, dump_cursor({"job_a": JobCursor(1, long_ago)}))
+    assert names(requests) == ["job_b"]
+    assert cursor["job_a"].last_launch == long_ago  # due again on the next tick
+    assert "job_a: due, but job_b has waited for its last run; launching job_b first" in logged(
+        capfd
+    )
+    # job_b launched since: job_a's turn again, and job_b does not wait for itself
+    requests, _ = tick(sensor, instance, store, dump_cursor(cursor))
+    assert names(requests) == ["job_a"]
+
+
 # --- the tick's per-job schedule text ---------------------------------------------------------
 
 

@@ -39,7 +39,7 @@ from nbzbx_dagster.defs.system_jobs.schedule import (
     parse_cursor,
     schedule_text,
 )
-from nbzbx_dagster.defs.system_jobs.timing import sensor_interval_seconds
+from nbzbx_dagster.defs.system_jobs.timing import interval_length, sensor_interval_seconds
 
 # a run in any of these holds its job's one-at-a-time slot
 UNFINISHED = [
@@ -74,8 +74,10 @@ def _evaluate(
     entry: JobCursor,
     now: datetime,
     launching: set[str],
+    yields_to: str | None = None,
 ) -> dg.RunRequest | None:
-    """Update `entry` for this tick; the run request if the job is launched now."""
+    """Update `entry` for this tick; the run request if the job is launched now (not when
+    `yields_to`, a job that waits for it, has waited through its last run)."""
     name = job.name
     previous, entry.interval = entry.interval, interval
     if interval == 0:
@@ -100,6 +102,11 @@ def _evaluate(
             f"{name}: due, but run {running.run_id} is {running.status.value}; waiting for it"
         )
         return None
+    if yields_to is not None:
+        context.log.info(
+            f"{name}: due, but {yields_to} has waited for its last run; launching {yields_to} first"
+        )
+        return None
     busy = [j for j in job.after if j in launching or active_run(context.instance, j)]
     if busy:
         context.log.info(f"{name}: due, waiting for {', '.join(busy)} to finish")
@@ -110,6 +117,29 @@ def _evaluate(
         job_name=name,
         tags={SYSTEM_JOB_TAG: name},
     )
+
+
+def _waiting_for(
+    name: str,
+    jobs: Sequence[SystemJob],
+    cursor: dict[str, JobCursor],
+    intervals: dict[str, int],
+    instance: dg.DagsterInstance,
+) -> str | None:
+    """A job that waits for `name`, was due when `name` last launched and has no run of its
+    own: `name` is not launched again before it. Without this, a job whose interval is shorter
+    than its runs (the import every minute, taking longer) would starve those that wait for it."""
+    launched = cursor[name].last_launch
+    if launched is None:
+        return None
+    for job in jobs:
+        interval, last = intervals[job.name], cursor[job.name].last_launch
+        if name not in job.after or not interval:
+            continue
+        due = last + interval_length(interval) if last is not None else None
+        if (due is None or due <= launched) and active_run(instance, job.name) is None:
+            return job.name
+    return None
 
 
 def schedule_system_jobs(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
@@ -138,9 +168,11 @@ def schedule_system_jobs(jobs: Sequence[SystemJob]) -> dg.SensorDefinition:
         now = datetime.now(UTC)
         requests = []
         launching: set[str] = set()
+        intervals = {job.name: job.interval(effective) for job in jobs}
         for job in sorted(jobs, key=lambda j: len(j.after)):  # the jobs others wait for first
             entry = cursor[job.name]
-            request = _evaluate(context, job, job.interval(effective), entry, now, launching)
+            yields_to = _waiting_for(job.name, jobs, cursor, intervals, context.instance)
+            request = _evaluate(context, job, intervals[job.name], entry, now, launching, yields_to)
             if request is not None:
                 context.log.info(f"{job.name}: launching (every {entry.interval} minutes)")
                 requests.append(request)
