@@ -461,40 +461,39 @@ def print_report(results: Sequence[SizeResult]) -> None:
                 f" ({len(latencies.edits)} edits{missed})"
             )
         row(label, values)
-    row(
-        "full refresh, nothing changed: wall / own work",
-        [f"{r.full.wall:.1f} s / {r.full.project:.1f} s" for r in results],
-    )
-    row(
-        "change run of 10: wall / own work",
-        [f"{r.change.wall:.1f} s / {r.change.project:.2f} s" for r in results],
-    )
-    row(
-        "full refresh / change run (wall)", [f"{r.full.wall / r.change.wall:.1f}x" for r in results]
-    )
-    row(
-        "API calls NetBox + Zabbix: full / change run",
-        [f"{calls(r.full)} / {calls(r.change)}" for r in results],
-    )
-    row(
-        "event-log rows: full / change run",
-        [f"{r.full.events} / {r.change.events}" for r in results],
-    )
-    row(
-        "peak RSS: full / change run",
-        [f"{megabytes(r.full.peak_rss)} / {megabytes(r.change.peak_rss)}" for r in results],
-    )
-    row(
-        "idle tick: calls NetBox / Zabbix, time",
-        [f"{r.idle.netbox_calls} / {r.idle.zabbix_calls}, {r.idle.seconds:.2f} s" for r in results],
-    )
-    row(
-        "change runs the daemon launched, median run time",
-        [
+
+    def median_run(r: SizeResult) -> str:
+        return (
             f"{r.runs}, {statistics.median(r.run_seconds):.1f} s" if r.run_seconds else f"{r.runs}"
-            for r in results
-        ],
-    )
+        )
+
+    figures: list[tuple[str, Callable[[SizeResult], str]]] = [
+        (
+            "full refresh, nothing changed: wall / own work",
+            lambda r: f"{r.full.wall:.1f} s / {r.full.project:.1f} s",
+        ),
+        (
+            "change run of 10: wall / own work",
+            lambda r: f"{r.change.wall:.1f} s / {r.change.project:.2f} s",
+        ),
+        ("full refresh / change run (wall)", lambda r: f"{r.full.wall / r.change.wall:.1f}x"),
+        (
+            "API calls NetBox + Zabbix: full / change run",
+            lambda r: f"{calls(r.full)} / {calls(r.change)}",
+        ),
+        ("event-log rows: full / change run", lambda r: f"{r.full.events} / {r.change.events}"),
+        (
+            "peak RSS: full / change run",
+            lambda r: f"{megabytes(r.full.peak_rss)} / {megabytes(r.change.peak_rss)}",
+        ),
+        (
+            "idle tick: calls NetBox / Zabbix, time",
+            lambda r: f"{r.idle.netbox_calls} / {r.idle.zabbix_calls}, {r.idle.seconds:.2f} s",
+        ),
+        ("change runs the daemon launched, median run time", median_run),
+    ]
+    for label, figure in figures:
+        row(label, [figure(r) for r in results])
     print()
     for r in results:
         print(f"N = {r.n:,}, per edit:")
