@@ -92,6 +92,10 @@ pid_alive() {  # $1 = pid file, $2 = pattern its cmdline must contain
   cmd=$(tr '\0' ' ' < "/proc/$pid/cmdline" 2>/dev/null) || return 1
   [[ $cmd == *"$2"* ]]
 }
+runs_in_root() {  # $1 = pid file: its process runs in $ROOT (chroot execs php: the cmdline says php)
+  local pid; pid=$(cat "$1" 2>/dev/null) || return 1
+  [ "$(readlink "/proc/$pid/root" 2>/dev/null)" = "$ROOT" ]
+}
 stop_group() {  # $1 = pid file, $2 = pattern, $3 = what
   if pid_alive "$1" "$2"; then
     local pid; pid=$(cat "$1")
@@ -299,7 +303,7 @@ zbx70_up() {
   clone_current zbx70_tpl "$ZBX70_DB"
   zabbix_conf "$ROOT/etc/zabbix/zabbix.conf.php" zbx70
   local pidf="$RUN/zbx70$RUN_SUFFIX.pid"
-  if pid_alive "$pidf" "-S 127.0.0.1:$ZBX70_PORT" && ! pid_alive "$pidf" "chroot $ROOT "; then
+  if pid_alive "$pidf" "-S 127.0.0.1:$ZBX70_PORT" && ! runs_in_root "$pidf"; then
     log "Zabbix 7.0 runs from another root: starting it from $ROOT"
     stop_group "$pidf" "-S 127.0.0.1:$ZBX70_PORT" "Zabbix 7.0"
   fi
