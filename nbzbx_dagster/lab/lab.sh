@@ -384,12 +384,13 @@ netbox_config() {
 # started with its database and Redis databases in the environment
 import os
 
+REDIS_DB = int(os.environ.get("NBZBX_LAB_REDIS_DB", 0))  # tasks; caching is the next one
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": os.environ.get("NBZBX_LAB_NETBOX_DB", "netbox"),
     "USER": "postgres", "PASSWORD": "", "HOST": "127.0.0.1", "PORT": "$PG_PORT", "CONN_MAX_AGE": 0}}
 REDIS = {
-    "tasks": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": int(os.environ.get("NBZBX_LAB_REDIS_DB", 0)), "SSL": False},
-    "caching": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": int(os.environ.get("NBZBX_LAB_REDIS_DB", 0)) + 1, "SSL": False},
+    "tasks": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": REDIS_DB, "SSL": False},
+    "caching": {"HOST": "127.0.0.1", "PORT": $REDIS_PORT, "DATABASE": REDIS_DB + 1, "SSL": False},
 }
 SECRET_KEY = "$(cat "$LAB_CACHE/netbox-secret-key")"
 API_TOKEN_PEPPERS = {1: "$(cat "$LAB_CACHE/netbox-pepper")"}

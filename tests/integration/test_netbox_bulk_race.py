@@ -77,14 +77,15 @@ def test_an_edit_a_concurrent_write_back_undoes_is_named_as_lost(nb: NetBoxClien
                 writer.join(60)
                 took = time.monotonic() - began
                 kept = platform_of(api, device.id)
-                found = affected(changes_after(nb, start).changes, lambda ids: {}, lambda f, i: [])
+                batch = changes_after(nb, start).changes
+                found = affected(batch, lambda ids: {}, lambda f, i: [])
                 if kept == platforms[attempt % 2]:
                     assert found.lost == [], f"NetBox kept the edit, yet: {found.lost}"
                     continue
                 assert kept == before, "the write-back saved something else than it read"
                 (edit,) = [
                     c
-                    for c in changes_after(nb, start).changes
+                    for c in batch
                     if c.object_id == device.id and "platform" in c.changed_fields()
                 ]
                 assert found.lost == [f"nbzbx-lost-dev platform (entry {edit.id})"], found.lost

@@ -39,7 +39,7 @@ from nbzbx_dagster.defs.system_jobs.schedule import (
     parse_cursor,
     schedule_text,
 )
-from nbzbx_dagster.defs.system_jobs.timing import interval_length, sensor_interval_seconds
+from nbzbx_dagster.defs.system_jobs.timing import sensor_interval_seconds
 
 # a run in any of these holds its job's one-at-a-time slot
 UNFINISHED = [
@@ -133,10 +133,9 @@ def _waiting_for(
     if launched is None:
         return None
     for job in jobs:
-        interval, last = intervals[job.name], cursor[job.name].last_launch
-        if name not in job.after or not interval:
+        if name not in job.after or not intervals[job.name]:
             continue
-        due = last + interval_length(interval) if last is not None else None
+        due = JobCursor(intervals[job.name], cursor[job.name].last_launch).next_due()
         if (due is None or due <= launched) and active_run(instance, job.name) is None:
             return job.name
     return None
