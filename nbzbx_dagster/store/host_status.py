@@ -79,14 +79,25 @@ REPORT_COLUMNS = ("partition_key", "name", "server", "status", "diff", "error", 
 
 
 def read_report_rows(
-    conn: Connection, columns: Sequence[str] = REPORT_COLUMNS
+    conn: Connection, columns: Sequence[str] = REPORT_COLUMNS, keys: Collection[str] | None = None
 ) -> dict[str, dict[str, Any]]:
-    """Every status without its desired host (the largest column): what reports need, or only
-    ``columns`` (with ``partition_key``)."""
+    """Every status (or those of ``keys``: a keyed plan reads only its own) without its desired
+    host (the largest column): what reports need, or only ``columns`` (with ``partition_key``)."""
     names = dict.fromkeys(("partition_key", *columns))
     picked = [host_config_status.c[name] for name in names]
-    query = select(*picked).execution_options(yield_per=STREAM_ROWS)
-    return {r["partition_key"]: dict(r) for r in conn.execute(query).mappings()}
+    queries = [select(*picked)]
+    if keys is not None:
+        wanted = sorted(keys)
+        column = host_config_status.c.partition_key
+        queries = [
+            select(*picked).where(column.in_(wanted[start : start + TOUCH_BATCH]))
+            for start in range(0, len(wanted), TOUCH_BATCH)
+        ]
+    return {
+        r["partition_key"]: dict(r)
+        for query in queries
+        for r in conn.execute(query.execution_options(yield_per=STREAM_ROWS)).mappings()
+    }
 
 
 def stale_keys(

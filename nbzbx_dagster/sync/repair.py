@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -54,10 +54,12 @@ def plan_server(
     store: StateStore,
     settings: Settings,
 ) -> list[PlannedHost]:
-    """``server``'s plan, made now; nothing is written."""
+    """``server``'s plan, made now; nothing is written. Keyed when ``host_configs`` were read
+    for some keys (``requested``): then of those keys only, their statuses and managed hosts."""
+    keys = host_configs.requested
     with store.connect() as conn:
         check_server(conn, server, client.url)  # never another server's cache or statuses
-        stored = read_report_rows(conn, PLAN_COLUMNS)
+        stored = read_report_rows(conn, PLAN_COLUMNS, keys)
         links = TemplateLinks.load(conn, server)
     desired = host_configs.desired
     return make_plan(
@@ -69,13 +71,19 @@ def plan_server(
         settings,
         ZabbixNames.from_index(host_configs.indexes[server]),
         lambda templateids: link_problems(templateids, links),
+        keys,
     )
 
 
 def save_server_plan(
-    conn: Connection, server: str, plan: Sequence[PlannedHost], at: datetime | None = None
+    conn: Connection,
+    server: str,
+    plan: Sequence[PlannedHost],
+    at: datetime | None = None,
+    keys: Collection[str] | None = None,
 ) -> None:
-    save_plan(conn, server, [p.row(at or datetime.now(UTC)) for p in plan])
+    """Store ``server``'s plan: the whole of it, or with ``keys`` only those keys' rows."""
+    save_plan(conn, server, [p.row(at or datetime.now(UTC)) for p in plan], keys)
 
 
 @dataclass
@@ -103,6 +111,14 @@ class Reconciled:
     recheck: Refresh | None = None
     zabbix_writes: int = 0
     """Zabbix write calls the run made (0 when the plan was applied already)."""
+    keys: frozenset[str] | None = None
+    """The requested keys of a keyed plan; None: the plan is the whole server's."""
+
+    @property
+    def covered(self) -> frozenset[str] | None:
+        """The stored rows the new plan replaces: the requested keys and every key planned (a
+        second managed host of one key is planned as ``zabbix-<hostid>``); None: all."""
+        return None if self.keys is None else self.keys | {p.key for p in self.plan}
 
     @property
     def remaining(self) -> list[PlannedHost]:
@@ -171,7 +187,9 @@ def reconcile_server(
                 only_keys=list(touched),
                 hostids=touched,
             )
-    return Reconciled(server, plan, results, changed, refused, recheck, writes)
+    return Reconciled(
+        server, plan, results, changed, refused, recheck, writes, host_configs.requested
+    )
 
 
 def _select(
@@ -200,11 +218,11 @@ def _keys(only: Iterable[str], plan: Sequence[PlannedHost], host_configs: HostCo
 
 
 def save_reconciled(conn: Connection, result: Reconciled) -> None:
-    """Store the touched hosts' new statuses and the plan that remains, in the caller's
-    transaction."""
+    """Store the touched hosts' new statuses and the plan that remains (of a keyed plan, only
+    its keys' rows: the other keys' stay as reviewed), in the caller's transaction."""
     if result.recheck is not None:
         save_refresh(conn, result.recheck)
-    save_server_plan(conn, result.server, result.remaining)
+    save_server_plan(conn, result.server, result.remaining, keys=result.covered)
 
 
 def failure(results: Sequence[HostResult], refused: str | None) -> str | None:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -92,17 +92,26 @@ def make_plan(
     settings: Settings,
     names: ZabbixNames,
     link_problems: LinkCheck,
+    keys: Collection[str] | None = None,
 ) -> list[PlannedHost]:
     """The plan for ``server``'s host ``configs``: those whose stored status is not in sync
     (or that were never checked here), checked again now, and the managed hosts whose host
-    config is gone."""
+    config is gone.
+
+    With ``keys`` (a keyed plan: ``configs`` are those of the keys NetBox still has), every
+    one of them is checked again whatever its stored status says: they were asked for because
+    they changed, and the refresh that stores their new status runs beside this plan, not
+    before it. Only the managed hosts of those keys are read, so a removal is only ever of a
+    requested key whose host config is gone, and the cost follows the keys, not the server's
+    size."""
     marker = marker_tag(settings.tag_prefix)
-    marked = marked_hosts(client, marker)
+    marked = marked_hosts(client, marker, keys)
     marked_by_key = {h["marker"]: h for h in marked}
     candidates = [
         c
         for c in configs
-        if (row := stored.get(c.key)) is None
+        if keys is not None
+        or (row := stored.get(c.key)) is None
         or row.get("server") != server
         or row["status"] != "in_sync"
     ]

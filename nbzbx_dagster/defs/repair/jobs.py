@@ -30,6 +30,7 @@ from nbzbx_dagster.defs.system_jobs.run_scope import (
 )
 from nbzbx_dagster.defs.system_jobs.turns import job_turn
 from nbzbx_dagster.maintenance.journal import Journal
+from nbzbx_dagster.maintenance.targets import HOST_CONFIG_KEY
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store.repair_plan import read_plan
 from nbzbx_dagster.sync.refresh import NetBoxRead, load_host_configs, write_back_checks
@@ -85,6 +86,15 @@ def selection_for(
     return Selection(actions, config.only, reviewed=not by_sensor)
 
 
+def keys_to_read(only: Sequence[str]) -> list[str] | None:
+    """The host configs a run reads from NetBox and plans: with ``only`` all partition keys
+    (the change sensor's run), those alone, by id, so its cost follows the change; else (empty,
+    or a name among them) every one, as a name resolves only against the whole inventory."""
+    if only and all(HOST_CONFIG_KEY.fullmatch(k) for k in only):
+        return list(only)
+    return None
+
+
 @dg.op(tags={"kind": "zabbix"})
 def reconcile_hosts(
     context: dg.OpExecutionContext,
@@ -101,7 +111,10 @@ def reconcile_hosts(
     store = state_store.open()
     with job_turn(context, store, effective, JOB):
         timings = Timings()
-        read = NetBoxRead(lambda: load_host_configs(netbox.client(), store, effective, timings))
+        keys = keys_to_read(config.only)
+        read = NetBoxRead(
+            lambda: load_host_configs(netbox.client(), store, effective, timings, keys)
+        )
         journal = Journal(netbox.client) if effective.journal_enabled else None
         reconciled: dict[str, Reconciled] = {}  # also a part whose run fails after committing
 
