@@ -79,6 +79,7 @@ from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_report_rows
 from nbzbx_dagster.sync.changes import read_changes
 from nbzbx_dagster.sync.desired import desired_host
+from nbzbx_dagster.sync.names import marker_tag
 from nbzbx_dagster.sync.zabbix_changes import read_audit
 from nbzbx_dagster.zabbix.auditlog import latest_audit
 from nbzbx_dagster.zabbix.client import ZabbixClient
@@ -186,18 +187,21 @@ class ZabbixSeed:
 
 
 def seed_zabbix_hosts(client: ZabbixClient, netbox: NetBoxClient, batch: int) -> ZabbixSeed:
-    """Hosts as the lab settings want them; one in 20 drifting, one in 20 missing; ``batch``
-    hosts per ``host.create``."""
+    """Hosts as the lab settings want them, carrying the marker of their host config as the
+    hosts the project created do (so a repair updates them rather than adopting them first);
+    one in 20 drifting, one in 20 missing; ``batch`` hosts per ``host.create``."""
     seed_zabbix(client)
     settings = load_settings(env={"NBZBX_CONFIG": str(services.LAB_SETTINGS)})
     configs = read_host_configs(netbox, {}, {}, True)
     index = zabbix_index(client)
+    marker = marker_tag(settings.tag_prefix)
     seeded, specs = ZabbixSeed(), []
     for i, config in enumerate(configs):
         if i % 20 == 2:
             seeded.missing += 1
             continue
         spec = desired_host(config, settings, index)
+        spec["tags"] = [*spec["tags"], {"tag": marker, "value": config.key}]
         if i % 20 == 1:
             seeded.drifting += 1
             drift(spec, DRIFT_KINDS[(i // 20) % len(DRIFT_KINDS)], index)
