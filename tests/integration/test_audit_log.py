@@ -163,6 +163,52 @@ def test_the_change_sensor_asks_for_a_host_edited_in_zabbix_and_for_the_import(
         zabbix.call("host.update", {"hostid": host["hostid"], "description": host["description"]})
 
 
+def test_a_managed_host_moved_between_host_groups_by_hand_is_seen_its_tags_are_not(
+    zabbix_version: str, zabbix: ZabbixClient, store: StateStore
+) -> None:
+    """Zabbix logs a host added to or removed from a group only as an edit of the group: an
+    addition names the host (a change run of its host config, no import), a removal does not
+    (the tick says so, and nothing runs). A host's tags edited alone are not in the audit log at
+    all. The full refresh at its interval finds both."""
+    params = {"output": ["hostid"], "selectTags": ["tag", "value"], "limit": 1}
+    host = zabbix.call("host.get", params)[0]
+    key = "device-999999"
+    with store.transaction() as conn:
+        save_statuses(conn, [{**STATUS, "partition_key": key, "zabbix_hostid": host["hostid"]}])
+    resource = ZabbixResource(
+        url=services.zabbix_url(zabbix_version),
+        user=services.ZABBIX_USER,
+        password=services.ZABBIX_PASSWORD,
+    )
+    groupid = zabbix.call("hostgroup.create", {"name": f"{NAME}-moved"})["groupids"][0]
+    try:
+        start = _tick(store, None, resource)
+        zabbix.call(
+            "hostgroup.massadd",
+            {"groups": [{"groupid": groupid}], "hosts": [{"hostid": host["hostid"]}]},
+        )
+        (refresh,) = _tick(store, start.cursor, resource).run_requests  # no import
+        config = refresh.run_config["ops"]["refresh_host_config_sync_status"]["config"]
+        assert config == {"keys": [key]}, config
+
+        start = _tick(store, None, resource)
+        zabbix.call("hostgroup.massremove", {"groupids": [groupid], "hostids": [host["hostid"]]})
+        removed = _tick(store, start.cursor, resource)
+        assert not removed.run_requests
+        assert f"host group {NAME}-moved: 1 host removed: the audit log does not say which" in (
+            _reason(removed)
+        ), _reason(removed)
+
+        start = _tick(store, None, resource)
+        tags = [*host["tags"], {"tag": "nbzbx-audit", "value": NAME}]
+        zabbix.call("host.update", {"hostid": host["hostid"], "tags": tags})
+        quiet = _tick(store, start.cursor, resource)
+        assert not quiet.run_requests, "Zabbix now logs a host's tags: see sync.zabbix_changes"
+    finally:
+        zabbix.call("host.update", {"hostid": host["hostid"], "tags": host["tags"]})
+        zabbix.call("hostgroup.delete", [groupid])
+
+
 def test_the_change_sensor_says_in_one_line_that_a_plain_user_may_not_read_the_audit_log(
     zabbix_version: str, plain_user: tuple[str, str], store: StateStore
 ) -> None:
