@@ -250,9 +250,16 @@ def test_a_host_disabled_by_hand_in_zabbix_reaches_its_status(d: Deployment) -> 
     assert any(r.tags[CHANGES_TAG].startswith("default ") for r in runs), runs  # the audit log
 
 
-def test_with_reconcile_changes_a_new_device_reaches_zabbix(d: Deployment, nb) -> None:
+def host_groups_in_zabbix(zabbix: ZabbixClient, hostid: str) -> set[str]:
+    (host,) = zabbix.call("host.get", {"hostids": [hostid], "selectHostGroups": ["name"]})
+    return {g["name"] for g in host["hostgroups"]}
+
+
+def test_with_reconcile_changes_a_new_device_and_its_edit_reach_zabbix(d: Deployment, nb) -> None:
     """``reconcile_changes``: the change run's host configs repaired at once, the new device's
-    host created in Zabbix within 90 s by a reconcile run of it only."""
+    host created in Zabbix within 90 s by a reconcile run of it only; then its platform edited,
+    its host groups follow within 90 s. The edit's reconcile runs beside the refresh that stores
+    its new status, so it must check its keys again rather than trust the stored in sync."""
     zabbix = zabbix_70()
     d.store.set_override("reconcile_changes", True, by="test")
     try:
@@ -261,14 +268,30 @@ def test_with_reconcile_changes_a_new_device_reaches_zabbix(d: Deployment, nb) -
             row = reached(
                 d, key, lambda r: r is not None and r["status"] == "in_sync", "Zabbix", IN_ZABBIX
             )
-            d.store.set_override("reconcile_changes", False, by="test")
             (host,) = zabbix.call(
                 "host.get", {"output": ["hostid"], "filter": {"host": row["name"]}}
             )
             assert host["hostid"] == row["zabbix_hostid"]
+            assert host_groups_in_zabbix(zabbix, host["hostid"]) == {"NetBox"}
+            wait_for("the reconcile's end", lambda: all(r.is_finished for r in reconciles(d)), 60)
+            settled(d)
+
+            device.platform = nb.api.dcim.platforms.get(slug="ios").id
+            device.save()
+            start = time.monotonic()
+            wait_for(
+                "the platform edit's host groups in Zabbix",
+                lambda: "Switches" in host_groups_in_zabbix(zabbix, host["hostid"]),
+                IN_ZABBIX,
+                1,
+                d.dev,
+            )
+            print(f"the platform edit in Zabbix: {time.monotonic() - start:.0f} s")
+            assert host_groups_in_zabbix(zabbix, host["hostid"]) == {"NetBox", "Lab A", "Switches"}
+            d.store.set_override("reconcile_changes", False, by="test")
 
             config = [r.run_config["ops"]["reconcile_hosts"]["config"] for r in reconciles(d)]
-            assert any(key in c["only"] for c in config), config
+            assert sum(c["only"] == [key] for c in config) >= 2, config
             # its write-back done before the device goes
             wait_for("the reconcile's end", lambda: all(r.is_finished for r in reconciles(d)), 60)
             settled(d)
