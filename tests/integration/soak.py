@@ -60,9 +60,9 @@ class Deployment:
 
 
 @contextmanager
-def deployment(intervals: int = 1) -> Iterator[Deployment]:
-    """`dagster-daemon run` on fresh instance and state databases, Zabbix 7.0 and NetBox behind
-    relays; everything is stopped and dropped on exit."""
+def deployment(intervals: int = 1, version: str = "7.0") -> Iterator[Deployment]:
+    """`dagster-daemon run` on fresh instance and state databases, the lab's Zabbix ``version``
+    and NetBox behind relays; everything is stopped and dropped on exit."""
     suffix = uuid.uuid4().hex[:8]
     names = [f"nbzbx_soak_dagster_{suffix}", f"nbzbx_soak_state_{suffix}"]
     admin = psycopg2.connect(lab.database_url("postgres"), connect_timeout=5)
@@ -72,12 +72,12 @@ def deployment(intervals: int = 1) -> Iterator[Deployment]:
             cur.execute(f'CREATE DATABASE "{name}"')
     home = Path(mkdtemp(prefix="nbzbx-soak-"))
     (home / "dagster.yaml").write_text((REPO / "dagster.yaml").read_text())
-    zabbix_base = lab.zabbix_url("7.0").removesuffix("/api_jsonrpc.php")
+    zabbix_base = lab.zabbix_url(version).removesuffix("/api_jsonrpc.php")
     dev = instance = None
     try:
         with ChaosRelay(zabbix_base) as zabbix, ChaosRelay(lab.netbox_url()) as netbox:
             env = {k: v for k, v in os.environ.items() if not k.startswith(("NBZBX_", "DAGSTER_"))}
-            env |= lab.env("7.0") | SHORT_CLOCKS
+            env |= lab.env(version) | SHORT_CLOCKS
             env |= {
                 "DAGSTER_HOME": str(home),
                 "NBZBX_DAGSTER_PG_URL": lab.database_url(names[0]),
