@@ -124,6 +124,20 @@ def _reason(outcome: dg.SensorResult) -> str:
     return outcome.skip_reason.skip_message if outcome.skip_reason else ""
 
 
+def _managed(store: StateStore, version: str, hostid: str) -> tuple[str, ZabbixResource]:
+    """Make the Zabbix host ``hostid`` one a stored status has; its host config's key, and the
+    resource of that server."""
+    key = "device-999999"
+    with store.transaction() as conn:
+        save_statuses(conn, [{**STATUS, "partition_key": key, "zabbix_hostid": hostid}])
+    resource = ZabbixResource(
+        url=services.zabbix_url(version),
+        user=services.ZABBIX_USER,
+        password=services.ZABBIX_PASSWORD,
+    )
+    return key, resource
+
+
 @pytest.fixture
 def store(tmp_path) -> StateStore:
     made = StateStore(f"sqlite:///{tmp_path / 'state.db'}")
@@ -137,14 +151,7 @@ def test_the_change_sensor_asks_for_a_host_edited_in_zabbix_and_for_the_import(
     """A managed host edited by hand: a change run of its host config; a host group added and
     deleted: an import. Asked again under the same keys while the runs are not made."""
     host = zabbix.call("host.get", {"output": ["hostid", "description"], "limit": 1})[0]
-    key = "device-999999"
-    with store.transaction() as conn:
-        save_statuses(conn, [{**STATUS, "partition_key": key, "zabbix_hostid": host["hostid"]}])
-    resource = ZabbixResource(
-        url=services.zabbix_url(zabbix_version),
-        user=services.ZABBIX_USER,
-        password=services.ZABBIX_PASSWORD,
-    )
+    key, resource = _managed(store, zabbix_version, host["hostid"])
     first = _tick(store, None, resource)
     assert "default: starting after its newest audit log entry" in _reason(first), first
     zabbix.call("host.update", {"hostid": host["hostid"], "description": "edited by hand"})
@@ -172,14 +179,7 @@ def test_a_managed_host_moved_between_host_groups_by_hand_is_seen_its_tags_are_n
     all. The full refresh at its interval finds both."""
     params = {"output": ["hostid"], "selectTags": ["tag", "value"], "limit": 1}
     host = zabbix.call("host.get", params)[0]
-    key = "device-999999"
-    with store.transaction() as conn:
-        save_statuses(conn, [{**STATUS, "partition_key": key, "zabbix_hostid": host["hostid"]}])
-    resource = ZabbixResource(
-        url=services.zabbix_url(zabbix_version),
-        user=services.ZABBIX_USER,
-        password=services.ZABBIX_PASSWORD,
-    )
+    key, resource = _managed(store, zabbix_version, host["hostid"])
     groupid = zabbix.call("hostgroup.create", {"name": f"{NAME}-moved"})["groupids"][0]
     try:
         start = _tick(store, None, resource)

@@ -10,12 +10,11 @@ from typing import Any
 
 import dagster as dg
 import pytest
+from offline import offline_resources
 from test_sync import INDEX, config, settings
 
 from nbzbx_dagster.defs.repair import jobs
 from nbzbx_dagster.defs.resources.netbox import NetBoxResource
-from nbzbx_dagster.defs.resources.store import SettingsResource, StateStoreResource
-from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_report_rows, save_statuses
 from nbzbx_dagster.store.repair_plan import read_plan
@@ -303,13 +302,7 @@ def test_a_reconcile_reads_only_the_keys_of_only_and_names_take_the_full_path(
     monkeypatch.setattr(jobs, "load_host_configs", load_host_configs)
     netbox = type("NetBox", (), {"calls": Counter()})()
     monkeypatch.setattr(NetBoxResource, "client", lambda self: netbox)
-    state = StateStoreResource(database_url=store.url)
-    resources = {
-        "zabbix": ZabbixResource(url="http://127.0.0.1:9", user="u", password="p"),
-        "netbox": NetBoxResource(url="http://127.0.0.1:9", token="t"),
-        "state_store": state,
-        "settings": SettingsResource(store=state),
-    }
+    resources = offline_resources(store)
     with dg.instance_for_test() as instance:
         result = jobs.reconcile_zabbix_hosts.execute_in_process(
             run_config={"ops": {"reconcile_hosts": {"config": {"only": only}}}},

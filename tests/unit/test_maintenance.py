@@ -9,13 +9,12 @@ from typing import Any
 import dagster as dg
 import pytest
 from click.testing import CliRunner
+from offline import offline_resources
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.defs.maintenance.jobs import maintenance_cleanup
-from nbzbx_dagster.defs.resources import NetBoxResource, SettingsResource, StateStoreResource
-from nbzbx_dagster.defs.resources.zabbix import ZabbixResource
 from nbzbx_dagster.maintenance import windows
 from nbzbx_dagster.maintenance.cleanup import (
     cleanup_maintenances,
@@ -271,13 +270,7 @@ def test_cleanup_commits_what_it_could_and_fails_the_run(store: StateStore) -> N
     add(store, "never-in-zabbix", now - 2 * HOUR, now - HOUR, None)
     add(store, "in-zabbix", now - 2 * HOUR, now - HOUR, "42")
     add(store, "running", now - HOUR, now + HOUR, "43")
-    state = StateStoreResource(database_url=store.url)
-    resources = {
-        "zabbix": ZabbixResource(url="http://127.0.0.1:9", user="u", password="p"),
-        "netbox": NetBoxResource(url="http://127.0.0.1:9", token="t"),
-        "state_store": state,
-        "settings": SettingsResource(store=state),
-    }
+    resources = offline_resources(store)
     with dg.instance_for_test() as instance:
         result = maintenance_cleanup.execute_in_process(
             resources=resources, instance=instance, raise_on_error=False
