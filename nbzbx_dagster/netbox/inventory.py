@@ -27,6 +27,7 @@ DEVICE_FIELDS = [
     "custom_fields",
 ]
 VM_FIELDS = [*DEVICE_FIELDS, "cluster"]
+DESCRIPTION_FIELDS = ["description", "comments"]  # read only with sync_description
 EXCLUDED_STATUS = "decommissioning"
 # ids per read by id: 200 ids keep the request line under gunicorn's 4,094 bytes
 IDS_PER_REQUEST = 200
@@ -55,6 +56,8 @@ class HostConfig:
     primary_ip: str | None = None  # address without prefix length
     primary_ip_id: int | None = None  # NetBox id of the address: its changes name this config
     custom_fields: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    """NetBox's description, then its comments where set; read only with sync_description."""
 
     @property
     def key(self) -> str:
@@ -96,6 +99,9 @@ def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
         primary_ip=str(ipaddress.ip_interface(ip["address"]).ip) if isinstance(ip, dict) else None,
         primary_ip_id=int(ip["id"]) if isinstance(ip, dict) and "id" in ip else None,
         custom_fields={k: _flat(v) for k, v in (raw.get("custom_fields") or {}).items()},
+        description="\n\n".join(
+            text for name in DESCRIPTION_FIELDS if (text := str(raw.get(name) or "").strip())
+        ),
     )
 
 
@@ -106,6 +112,7 @@ def read_host_configs(
     with_vms: bool,
     *,
     with_regions: bool = False,
+    with_description: bool = False,
     keys: Collection[str] | None = None,
 ) -> list[HostConfig]:
     """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order;
@@ -113,13 +120,15 @@ def read_host_configs(
 
     Only the configured filters are checked against NetBox's schema (without any, it is not
     fetched): the exclusion of decommissioning objects is the project's own. ``with_regions``
-    adds each site's region (one more listing, of the sites)."""
+    adds each site's region (one more listing, of the sites); ``with_description`` reads each
+    object's description and comments too."""
     exclude = {"status__n": EXCLUDED_STATUS}
     kinds = [("device", "dcim.devices", device_filters, DEVICE_FIELDS)]
     if with_vms:
         kinds.append(("vm", "virtualization.virtual_machines", vm_filters, VM_FIELDS))
     reads = []
     for object_type, endpoint, filters, fields in kinds:
+        fields = [*fields, *DESCRIPTION_FIELDS] if with_description else fields
         params = {**field_params(fields), **exclude}
         if keys is None:
             reads.append((object_type, endpoint, filters, params))

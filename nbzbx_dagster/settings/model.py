@@ -159,6 +159,9 @@ class Settings(BaseModel):
     """NetBox fields published as Zabbix tags named `<tag_prefix>.<field>`, valued by name."""
     netbox_tags: bool = Field(True, strict=True)
     """Publish each NetBox tag of a host config as a Zabbix tag `<tag_prefix>.tag`."""
+    sync_description: bool = Field(False, strict=True)
+    """Write the device's or VM's NetBox description (then its comments, where set) as its
+    Zabbix host's description; off: the host's description is left as it is."""
     tag_prefix: str = Field("netbox", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$")
     """Zabbix tags whose name starts with this prefix are the project's; others are left alone."""
     netbox_writeback: bool = Field(True, strict=True)

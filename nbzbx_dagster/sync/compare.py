@@ -1,6 +1,7 @@
 """Comparing a desired host with the Zabbix host: a structured diff, field by field.
 
-Only fields the project manages are compared; write-only Zabbix fields (PSK secrets, secret
+Only fields the project manages are compared (the description only with ``sync_description``,
+when the desired host has one); write-only Zabbix fields (PSK secrets, secret
 macros, SNMPv3 passphrases) never are. Host groups, templates and tags are compared as sets: in
 ``strict`` mode extra Zabbix-side members are drift, in ``relaxed`` mode they are only reported;
 the same goes for Zabbix interfaces beyond the desired main one. An SNMP interface's details
@@ -74,6 +75,12 @@ def compare_hosts(
     for key in SCALARS:
         if (desired.get(key) or None) != (actual.get(key) or None):
             differences[key] = {"netbox": desired.get(key), "zabbix": actual.get(key)}
+    # the project's only with sync_description, when the desired host has one (empty included)
+    if "description" in desired and desired["description"] != (actual.get("description") or ""):
+        differences["description"] = {
+            "netbox": desired["description"],
+            "zabbix": actual.get("description") or "",
+        }
     sets = {
         "groups": (_ids(desired["groups"], "groupid"), _ids(actual["groups"], "groupid")),
         "templates": (

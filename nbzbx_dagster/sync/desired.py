@@ -163,7 +163,9 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
     elif proxy_group:
         monitored_by = "proxy_group"
         proxy_groupid = _resolve("proxy group", [proxy_group], index.proxy_groups)[0]
+    described = {"description": hc.description} if settings.sync_description else {}
     return {
+        **described,
         "host": technical,
         "name": hc.name,
         "status": "enabled" if hc.status == "active" else "disabled",

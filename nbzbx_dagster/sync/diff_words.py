@@ -26,7 +26,9 @@ LABELS = {
     "tags": "tags",
     "interface": "interface",
     "interfaces": "interfaces",
+    "description": "description",
 }
+SHOWN_TEXT = 40  # characters of a description shown in a line
 INTERFACE_TYPES = {"1": "agent", "2": "SNMP", "3": "IPMI", "4": "JMX"}
 
 
@@ -92,6 +94,14 @@ def _scalar(kind: str, value: Any, names: ZabbixNames) -> str:
     return names.of(kind, value) if kind in ("proxyid", "proxy_groupid") else str(value)
 
 
+def _text(value: str) -> str:
+    """A description in a line: quoted, on one line, cut after ``SHOWN_TEXT`` characters."""
+    if not value:
+        return "(none)"
+    flat = " ".join(value.split())
+    return repr(flat if len(flat) <= SHOWN_TEXT else f"{flat[:SHOWN_TEXT]}…")
+
+
 def _interface(want: Mapping[str, Any] | None, have: Mapping[str, Any] | None) -> str:
     if have is None:
         return f"{(want or {}).get('type', '?')} interface missing in Zabbix"
@@ -123,6 +133,8 @@ def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
             text = _set_change(key, want or [], have or [], names)
         elif key == "interface" or isinstance(want, dict) or isinstance(have, dict):
             text = _interface(want, have)
+        elif key == "description":
+            text = f"{_text(have or '')} → {_text(want or '')}"
         else:
             text = f"{_scalar(key, have, names)} → {_scalar(key, want, names)}"
         lines.append(f"{label}: {text}")
@@ -150,4 +162,6 @@ def describe_new(want: Mapping[str, Any], names: ZabbixNames) -> list[str]:
         lines.append(f"tags: {tags}")
     if want["status"] != "enabled":
         lines.append(f"status: {want['status']}")
+    if want.get("description"):
+        lines.append(f"description: {_text(want['description'])}")
     return lines

@@ -157,6 +157,7 @@ def load_host_configs(
             settings.vm_filters,
             settings.sync_vms,
             with_regions=any(r.regions for r in settings.server_rules),
+            with_description=settings.sync_description,
             keys=keys,
         )
     with timings.section("desired_state"):

@@ -233,7 +233,7 @@ class _Planner:
         relaxed = self.settings.compare_mode == "relaxed"
         write: dict[str, Any] = {"hostid": actual["hostid"]}
         words = describe({"differences": differences}, self.names)
-        for scalar in ("host", "name", "status"):
+        for scalar in ("host", "name", "status", "description"):
             if scalar in differences:
                 write[scalar] = want[scalar]
         if {"monitored_by", "proxyid", "proxy_groupid"} & set(differences):

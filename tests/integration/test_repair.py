@@ -156,6 +156,42 @@ def test_one_apply_brings_the_planned_hosts_in_sync_and_a_second_writes_nothing(
     assert (second.summary["applied"], second.summary["zabbix_writes"]) == (0, 0)
 
 
+def test_with_sync_description_the_netbox_description_is_planned_written_and_then_in_sync(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    zabbix_version: str,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    before = (device.description, device.comments)
+    text = f"Lab A application server (Zabbix {zabbix_version})"
+    device.description, device.comments = text, "Rack 4, **unit 12**"
+    device.save()
+    try:
+        monkeypatch.setenv("NBZBX_SYNC_DESCRIPTION", "true")
+        assert refresh(lab).success
+        changes = plan(lab)["srv-lab-a-02"]["changes"]
+        assert "description: (none) → 'Lab A application server (" in " ".join(changes), changes
+        outcome = apply(lab, only=["srv-lab-a-02"])
+        assert outcome.success, outcome.error
+        (written,) = zabbix.call(
+            "host.get", {"filter": {"host": ["srv-lab-a-02"]}, "output": ["description"]}
+        )
+        assert written["description"] == f"{text}\n\nRack 4, **unit 12**"
+        assert refresh(lab).success
+        assert statuses()["srv-lab-a-02"] == "in_sync"
+        again = apply(lab, only=["srv-lab-a-02"])
+        assert again.success, again.error
+        assert again.summary["zabbix_writes"] == 0
+        monkeypatch.delenv("NBZBX_SYNC_DESCRIPTION")  # off: Zabbix's description is no drift
+        assert refresh(lab).success
+        assert statuses()["srv-lab-a-02"] == "in_sync"
+    finally:
+        device.description, device.comments = before
+        device.save()
+
+
 def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_manage(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
