@@ -34,7 +34,9 @@ def refreshes(d: Deployment, statuses=None) -> list[dg.RunRecord]:
 
 def killed_and_failed(d: Deployment, run_id: str, pid: int, by_sensor: bool) -> float:
     """SIGKILL `pid`, wait until the run is failed and has its event-log row; the seconds that
-    took. A daemon-launched run is failed by Dagster's code server, `nbzbx run`'s by the sensor."""
+    took. A daemon-launched run is failed by whichever sees it first, Dagster's code server or the
+    sensor (the sensor checks the run's recorded process on every tick); `nbzbx run`'s by the
+    sensor."""
     os.kill(pid, signal.SIGKILL)
     killed = time.monotonic()
 
@@ -48,8 +50,10 @@ def killed_and_failed(d: Deployment, run_id: str, pid: int, by_sensor: bool) -> 
     assert [(r["status"], r["error"]) for r in rows] == [("failure", WORKER_DIED)], rows
     failure = d.instance.all_logs(run_id, of_type=DagsterEventType.RUN_FAILURE)
     assert failure
-    assert (WORKER_DIED in failure[-1].message) is by_sensor, failure[-1].message
-    print(f"run {run_id}: failed with its row {took:.0f} s after SIGKILL")
+    failed_by = "the sensor" if WORKER_DIED in failure[-1].message else "Dagster"
+    if by_sensor:  # nothing else watches a run `nbzbx run` started
+        assert failed_by == "the sensor", failure[-1].message
+    print(f"run {run_id}: failed by {failed_by} with its row {took:.0f} s after SIGKILL")
     return took
 
 
