@@ -1,9 +1,10 @@
 """The NetBox custom fields and choice sets the project owns (all named ``zabbix_*``).
 
-They let NetBox users pick a Zabbix server, templates, host groups, a proxy or proxy group per
-device or VM, and show each one's Zabbix host id and sync status. The choices are every
-server's names: an import for one server never removes another's. Choices follow the cache of Zabbix
-settings; a choice still used by NetBox objects is kept and reported, never forced out.
+They let NetBox users pick a Zabbix server, templates, host groups, a proxy or proxy group and
+user macros per device or VM, and show each one's Zabbix host id and sync status. The choices
+are every server's names: an import for one server never removes another's. Choices follow the
+cache of Zabbix settings; a choice still used by NetBox objects is kept and reported, never
+forced out.
 """
 
 from __future__ import annotations
@@ -62,6 +63,14 @@ FIELDS = [
         "Zabbix proxy group",
         "proxy_groups",
         "Proxy group that monitors this host (Zabbix 7.0+), overriding the mapping rules.",
+    ),
+    OwnedField(
+        "zabbix_macros",
+        "json",
+        "Zabbix macros",
+        None,
+        'User macros for this host with sync_macros, e.g. {"{$SNMP_COMMUNITY}": "public"}; '
+        'a secret as {"secret_env": "NBZBX_MACRO_…"}.',
     ),
     OwnedField(
         "zabbix_sync_status",

@@ -162,6 +162,14 @@ class Settings(BaseModel):
     sync_description: bool = Field(False, strict=True)
     """Write the device's or VM's NetBox description (then its comments, where set) as its
     Zabbix host's description; off: the host's description is left as it is."""
+    create_host_groups: bool = Field(False, strict=True)
+    """Make a wanted host group Zabbix lacks (from a rule, ``zabbix_host_groups`` or a format
+    such as ``{site}/{role}``) when the repair applies, before the hosts that need it; off: an
+    unknown host group is a configuration error of that host."""
+    sync_macros: bool = Field(False, strict=True)
+    """Write the user macros of each device's or VM's ``zabbix_macros`` custom field (a JSON
+    object; a secret as ``{"secret_env": "NBZBX_MACRO_…"}``) to its Zabbix host; only the macros
+    the project wrote are changed or removed. Off: macros are neither read nor written."""
     tag_prefix: str = Field("netbox", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$")
     """Zabbix tags whose name starts with this prefix are the project's; others are left alone."""
     netbox_writeback: bool = Field(True, strict=True)

@@ -106,6 +106,26 @@ def apply_plan(
         )
 
 
+def add_host_groups(conn: Connection, server: str, groups: dict[str, str], now: datetime) -> None:
+    """Cache host groups the repair made (name to id), so the statuses and plans that follow
+    resolve them before the next import, which then finds them unchanged."""
+    table = tables.zabbix_host_group
+    have = set(
+        conn.execute(
+            select(table.c.groupid).where(
+                table.c.server == server, table.c.groupid.in_(list(groups.values()))
+            )
+        ).scalars()
+    )
+    rows = [
+        {"server": server, "groupid": gid, "name": name, "last_synced": now}
+        for name, gid in groups.items()
+        if gid not in have
+    ]
+    if rows:
+        conn.execute(insert(table), rows)
+
+
 def cache_frame(conn: Connection, kind: CacheKind, server: str) -> pd.DataFrame:
     """One server's cached objects of one type as a DataFrame, in Zabbix id order."""
     query = select(kind.table).where(kind.table.c.server == server)

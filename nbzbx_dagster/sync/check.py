@@ -61,19 +61,23 @@ def read_hosts(
     desired: Mapping[str, dict[str, Any] | Exception],
     known_hostids: Mapping[str, str | None],
 ) -> tuple[dict[str, zapi.Host], dict[str, zapi.Host]]:
-    """The Zabbix hosts by known hostid, then the rest by technical name."""
+    """The Zabbix hosts by known hostid, then the rest by technical name; their macros only
+    when a desired host has macros (``sync_macros``)."""
+    macros = any(isinstance(d, dict) and "macros" in d for d in desired.values())
     wanted_ids = sorted({h for c in configs if (h := known_hostids.get(c.key))})
-    by_id = {h["hostid"]: h for h in _hosts(client, "hostids", wanted_ids)}
+    by_id = {h["hostid"]: h for h in _hosts(client, "hostids", wanted_ids, macros)}
     unresolved = [
         d["host"]
         for c in configs
         if isinstance(d := desired[c.key], dict) and known_hostids.get(c.key) not in by_id
     ]
-    by_name = {h["host"]: h for h in _hosts(client, "names", sorted(set(unresolved)))}
+    by_name = {h["host"]: h for h in _hosts(client, "names", sorted(set(unresolved)), macros)}
     return by_id, by_name
 
 
-def _hosts(client: ZabbixClient, by: str, values: Sequence[str]) -> list[zapi.Host]:
+def _hosts(
+    client: ZabbixClient, by: str, values: Sequence[str], with_macros: bool = False
+) -> list[zapi.Host]:
     """``zapi.hosts`` over ``values`` (by ``hostids`` or ``names``), split into READ_WORKERS
     runs of whole batches read at the same time."""
     if not values:
@@ -81,9 +85,11 @@ def _hosts(client: ZabbixClient, by: str, values: Sequence[str]) -> list[zapi.Ho
     per_worker = -(-len(values) // (READ_WORKERS * BATCH)) * BATCH
     parts = [values[i : i + per_worker] for i in range(0, len(values), per_worker)]
     if len(parts) == 1:
-        return zapi.hosts(client, **{by: values})
+        return zapi.hosts(client, **{by: values}, with_macros=with_macros)
     with ThreadPoolExecutor(len(parts)) as pool:
-        found = list(pool.map(lambda part: zapi.hosts(client, **{by: part}), parts))
+        found = list(
+            pool.map(lambda part: zapi.hosts(client, **{by: part}, with_macros=with_macros), parts)
+        )
     return [host for hosts in found for host in hosts]
 
 

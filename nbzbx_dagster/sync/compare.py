@@ -1,8 +1,9 @@
 """Comparing a desired host with the Zabbix host: a structured diff, field by field.
 
 Only fields the project manages are compared (the description only with ``sync_description``,
-when the desired host has one); write-only Zabbix fields (PSK secrets, secret
-macros, SNMPv3 passphrases) never are. Host groups, templates and tags are compared as sets: in
+when the desired host has one; macros only with ``sync_macros``, those it wrote and those of a
+wanted name); write-only Zabbix fields (PSK secrets, a secret macro's value, SNMPv3
+passphrases) never are. Host groups, templates and tags are compared as sets: in
 ``strict`` mode extra Zabbix-side members are drift, in ``relaxed`` mode they are only reported;
 the same goes for Zabbix interfaces beyond the desired main one. An SNMP interface's details
 (version, bulk, community, SNMPv3 names) are compared where the project sets them. Tags are the
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from nbzbx_dagster.sync.macros import compare_macros, macro_mark
 from nbzbx_dagster.sync.names import marker_tag
 
 SCALARS = ("host", "name", "status", "monitored_by", "proxyid", "proxy_groupid")
@@ -81,6 +83,14 @@ def compare_hosts(
             "netbox": desired["description"],
             "zabbix": actual.get("description") or "",
         }
+    if "macros" in desired:  # with sync_macros: the project's macros, and wanted names
+        change, kept = compare_macros(
+            desired["macros"], actual.get("macros") or [], macro_mark(tag_prefix)
+        )
+        if change:
+            differences["macros"] = change
+        if kept:
+            extra["macros"] = kept
     sets = {
         "groups": (_ids(desired["groups"], "groupid"), _ids(actual["groups"], "groupid")),
         "templates": (

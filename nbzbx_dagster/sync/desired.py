@@ -8,6 +8,7 @@ from Zabbix, or created there.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -15,6 +16,7 @@ from typing import Any
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.settings.model import SnmpSettings
+from nbzbx_dagster.sync.macros import MacroError, desired_macros
 from nbzbx_dagster.sync.names import technical_name
 
 PORTS = {"agent": "10050", "snmp": "161"}
@@ -61,6 +63,45 @@ def _resolve(kind: str, names: Iterable[str], table: Mapping[str, str]) -> list[
     if unknown:
         raise ConfigError(f"unknown Zabbix {kind}: {', '.join(repr(n) for n in unknown)}")
     return sorted({table[n] for n in names}, key=lambda i: (len(i), i))
+
+
+NEW_GROUP = "new:"
+"""Prefix of a wanted host group Zabbix does not have yet (``create_host_groups``): its name
+stands for its id until the apply makes it."""
+GROUP_FORMAT = re.compile(r"\{(site|role|platform|cluster|tenant|region)\}")
+
+
+def group_names(names: Iterable[str], hc: HostConfig) -> list[str]:
+    """Host group names with ``{site}``, ``{role}``, ``{platform}``, ``{cluster}``, ``{tenant}``
+    and ``{region}`` filled in from the host config (names where NetBox has them, else slugs)."""
+    values = {
+        "site": hc.site_name or hc.site,
+        "role": hc.role_name or hc.role,
+        "platform": hc.platform_name or hc.platform,
+        "cluster": hc.cluster,
+        "tenant": hc.tenant,
+        "region": hc.region,
+    }
+
+    def fill(match: re.Match[str]) -> str:
+        value = values[match.group(1)]
+        if not value:
+            raise ConfigError(f"host group {name!r}: this {hc.object_type} has no {match.group(1)}")
+        return str(value)
+
+    out = []
+    for name in names:
+        out.append(GROUP_FORMAT.sub(fill, name))
+    return out
+
+
+def _groups(names: Iterable[str], table: Mapping[str, str], create: bool) -> list[str]:
+    """Host group ids; with ``create``, a group Zabbix lacks as ``new:<name>``."""
+    names = list(names)
+    if not create:
+        return _resolve("host group", names, table)
+    known = _resolve("host group", [n for n in names if n in table], table)
+    return [*known, *sorted({f"{NEW_GROUP}{n}" for n in names if n not in table})]
 
 
 def _names(value: Any) -> list[str]:
@@ -143,7 +184,7 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
     """The Zabbix host this host config should be; raises ConfigError for this host only."""
     rule = settings.mapping_for(hc.site, hc.role, hc.platform, hc.tags)
     cf = hc.custom_fields
-    group_names = _names(cf.get("zabbix_host_groups")) or rule.host_groups
+    groups = _names(cf.get("zabbix_host_groups")) or rule.host_groups
     template_names = _names(cf.get("zabbix_templates")) or rule.templates
     proxy, proxy_group = cf.get("zabbix_proxy") or None, cf.get("zabbix_proxy_group") or None
     if proxy is None and proxy_group is None:
@@ -164,12 +205,17 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
         monitored_by = "proxy_group"
         proxy_groupid = _resolve("proxy group", [proxy_group], index.proxy_groups)[0]
     described = {"description": hc.description} if settings.sync_description else {}
+    if settings.sync_macros:
+        try:
+            described["macros"] = desired_macros(cf.get("zabbix_macros"))
+        except MacroError as error:
+            raise ConfigError(str(error)) from None
     return {
         **described,
         "host": technical,
         "name": hc.name,
         "status": "enabled" if hc.status == "active" else "disabled",
-        "groups": _resolve("host group", group_names, index.host_groups),
+        "groups": _groups(group_names(groups, hc), index.host_groups, settings.create_host_groups),
         "templates": templates,
         "interfaces": interfaces,
         "tags": desired_tags(hc, settings),

@@ -11,7 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nbzbx_dagster.sync.desired import ZabbixIndex
+from nbzbx_dagster.sync.desired import NEW_GROUP, ZabbixIndex
+from nbzbx_dagster.sync.macros import shown
 
 MINUS = "\u2212"  # a typographic minus: reads as "less" beside "+", never as a hyphen in a name
 LABELS = {
@@ -63,6 +64,8 @@ class ZabbixNames:
             "proxyid": self.proxies,
             "proxy_groupid": self.proxy_groups,
         }[kind]
+        if kind == "groups" and str(oid).startswith(NEW_GROUP):
+            return f"{str(oid).removeprefix(NEW_GROUP)} (new: made by the apply)"
         return table.get(str(oid), f"#{oid}")
 
 
@@ -102,6 +105,23 @@ def _text(value: str) -> str:
     return repr(flat if len(flat) <= SHOWN_TEXT else f"{flat[:SHOWN_TEXT]}…")
 
 
+def _macros(change: Mapping[str, Any]) -> list[str]:
+    """One line per macro that differs: ``+`` wanted, ``a → b`` changed, a minus sign gone."""
+    want, have = change.get("netbox") or {}, change.get("zabbix") or {}
+    by_hand = set(change.get("by_hand") or ())
+    lines = []
+    for name in sorted(set(want) | set(have)):
+        if name not in have:
+            lines.append(f"macro {name}: + {want[name]}")
+        elif name not in want:
+            lines.append(f"macro {name}: {MINUS} {have[name]} (no longer in NetBox)")
+        elif name in by_hand:
+            lines.append(f"macro {name}: {have[name]} → {want[name]} (made by hand: taken over)")
+        elif want[name] != have[name]:
+            lines.append(f"macro {name}: {have[name]} → {want[name]}")
+    return lines
+
+
 def _interface(want: Mapping[str, Any] | None, have: Mapping[str, Any] | None) -> str:
     if have is None:
         return f"{(want or {}).get('type', '?')} interface missing in Zabbix"
@@ -129,6 +149,9 @@ def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
     for key, change in (diff.get("differences") or {}).items():
         label = LABELS.get(key, key)
         want, have = change.get("netbox"), change.get("zabbix")
+        if key == "macros":
+            lines += _macros(change)
+            continue
         if key in ("groups", "templates", "tags", "interfaces"):
             text = _set_change(key, want or [], have or [], names)
         elif key == "interface" or isinstance(want, dict) or isinstance(have, dict):
@@ -140,6 +163,9 @@ def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
         lines.append(f"{label}: {text}")
     for key, surplus in (diff.get("extra") or {}).items():
         members = surplus if isinstance(surplus, list) else [surplus]
+        if key == "macros":  # made by hand: never the project's, in strict mode too
+            lines.append(f"macros kept, not managed: {', '.join(members)}")
+            continue
         shown = ", ".join(_member(key, v, names) for v in members)
         lines.append(f"{LABELS.get(key, key)}: only in Zabbix (tolerated): {shown}")
     return lines
@@ -164,4 +190,5 @@ def describe_new(want: Mapping[str, Any], names: ZabbixNames) -> list[str]:
         lines.append(f"status: {want['status']}")
     if want.get("description"):
         lines.append(f"description: {_text(want['description'])}")
+    lines += [f"macro {m['macro']}: {shown(m)}" for m in want.get("macros") or ()]
     return lines

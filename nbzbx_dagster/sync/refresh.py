@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,7 +38,7 @@ from nbzbx_dagster.store.host_status import (
 )
 from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.check import HostCheck, check_hosts
-from nbzbx_dagster.sync.desired import ConfigError, ZabbixIndex, desired_host
+from nbzbx_dagster.sync.desired import NEW_GROUP, ConfigError, ZabbixIndex, desired_host
 from nbzbx_dagster.sync.diff_words import ZabbixNames, describe
 from nbzbx_dagster.zabbix.client import ZabbixClient
 
@@ -65,6 +65,23 @@ class HostConfigs:
 
     def of_server(self, server: str) -> list[HostConfig]:
         return [c for c in self.configs if self.servers[c.key] == server]
+
+    def with_host_groups(
+        self, server: str, groups: Mapping[str, str], settings: Settings
+    ) -> HostConfigs:
+        """These host configs once ``groups`` (name to id) exist on ``server``: its index knows
+        them and its desired hosts that wanted them new are made again."""
+        old = self.indexes[server]
+        index = replace(old, host_groups={**old.host_groups, **groups})
+        indexes = {**self.indexes, server: index}
+        again = [
+            c
+            for c in self.of_server(server)
+            if isinstance(d := self.desired[c.key], dict)
+            and any(str(g).startswith(NEW_GROUP) for g in d["groups"])
+        ]
+        desired = {**self.desired, **desired_states(again, settings, self.servers, indexes)}
+        return replace(self, desired=desired, indexes=indexes)
 
 
 @dataclass

@@ -21,12 +21,13 @@ from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.common.vocabulary import REMOVALS
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
+from nbzbx_dagster.store.cache import add_host_groups
 from nbzbx_dagster.store.host_status import read_report_rows
 from nbzbx_dagster.store.repair_plan import read_plan, save_plan
 from nbzbx_dagster.store.servers import check_server
 from nbzbx_dagster.sync.diff_words import ZabbixNames
 from nbzbx_dagster.sync.refresh import HostConfigs, Refresh, refresh_server, save_refresh
-from nbzbx_dagster.sync.repair_apply import RESULTS, HostResult, apply_actions
+from nbzbx_dagster.sync.repair_apply import RESULTS, HostResult, apply_actions, make_host_groups
 from nbzbx_dagster.sync.repair_plan import PlannedHost, counts, make_plan
 from nbzbx_dagster.sync.template_links import TemplateLinks, link_problems
 from nbzbx_dagster.zabbix.client import ZabbixClient
@@ -38,7 +39,17 @@ SNMP_SECRET_ENV = {
 MAX_RESULTS_SHOWN = 50
 PLAN_COLUMNS = ("server", "status", "zabbix_hostid")  # of the stored statuses, what a plan reads
 WRITE_METHODS = frozenset(
-    {"host.create", "host.update", "host.delete", "hostinterface.create", "hostinterface.update"}
+    {
+        "host.create",
+        "host.update",
+        "host.delete",
+        "hostinterface.create",
+        "hostinterface.update",
+        "usermacro.create",
+        "usermacro.update",
+        "usermacro.delete",
+        "hostgroup.create",
+    }
 )
 
 
@@ -113,6 +124,8 @@ class Reconciled:
     """Zabbix write calls the run made (0 when the plan was applied already)."""
     keys: frozenset[str] | None = None
     """The requested keys of a keyed plan; None: the plan is the whole server's."""
+    host_groups: dict[str, str] = field(default_factory=dict)
+    """Host groups the apply made or found for ``create_host_groups``, name to id."""
 
     @property
     def covered(self) -> frozenset[str] | None:
@@ -140,6 +153,7 @@ class Reconciled:
             "blocked": counts(self.plan)["blocked"],
             "changed_since_plan": len(self.changed_since_plan),
             "zabbix_writes": self.zabbix_writes,
+            "host_groups_made": sorted(self.host_groups),
         }
         if self.results:
             out["results"] = [r.as_dict() for r in self.results[:MAX_RESULTS_SHOWN]]
@@ -168,7 +182,10 @@ def reconcile_server(
     refused = guarded[0].reason if guarded and set(selection.actions) & set(REMOVALS) else None
     before = sum(n for m, n in client.calls.items() if m in WRITE_METHODS)
     with timings.section("zabbix_write"):
+        chosen, groups = make_host_groups(client, chosen)
         results = apply_actions(client, chosen, snmp_secrets())
+    if groups:
+        host_configs = host_configs.with_host_groups(server, groups, settings)
     writes = sum(n for m, n in client.calls.items() if m in WRITE_METHODS) - before
     touched = {
         r.key: r.hostid
@@ -188,7 +205,7 @@ def reconcile_server(
                 hostids=touched,
             )
     return Reconciled(
-        server, plan, results, changed, refused, recheck, writes, host_configs.requested
+        server, plan, results, changed, refused, recheck, writes, host_configs.requested, groups
     )
 
 
@@ -220,6 +237,8 @@ def _keys(only: Iterable[str], plan: Sequence[PlannedHost], host_configs: HostCo
 def save_reconciled(conn: Connection, result: Reconciled) -> None:
     """Store the touched hosts' new statuses and the plan that remains (of a keyed plan, only
     its keys' rows: the other keys' stay as reviewed), in the caller's transaction."""
+    if result.host_groups:
+        add_host_groups(conn, result.server, result.host_groups, datetime.now(UTC))
     if result.recheck is not None:
         save_refresh(conn, result.recheck)
     save_server_plan(conn, result.server, result.remaining, keys=result.covered)

@@ -9,18 +9,24 @@ details only here, on their way to Zabbix: the stored plan never holds them.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from nbzbx_dagster.sync.desired import NEW_GROUP
+from nbzbx_dagster.sync.macros import MacroError, with_secret_values
 from nbzbx_dagster.sync.repair_plan import PlannedHost
+from nbzbx_dagster.zabbix.catalog import ensure_host_groups
 from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.errors import ZabbixError
 from nbzbx_dagster.zabbix.host_writes import (
     Outcome,
     create_each,
     create_interfaces,
     delete_each,
+    delete_macros,
     update_each,
     update_interfaces,
+    write_macros,
 )
 
 RESULTS = {
@@ -31,6 +37,7 @@ RESULTS = {
     "delete": "deleted",
 }
 INTERFACE_WRITES = ("interfaces_update", "interfaces_create")
+MACRO_WRITES = ("macros_create", "macros_update", "macros_delete")
 
 
 @dataclass(frozen=True)
@@ -55,14 +62,47 @@ class HostResult:
         }
 
 
+def make_host_groups(
+    client: ZabbixClient, actions: Sequence[PlannedHost]
+) -> tuple[list[PlannedHost], dict[str, str]]:
+    """The actions with their new host groups (``new:<name>``, ``create_host_groups``) made in
+    Zabbix and named by id; and the groups made or found, name to id."""
+    wanted = {
+        str(g).removeprefix(NEW_GROUP)
+        for a in actions
+        for g in a.write.get("groups") or ()
+        if str(g).startswith(NEW_GROUP)
+    }
+    if not wanted:
+        return list(actions), {}
+    ids = ensure_host_groups(client, wanted)
+
+    def named(group: str) -> str:
+        return ids[group.removeprefix(NEW_GROUP)] if group.startswith(NEW_GROUP) else group
+
+    out = [
+        replace(a, write={**a.write, "groups": sorted({named(str(g)) for g in a.write["groups"]})})
+        if a.write.get("groups")
+        else a
+        for a in actions
+    ]
+    return out, ids
+
+
 def apply_actions(
     client: ZabbixClient, actions: Sequence[PlannedHost], snmp_secrets: Mapping[str, str]
 ) -> list[HostResult]:
     """Apply the actions (none ``blocked``); one result per action, in their order."""
     results: dict[str, HostResult] = {}
-    creates = [a for a in actions if a.action == "create"]
-    outcomes = create_each(client, [_with_secrets(a.write, snmp_secrets) for a in creates])
-    _record(results, creates, outcomes)
+    creates, specs, refused = [], [], []
+    for action in (a for a in actions if a.action == "create"):
+        try:
+            specs.append(_with_secrets(action.write, snmp_secrets))
+            creates.append(action)
+        except MacroError as error:  # a secret macro's variable gone since the plan
+            refused.append((action, (None, ZabbixError(client.url, str(error)))))
+    _record(results, creates, create_each(client, specs))
+    _record(results, [a for a, _ in refused], [o for _, o in refused])
     changes = [a for a in actions if a.action in ("update", "adopt")]
     _record(results, changes, _update(client, changes, snmp_secrets))
     disables = [a for a in actions if a.action == "disable"]
@@ -88,18 +128,45 @@ def _update(
             if error is not None:
                 failed[action.key] = (None, error)
     hosts = [a for a in changes if a.key not in failed and _host_fields(a.write)]
-    done = dict(
-        zip(
-            (a.key for a in hosts),
-            update_each(client, [_host_fields(a.write) for a in hosts]),
-            strict=True,
-        )
-    )
-    return [failed.get(a.key) or done.get(a.key) or (a.hostid, None) for a in changes]
+    for action, outcome in zip(
+        hosts, update_each(client, [_host_fields(a.write) for a in hosts]), strict=True
+    ):
+        if outcome[1] is not None:
+            failed[action.key] = outcome
+    _macros(client, [a for a in changes if a.key not in failed], failed)
+    return [failed.get(a.key) or (a.hostid, None) for a in changes]
+
+
+def _macros(
+    client: ZabbixClient, changes: Sequence[PlannedHost], failed: dict[str, Outcome]
+) -> None:
+    """The macro writes of the hosts whose fields were written, one macro at a time (a
+    secret's value read from the environment here); a host with a refused macro fails."""
+    for kind in MACRO_WRITES:
+        owners, items = [], []
+        for action in changes:
+            if action.key in failed or not action.write.get(kind):
+                continue
+            try:
+                values = action.write[kind]
+                macros = values if kind == "macros_delete" else with_secret_values(values)
+            except MacroError as error:
+                failed[action.key] = (None, ZabbixError(client.url, str(error)))
+                continue
+            owners += [action] * len(macros)
+            items += macros
+        if kind == "macros_delete":
+            outcomes = delete_macros(client, items)
+        else:
+            method = "usermacro.create" if kind == "macros_create" else "usermacro.update"
+            outcomes = write_macros(client, method, items)
+        for action, (_, error) in zip(owners, outcomes, strict=True):
+            if error is not None:
+                failed.setdefault(action.key, (None, error))
 
 
 def _host_fields(write: Mapping[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in write.items() if k not in INTERFACE_WRITES}
+    fields = {k: v for k, v in write.items() if k not in (*INTERFACE_WRITES, *MACRO_WRITES)}
     return fields if set(fields) - {"hostid"} else {}
 
 
@@ -113,6 +180,8 @@ def _with_secrets(write: Mapping[str, Any], secrets: Mapping[str, str]) -> dict[
         return {**spec, "details": {**details, **secrets}}
 
     out = dict(write)
+    if "macros" in out:
+        out["macros"] = with_secret_values(out["macros"])
     if "interfaces" in out:
         out["interfaces"] = [interface(i) for i in out["interfaces"]]
     if "type" in out:  # one interface

@@ -35,6 +35,7 @@ from nbzbx_dagster.sync.check import read_hosts
 from nbzbx_dagster.sync.compare import compare_hosts, managed_tag
 from nbzbx_dagster.sync.desired import ConfigError
 from nbzbx_dagster.sync.diff_words import MINUS, ZabbixNames, describe, describe_new
+from nbzbx_dagster.sync.macros import macro_mark, macro_writes
 from nbzbx_dagster.sync.names import marker_tag
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
@@ -175,6 +176,9 @@ class _Planner:
             if problems:
                 return PlannedHost(config.key, name, "blocked", reason="; ".join(problems))
             spec = {**want, "tags": [*want["tags"], {"tag": self.marker, "value": config.key}]}
+            if "macros" in want:
+                mark = macro_mark(self.settings.tag_prefix)
+                spec["macros"] = [{**m, "description": mark} for m in want["macros"]]
             words = describe_new(want, self.names)
             return PlannedHost(config.key, name, "create", words, write=spec)
         owner = _marker_value(actual, self.marker)
@@ -269,6 +273,13 @@ class _Planner:
                 write["interfaces_update"] = [{**main, "interfaceid": have_if["interfaceid"]}]
         if "interfaces" in differences:
             words.append("interfaces: extra Zabbix interfaces are kept (items may use them)")
+        if "macros" in differences:
+            mark = macro_mark(self.settings.tag_prefix)
+            write |= macro_writes(
+                actual["hostid"], want["macros"], actual.get("macros") or [], mark
+            )
+        if kept := diff["extra"].get("macros"):
+            words.append(f"macros kept, not managed: {', '.join(kept)}")
         return write, words
 
 

@@ -267,6 +267,32 @@ def host_groups(client: ZabbixClient) -> list[Group]:
     ]
 
 
+def ensure_host_groups(client: ZabbixClient, names: Iterable[str]) -> dict[str, str]:
+    """The ids of the host groups ``names``: those Zabbix has (one ``hostgroup.get``), the
+    others made in one ``hostgroup.create``. A nested name (``Lab A/Server``) needs no parent."""
+    wanted = sorted(set(names))
+    if not wanted:
+        return {}
+    found = client.call(
+        "hostgroup.get", {"output": ["groupid", "name"], "filter": {"name": wanted}}
+    )
+    ids = {
+        r["name"]: str(r["groupid"])
+        for r in require_keys(client, "hostgroup.get", found, ["groupid", "name"])
+    }
+    missing = [n for n in wanted if n not in ids]
+    if missing:
+        result = client.call("hostgroup.create", [{"name": n} for n in missing])
+        ids |= dict(
+            zip(
+                missing,
+                created_ids(client, "hostgroup.create", result, "groupids", len(missing)),
+                strict=True,
+            )
+        )
+    return ids
+
+
 def proxies(client: ZabbixClient, proxyids: Iterable[str] | None = None) -> list[Proxy]:
     """All proxies (or the given ones), in one shape for every version.
 

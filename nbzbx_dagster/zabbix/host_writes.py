@@ -20,7 +20,13 @@ from typing import Any, TypeVar
 from nbzbx_dagster.zabbix.catalog import created_ids, require_keys
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.errors import ZabbixError
-from nbzbx_dagster.zabbix.hosts_api import chunks, create_params, interface_params, write_params
+from nbzbx_dagster.zabbix.hosts_api import (
+    chunks,
+    create_params,
+    interface_params,
+    macro_params,
+    write_params,
+)
 
 T = TypeVar("T")
 # Batches in flight at once: Zabbix's frontend serves requests in parallel (PHP workers) and
@@ -80,7 +86,7 @@ def update_each(
     """``host.update`` in arrays: each change has ``hostid``, the normalised fields to set and
     optionally ``templates_clear`` (template ids to unlink and clear). ``templates`` replaces
     the linked templates; ``tags`` replaces the tags (so the caller passes the ones to keep);
-    macros and TLS settings are never sent."""
+    macros (written one by one, :func:`write_macros`) and TLS settings are never sent."""
 
     def send(part: Sequence[Mapping[str, Any]]) -> list[str]:
         params = []
@@ -120,6 +126,32 @@ def create_interfaces(
         return created_ids(client, "hostinterface.create", result, "interfaceids", len(params))
 
     return each_outcome(interfaces, send, batch)
+
+
+def write_macros(
+    client: ZabbixClient, method: str, macros: Sequence[Mapping[str, Any]], batch: int = 500
+) -> list[Outcome]:
+    """``usermacro.create`` (each macro with its ``hostid``) or ``usermacro.update`` (by its
+    ``hostmacroid``) in arrays: a host's macros one by one, so the ones the project does not
+    manage are never sent (``host.update``'s ``macros`` would replace them all)."""
+
+    def send(part: Sequence[Mapping[str, Any]]) -> list[str]:
+        result = client.call(method, [macro_params(client, m) for m in part])
+        return created_ids(client, method, result, "hostmacroids", len(part))
+
+    return each_outcome(macros, send, batch)
+
+
+def delete_macros(
+    client: ZabbixClient, hostmacroids: Sequence[str], batch: int = 500
+) -> list[Outcome]:
+    """``usermacro.delete`` in arrays of ids."""
+
+    def send(part: Sequence[str]) -> list[str]:
+        result = client.call("usermacro.delete", list(part))
+        return created_ids(client, "usermacro.delete", result, "hostmacroids", len(part))
+
+    return each_outcome(hostmacroids, send, batch)
 
 
 def delete_each(client: ZabbixClient, hostids: Sequence[str], batch: int = 500) -> list[Outcome]:

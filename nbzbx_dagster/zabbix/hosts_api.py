@@ -7,9 +7,11 @@ A normalised host::
      interfaces: [{interfaceid, type: "agent"|"snmp"|"ipmi"|"jmx", main, useip, ip, dns, port,
                    details}],
      tags: [{tag, value}],
+     macros: [{hostmacroid, macro, type: "text"|"secret"|"vault", value, description}],
      monitored_by: "server"|"proxy"|"proxy_group", proxyid, proxy_groupid}
 
-Write-only secrets (PSK, SNMPv3 passphrases) are never read back, so they are not in the shape.
+Write-only secrets (PSK, SNMPv3 passphrases, a secret macro's value) are never read back, so
+they are not in the shape. Macros are read only when asked for (``[]`` otherwise).
 """
 
 from __future__ import annotations
@@ -29,6 +31,9 @@ INTERFACE_TYPES = {"1": "agent", "2": "snmp", "3": "ipmi", "4": "jmx"}
 INTERFACE_CODES = {name: int(code) for code, name in INTERFACE_TYPES.items()}
 MONITORED_BY = {"0": "server", "1": "proxy", "2": "proxy_group"}
 MONITORED_BY_CODES = {name: int(code) for code, name in MONITORED_BY.items()}
+MACRO_TYPES = {"0": "text", "1": "secret", "2": "vault"}
+MACRO_CODES = {name: int(code) for code, name in MACRO_TYPES.items()}
+MACRO_FIELDS = ["hostmacroid", "macro", "value", "type", "description"]
 # SNMP interface details that are secrets (write-only in spirit): never part of the shape.
 SECRET_DETAILS = frozenset({"authpassphrase", "privpassphrase"})
 
@@ -44,6 +49,14 @@ class Interface(TypedDict):
     details: dict[str, str]
 
 
+class Macro(TypedDict):
+    hostmacroid: str
+    macro: str
+    type: str
+    value: str  # "" for a secret: Zabbix never returns it
+    description: str
+
+
 class Host(TypedDict):
     hostid: str
     host: str
@@ -54,6 +67,7 @@ class Host(TypedDict):
     templates: list[dict[str, str]]
     interfaces: list[Interface]
     tags: list[dict[str, str]]
+    macros: list[Macro]
     monitored_by: MonitoredBy
     proxyid: str | None
     proxy_groupid: str | None
@@ -68,8 +82,10 @@ def hosts(
     client: ZabbixClient,
     hostids: Iterable[str] | None = None,
     names: Iterable[str] | None = None,
+    with_macros: bool = False,
 ) -> list[Host]:
-    """Hosts by id and/or by exact technical name (``host``), at most 500 per ``host.get``.
+    """Hosts by id and/or by exact technical name (``host``), at most 500 per ``host.get``;
+    their user macros too ``with_macros``.
 
     With neither, all hosts: their ids first (one light call), then the same batches.
     """
@@ -97,6 +113,9 @@ def hosts(
         "selectTags": ["tag", "value"],
     }
     keys = ["hostid", "host", groups_key, "parentTemplates", "interfaces", "tags", *proxy_fields]
+    if with_macros:
+        base["selectMacros"] = MACRO_FIELDS
+        keys.append("macros")
 
     if hostids is None and names is None:
         everything = client.call("host.get", {"output": ["hostid"]})
@@ -153,10 +172,34 @@ def _host(row: Mapping[str, Any], groups_key: str) -> Host:
             ({"tag": t["tag"], "value": t["value"]} for t in row["tags"]),
             key=lambda t: (t["tag"], t["value"]),
         ),
+        macros=sorted((_macro(m) for m in row.get("macros") or ()), key=lambda m: m["macro"]),
         monitored_by=monitored_by,  # type: ignore[typeddict-item]
         proxyid=proxyid,
         proxy_groupid=proxy_groupid,
     )
+
+
+def _macro(row: Mapping[str, Any]) -> Macro:
+    kind = MACRO_TYPES.get(str(row.get("type", "0")), "text")
+    return Macro(
+        hostmacroid=str(row["hostmacroid"]),
+        macro=row["macro"],
+        type=kind,
+        value=row.get("value", "") if kind == "text" else "",
+        description=row.get("description", ""),
+    )
+
+
+def macro_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any]:
+    """A macro in Zabbix's words (its value already resolved): only the keys given, so the
+    same function serves ``host.create``'s macros and ``usermacro.create``/``update``."""
+    keys = ("hostid", "hostmacroid", "macro", "value", "description")
+    params = {k: spec[k] for k in keys if k in spec}
+    if "type" in spec:
+        if spec["type"] not in MACRO_CODES:
+            raise ZabbixError(client.url, f"unknown macro type {spec['type']!r}")
+        params["type"] = MACRO_CODES[spec["type"]]
+    return params
 
 
 def _interface(row: Mapping[str, Any]) -> Interface:
@@ -200,6 +243,8 @@ def write_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any
         params["interfaces"] = [interface_params(client, i) for i in spec["interfaces"]]
     if "tags" in spec:
         params["tags"] = [{"tag": t["tag"], "value": t.get("value", "")} for t in spec["tags"]]
+    if "macros" in spec:
+        params["macros"] = [macro_params(client, m) for m in spec["macros"]]
     if "monitored_by" in spec:
         params.update(_proxy_params(client, spec))
     return params

@@ -14,7 +14,9 @@ from typing import Any
 
 import dagster as dg
 import pytest
+import yaml
 from click.testing import CliRunner
+from sqlalchemy import delete, select
 
 from nbzbx_dagster.cli.main import main
 from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
@@ -27,7 +29,9 @@ from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import read_statuses
 from nbzbx_dagster.store.repair_plan import read_plan
+from nbzbx_dagster.store.tables import metadata, zabbix_host_group
 from nbzbx_dagster.store.url import state_store_url
+from nbzbx_dagster.sync.diff_words import MINUS
 from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix import api as zapi
 
@@ -190,6 +194,126 @@ def test_with_sync_description_the_netbox_description_is_planned_written_and_the
     finally:
         device.description, device.comments = before
         device.save()
+
+
+DB_PASSWORD = "db-4713-secret"
+MACROS = {"{$SNMP_COMMUNITY}": "lab", "{$DB_PASSWORD}": {"secret_env": "NBZBX_MACRO_DB_PASSWORD"}}
+
+
+def zabbix_macros(zabbix: ZabbixClient, name: str) -> dict[str, tuple[str, str, str]]:
+    """The host's macros as Zabbix holds them: name to (type, value, description)."""
+    (ref,) = zapi.host_refs(zabbix, names=[name])
+    rows = zabbix.call("usermacro.get", {"hostids": [ref["hostid"]], "output": "extend"})
+    return {r["macro"]: (r["type"], r.get("value", ""), r["description"]) for r in rows}
+
+
+def stored_text() -> str:
+    """Every row of every table of the state store, as text."""
+    with StateStore(state_store_url()).connect() as conn:
+        return json.dumps(
+            [list(r) for t in metadata.sorted_tables for r in conn.execute(select(t))], default=str
+        )
+
+
+def test_with_sync_macros_the_netbox_macros_are_written_hand_made_ones_stay_the_secret_unseen(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("NBZBX_SYNC_MACROS", "true")
+    monkeypatch.setenv("NBZBX_MACRO_DB_PASSWORD", DB_PASSWORD)
+    (ref,) = zapi.host_refs(zabbix, names=["srv-lab-a-02"])
+    zabbix.call("usermacro.create", {"hostid": ref["hostid"], "macro": "{$OWNER}", "value": "noc"})
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    device.update({"custom_fields": {"zabbix_macros": MACROS}})
+    runs = [refresh(lab)]
+    try:
+        assert runs[0].success
+        assert statuses()["srv-lab-a-02"] in ("out_of_sync", "missing")
+        changes = plan(lab)["srv-lab-a-02"]["changes"]
+        assert "macro {$DB_PASSWORD}: + (secret)" in changes, changes
+        assert "macro {$SNMP_COMMUNITY}: + 'lab'" in changes, changes
+        assert "macros kept, not managed: {$OWNER}" in changes, changes
+        shutil.copy("dagster.yaml", tmp_path / "dagster.yaml")
+        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # the CLI's own instance
+        listed = CliRunner().invoke(main, ["plan", "--json"])
+        assert listed.exit_code == 0 and "{$DB_PASSWORD}" in listed.output, listed.output
+        runs.append(outcome := apply(lab, only=["srv-lab-a-02"]))
+        assert outcome.success, outcome.error
+        written = zabbix_macros(zabbix, "srv-lab-a-02")
+        mark = "Managed by nbzbx from NetBox (netbox)"
+        assert written["{$SNMP_COMMUNITY}"] == ("0", "lab", mark)
+        assert written["{$DB_PASSWORD}"][::2] == ("1", mark)  # secret: Zabbix never says it
+        assert written["{$OWNER}"][:2] == ("0", "noc")
+        runs.append(checked := refresh(lab))
+        assert checked.success and statuses()["srv-lab-a-02"] == "in_sync"
+        runs.append(again := apply(lab, only=["srv-lab-a-02"]))
+        assert again.success and again.summary["zabbix_writes"] == 0, again.summary
+
+        device.update(
+            {"custom_fields": {"zabbix_macros": {"{$DB_PASSWORD}": MACROS["{$DB_PASSWORD}"]}}}
+        )
+        runs.append(refresh(lab))
+        changes = plan(lab)["srv-lab-a-02"]["changes"]
+        assert f"macro {{$SNMP_COMMUNITY}}: {MINUS} 'lab' (no longer in NetBox)" in changes, changes
+        runs.append(removed := apply(lab, only=["srv-lab-a-02"]))
+        assert removed.success, removed.error
+        assert set(zabbix_macros(zabbix, "srv-lab-a-02")) == {"{$DB_PASSWORD}", "{$OWNER}"}
+
+        shown = CliRunner().invoke(main, ["hosts", "show", "srv-lab-a-02", "--json"])
+        seen = [
+            stored_text(),
+            *(str(e) for r in runs for e in lab.all_logs(r.run_id)),
+            *(json.dumps(r.summary) for r in runs),
+            shown.output,
+            listed.output,
+        ]
+        assert shown.exit_code == 0, shown.output
+        assert not [text for text in seen if DB_PASSWORD in text]
+    finally:
+        device.update({"custom_fields": {"zabbix_macros": None}})
+
+
+def test_with_create_host_groups_a_format_group_zabbix_lacks_is_made_before_its_host(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    zabbix_version: str,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    settings = yaml.safe_load(Path("nbzbx_dagster/lab/lab-settings.yaml").read_text())
+    rules = settings["mapping_rules"]
+    rules[-1]["host_groups"] = [*rules[-1]["host_groups"], "{site}/{role}"]  # srv-lab-a-02's
+    monkeypatch.setenv("NBZBX_MAPPING_RULES", json.dumps(rules))
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    group = f"{device.site.name}/{device.role.name}"
+    try:
+        assert refresh(lab).success
+        with StateStore(state_store_url()).connect() as conn:
+            row = next(r for r in read_statuses(conn).values() if r["name"] == "srv-lab-a-02")
+        assert row["status"] == "error" and f"unknown Zabbix host group: {group!r}" in row["error"]
+
+        monkeypatch.setenv("NBZBX_CREATE_HOST_GROUPS", "true")
+        assert refresh(lab).success
+        changes = " ".join(plan(lab)["srv-lab-a-02"]["changes"])
+        assert f"+ {group} (new: made by the apply)" in changes, changes
+        outcome = apply(lab, only=["srv-lab-a-02"])
+        assert outcome.success, outcome.error
+        assert outcome.summary["host_groups_made"] == [group]
+        assert group in host(zabbix, "srv-lab-a-02")["group_names"]
+        assert statuses()["srv-lab-a-02"] == "in_sync"  # checked again in the run
+        assert refresh(lab).success and statuses()["srv-lab-a-02"] == "in_sync"  # cached
+        again = apply(lab, only=["srv-lab-a-02"])
+        assert again.success and again.summary["zabbix_writes"] == 0, again.summary
+    finally:
+        reset_zabbix_hosts(zabbix_version)
+        made = zabbix.call("hostgroup.get", {"filter": {"name": [group]}, "output": ["groupid"]})
+        if made:
+            zabbix.call("hostgroup.delete", [g["groupid"] for g in made])
+        with StateStore(state_store_url()).transaction() as conn:
+            conn.execute(delete(zabbix_host_group).where(zabbix_host_group.c.name == group))
 
 
 def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_manage(

@@ -84,7 +84,9 @@ def no_host_by_id_or_name(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, li
     plan looked up is recorded."""
     asked: list[tuple[str, list[str]]] = []
 
-    def hosts(client: Any, hostids: Any = None, names: Any = None) -> list:
+    def hosts(
+        client: Any, hostids: Any = None, names: Any = None, with_macros: bool = False
+    ) -> list:
         asked.append(("hostids", list(hostids)) if hostids else ("names", list(names)))
         return []
 

@@ -111,7 +111,7 @@ def test_zabbix_hosts_are_read_in_two_runs_of_whole_batches(
 
     asked: list[list[str]] = []
 
-    def hosts(client, hostids=None, names=None):
+    def hosts(client, hostids=None, names=None, with_macros=False):
         asked.append(list(hostids))
         if "boom" in hostids:
             raise RuntimeError("Zabbix is gone")
@@ -139,7 +139,7 @@ def test_a_recheck_reads_the_hosts_a_reconcile_just_wrote_by_their_ids(
 
     asked: list[tuple[str, list[str]]] = []
 
-    def hosts(client, hostids=None, names=None):
+    def hosts(client, hostids=None, names=None, with_macros=False):
         asked.append(("hostids", list(hostids)) if hostids else ("names", list(names)))
         return []
 

@@ -660,6 +660,7 @@ def test_hosts_60_normalised_from_recording_without_secrets() -> None:
             }
         ],
         "tags": [{"tag": "env", "value": "lab"}],
+        "macros": [],
         "monitored_by": "proxy",
         "proxyid": h1["proxyid"],
         "proxy_groupid": None,
@@ -674,6 +675,7 @@ def test_hosts_60_normalised_from_recording_without_secrets() -> None:
     assert snmp["details"]["securityname"] == "u"
     params = fake.requests_for("host.get")[0]["params"]
     assert "selectGroups" in params and "selectHostGroups" not in params
+    assert "selectMacros" not in params  # only with sync_macros
     assert "proxy_hostid" in params["output"] and "monitored_by" not in params["output"]
     seen: list[str] = []
     with listening(seen.append):
