@@ -83,16 +83,13 @@ def group_names(names: Iterable[str], hc: HostConfig) -> list[str]:
         "region": hc.region,
     }
 
-    def fill(match: re.Match[str]) -> str:
-        value = values[match.group(1)]
-        if not value:
-            raise ConfigError(f"host group {name!r}: this {hc.object_type} has no {match.group(1)}")
-        return str(value)
+    def filled(name: str) -> str:
+        wanted = GROUP_FORMAT.findall(name)
+        if absent := [f for f in wanted if not values[f]]:
+            raise ConfigError(f"host group {name!r}: this {hc.object_type} has no {absent[0]}")
+        return GROUP_FORMAT.sub(lambda match: str(values[match.group(1)]), name)
 
-    out = []
-    for name in names:
-        out.append(GROUP_FORMAT.sub(fill, name))
-    return out
+    return [filled(name) for name in names]
 
 
 def _groups(names: Iterable[str], table: Mapping[str, str], create: bool) -> list[str]:
