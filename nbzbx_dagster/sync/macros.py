@@ -58,10 +58,7 @@ def desired_macros(value: Any, environ: Mapping[str, str] | None = None) -> list
                     f"zabbix_macros: {name}: secret_env must name a variable NBZBX_MACRO_*, "
                     f"not {env!r}"
                 )
-            if not environ.get(env):
-                raise MacroError(
-                    f"zabbix_macros: {name}: the environment variable {env} is not set"
-                )
+            secret_value(name, env, environ)  # checked now: the status says what is missing
             out.append({"macro": name, "type": "secret", "secret_env": env})
         elif isinstance(raw, str | int | float) and not isinstance(raw, bool):
             out.append({"macro": name, "type": "text", "value": str(raw)})
@@ -81,14 +78,22 @@ def shown(macro: Mapping[str, Any]) -> str:
     return VAULT_SHOWN if kind == "vault" else SECRET_SHOWN
 
 
+def _by_name(
+    actual: Sequence[Mapping[str, Any]], mark: str
+) -> tuple[dict[str, Mapping[str, Any]], set[str]]:
+    """A host's macros by name, and the names of those the project wrote (its mark)."""
+    have = {m["macro"]: m for m in actual}
+    return have, {name for name, m in have.items() if m.get("description") == mark}
+
+
 def compare_macros(
     desired: Sequence[Mapping[str, Any]], actual: Sequence[Mapping[str, Any]], mark: str
 ) -> tuple[dict[str, Any] | None, list[str]]:
     """The difference (``{netbox, zabbix, by_hand}``: name to shown value, and the hand-made
     macros of a wanted name), or None; and the hand-made macros nobody asks for, which stay."""
     want = {m["macro"]: shown(m) for m in desired}
-    have = {m["macro"]: m for m in actual}
-    ours = {name: shown(m) for name, m in have.items() if m.get("description") == mark}
+    have, mine = _by_name(actual, mark)
+    ours = {name: shown(have[name]) for name in mine}
     by_hand = sorted(name for name in want if name in have and name not in ours)
     kept = sorted(name for name in have if name not in ours and name not in want)
     zabbix = {**ours, **{name: shown(have[name]) for name in by_hand}}
@@ -105,8 +110,7 @@ def macro_writes(
 ) -> dict[str, list[Any]]:
     """``macros_create``/``macros_update`` (with the mark, a secret by its variable) and
     ``macros_delete`` (ids of the project's macros no longer wanted), the empty ones left out."""
-    have = {m["macro"]: m for m in actual}
-    ours = {name for name, m in have.items() if m.get("description") == mark}
+    have, ours = _by_name(actual, mark)
     create, update = [], []
     for macro in desired:
         spec = {**macro, "description": mark}
@@ -131,12 +135,14 @@ def with_secret_values(
     for macro in macros:
         one = {k: v for k, v in macro.items() if k != "secret_env"}
         if "secret_env" in macro:
-            value = environ.get(macro["secret_env"])
-            if not value:
-                raise MacroError(
-                    f"macro {macro['macro']}: the environment variable {macro['secret_env']} "
-                    "is not set"
-                )
-            one["value"] = value
+            one["value"] = secret_value(macro["macro"], macro["secret_env"], environ)
         out.append(one)
     return out
+
+
+def secret_value(name: str, env: str, environ: Mapping[str, str]) -> str:
+    """The secret macro ``name``'s value from its variable ``env``; MacroError when unset."""
+    value = environ.get(env)
+    if not value:
+        raise MacroError(f"macro {name}: the environment variable {env} is not set")
+    return value
