@@ -364,6 +364,10 @@ def test_host_write_and_read_round_trip(
             }
         ],
         "tags": [{"tag": "env", "value": "it"}],
+        "macros": [
+            {"macro": "{$IT_SECRET}", "type": "secret", "value": "s3cr3t", "description": "b"},
+            {"macro": "{$IT_TEXT}", "type": "text", "value": "plain", "description": "a"},
+        ],
         "monitored_by": "proxy",
         "proxyid": proxyid,
         "proxy_groupid": None,
@@ -371,14 +375,21 @@ def test_host_write_and_read_round_trip(
     hostid = lab_zabbix.create_host(admin, spec)
     cleanup.add("host", hostid)
 
-    (by_name,) = zapi.hosts(admin, names=[f"{prefix}host", f"{prefix}missing"])
-    (by_id,) = zapi.hosts(admin, hostids=[hostid])
+    (by_name,) = zapi.hosts(admin, names=[f"{prefix}host", f"{prefix}missing"], with_macros=True)
+    (by_id,) = zapi.hosts(admin, hostids=[hostid], with_macros=True)
     assert by_name == by_id
     interface = by_id["interfaces"][0]
-    assert {k: v for k, v in by_id.items() if k != "interfaces"} == {
-        **{k: v for k, v in spec.items() if k != "interfaces"},
+    assert {k: v for k, v in by_id.items() if k not in ("interfaces", "macros")} == {
+        **{k: v for k, v in spec.items() if k not in ("interfaces", "macros")},
         "hostid": hostid,
     }
+    # a secret macro's value is never read back; a text macro's is
+    assert [{k: v for k, v in m.items() if k != "hostmacroid"} for m in by_id["macros"]] == [
+        {**spec["macros"][0], "value": ""},
+        spec["macros"][1],
+    ]
+    # without with_macros, no macros are asked for
+    assert zapi.hosts(admin, hostids=[hostid])[0]["macros"] == []
     assert {k: v for k, v in interface.items() if k != "interfaceid"} == spec["interfaces"][0]
     # a substring of the name finds nothing: names are exact
     assert zapi.hosts(admin, names=[f"{prefix}hos"]) == []
