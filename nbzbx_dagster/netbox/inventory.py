@@ -8,8 +8,9 @@ Custom-field values are flattened (NetBox 4.7 returns a select value as ``{"valu
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
+from types import MappingProxyType
 from typing import Any
 
 from nbzbx_dagster.netbox.client import NetBoxClient, field_params
@@ -28,6 +29,21 @@ DEVICE_FIELDS = [
 ]
 VM_FIELDS = [*DEVICE_FIELDS, "cluster"]
 DESCRIPTION_FIELDS = ["description", "comments"]  # read only with sync_description
+INVENTORY_SOURCES: dict[str, tuple[str, ...]] = {
+    # a value the ``inventory`` setting may map -> the device fields it is read from
+    "serial": ("serial",),
+    "asset_tag": ("asset_tag",),
+    "site": (),
+    "location": ("location",),
+    "rack": ("rack",),
+    "device_type": ("device_type",),
+    "manufacturer": ("device_type",),  # NetBox nests it in the device type
+    "platform": (),
+    "tenant": (),
+    "description": tuple(DESCRIPTION_FIELDS),
+}
+VM_INVENTORY_FIELDS = {"serial", *DESCRIPTION_FIELDS}  # a VM has no rack, type or asset tag
+NONE_READ: Mapping[str, str] = MappingProxyType({})
 EXCLUDED_STATUS = "decommissioning"
 # ids per read by id: 200 ids keep the request line under gunicorn's 4,094 bytes
 IDS_PER_REQUEST = 200
@@ -50,6 +66,7 @@ class HostConfig:
     platform_name: str | None = None
     cluster: str | None = None
     tenant: str | None = None  # slug
+    tenant_name: str | None = None
     region: str | None = None  # slug of the site's region, read only when a server rule needs it
     tags: tuple[str, ...] = ()  # slugs
     tag_names: tuple[str, ...] = ()
@@ -58,6 +75,9 @@ class HostConfig:
     custom_fields: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     """NetBox's description, then its comments where set; read only with sync_description."""
+    inventory_values: Mapping[str, str] = field(default_factory=lambda: NONE_READ)
+    """The inventory sources NetBox answered (``serial``, ``rack``, ``manufacturer``, ...) by
+    name; read only when the ``inventory`` setting maps them."""
 
     @property
     def key(self) -> str:
@@ -94,6 +114,7 @@ def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
         platform_name=_slug(raw.get("platform"), "name"),
         cluster=_slug(raw.get("cluster"), "name"),
         tenant=_slug(raw.get("tenant")),
+        tenant_name=_slug(raw.get("tenant"), "name"),
         tags=tuple(t["slug"] for t in tags),
         tag_names=tuple(t["name"] for t in tags),
         primary_ip=str(ipaddress.ip_interface(ip["address"]).ip) if isinstance(ip, dict) else None,
@@ -102,7 +123,23 @@ def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
         description="\n\n".join(
             text for name in DESCRIPTION_FIELDS if (text := str(raw.get(name) or "").strip())
         ),
+        inventory_values=_inventory_values(raw),
     )
+
+
+def _inventory_values(raw: dict[str, Any]) -> Mapping[str, str]:
+    """The inventory sources ``raw`` holds, as text (nested objects by name); most objects have
+    none of them read, and share one empty mapping."""
+    device_type = raw.get("device_type")
+    values = {
+        "serial": raw.get("serial"),
+        "asset_tag": raw.get("asset_tag"),
+        "location": _slug(raw.get("location"), "name"),
+        "rack": _slug(raw.get("rack"), "name"),
+        "device_type": _slug(device_type, "model"),
+        "manufacturer": _slug(_slug(device_type, "manufacturer"), "name"),
+    }
+    return {k: str(v) for k, v in values.items() if v} or NONE_READ
 
 
 def read_host_configs(
@@ -113,6 +150,7 @@ def read_host_configs(
     *,
     with_regions: bool = False,
     with_description: bool = False,
+    inventory_sources: Collection[str] = (),
     keys: Collection[str] | None = None,
 ) -> list[HostConfig]:
     """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order;
@@ -121,14 +159,18 @@ def read_host_configs(
     Only the configured filters are checked against NetBox's schema (without any, it is not
     fetched): the exclusion of decommissioning objects is the project's own. ``with_regions``
     adds each site's region (one more listing, of the sites); ``with_description`` reads each
-    object's description and comments too."""
+    object's description and comments too, ``inventory_sources`` the fields those inventory
+    sources come from."""
     exclude = {"status__n": EXCLUDED_STATUS}
     kinds = [("device", "dcim.devices", device_filters, DEVICE_FIELDS)]
     if with_vms:
         kinds.append(("vm", "virtualization.virtual_machines", vm_filters, VM_FIELDS))
     reads = []
+    more = {f for source in inventory_sources for f in INVENTORY_SOURCES.get(source, ())}
+    more |= set(DESCRIPTION_FIELDS) if with_description else set()
     for object_type, endpoint, filters, fields in kinds:
-        fields = [*fields, *DESCRIPTION_FIELDS] if with_description else fields
+        extra = more & VM_INVENTORY_FIELDS if object_type == "vm" else more
+        fields = [*fields, *sorted(extra)]
         params = {**field_params(fields), **exclude}
         if keys is None:
             reads.append((object_type, endpoint, filters, params))

@@ -157,7 +157,7 @@ def _resolve(
         settings = Settings.model_validate(merged)
     except ValidationError as exc:
         raise SettingsError(one_line(exc, merged)) from None
-    settings.check_servers()
+    settings.check_together()
     return settings, source
 
 

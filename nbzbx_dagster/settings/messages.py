@@ -25,6 +25,12 @@ _ALLOWED_TEXT = {
     "zabbix_servers": "a list of servers: name, url, verify_tls, ca_bundle, timeout_seconds",
     "server_rules": "a list of rules: server, and sites, regions, tenants, tags (slug lists)",
     "default_server": "the name of one of zabbix_servers",
+    "inventory": (
+        "a mapping of Zabbix inventory field to a NetBox value: serial, asset_tag, site, "
+        "location, rack, device_type, manufacturer, platform, tenant, description or "
+        "custom_fields.<name>"
+    ),
+    "inventory_mode": "disabled, manual or automatic (unset: each host keeps its own)",
 }
 
 

@@ -5,12 +5,15 @@ switches), validated. Where the values come from is ``layers``; how a bad value 
 
 from __future__ import annotations
 
+import difflib
 import re
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from nbzbx_dagster.netbox.inventory import INVENTORY_SOURCES
 from nbzbx_dagster.settings.servers import DEFAULT_SERVER, ServerRule, ZabbixServer
+from nbzbx_dagster.zabbix.inventory_fields import FIELD_LENGTHS
 
 
 class SettingsError(ValueError):
@@ -170,6 +173,13 @@ class Settings(BaseModel):
     """Write the user macros of each device's or VM's ``zabbix_macros`` custom field (a JSON
     object; a secret as ``{"secret_env": "NBZBX_MACRO_…"}``) to its Zabbix host; only the macros
     the project wrote are changed or removed. Off: macros are neither read nor written."""
+    inventory: dict[str, str] = Field(default_factory=dict)
+    """Zabbix inventory fields filled from NetBox, e.g. ``{serialno_a: serial, site_rack: rack,
+    contract_number: custom_fields.contract}``; only these fields are compared and written, the
+    host's other inventory fields stay. Empty: the inventory is neither read nor written."""
+    inventory_mode: Literal["disabled", "manual", "automatic"] | None = None
+    """The hosts' inventory mode; unset: each host keeps its own, except that a disabled one
+    becomes manual to hold the fields ``inventory`` maps."""
     tag_prefix: str = Field("netbox", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$")
     """Zabbix tags whose name starts with this prefix are the project's; others are left alone."""
     netbox_writeback: bool = Field(True, strict=True)
@@ -213,6 +223,21 @@ class Settings(BaseModel):
             raise ValueError(str(exc)) from None
         return value
 
+    @field_validator("inventory")
+    @classmethod
+    def _inventory(cls, value: dict[str, str]) -> dict[str, str]:
+        for field, source in value.items():
+            if field not in FIELD_LENGTHS:
+                close = difflib.get_close_matches(field, FIELD_LENGTHS, n=1)
+                hint = f" (did you mean {close[0]}?)" if close else ""
+                raise ValueError(f"{field!r} is not a Zabbix inventory field{hint}")
+            custom = source.removeprefix("custom_fields.")
+            if source not in INVENTORY_SOURCES and not (
+                custom != source and re.fullmatch(r"[a-z0-9_]+", custom)
+            ):
+                raise ValueError(f"{field}: {source!r} is not a NetBox value this can read")
+        return value
+
     @field_validator("managed_tags", "reconcile_auto_actions")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
@@ -226,9 +251,12 @@ class Settings(BaseModel):
                 raise ValueError(f"bad filter name {key!r}")
         return value
 
-    def check_servers(self) -> None:
-        """The servers named by rules exist. Checked on the effective settings, not per layer:
-        the servers may come from the file and a rule from an override."""
+    def check_together(self) -> None:
+        """The settings that name each other agree: the servers named by rules exist, and an
+        inventory mapped is not disabled. Checked on the effective settings, not per layer: the
+        servers may come from the file and a rule from an override."""
+        if self.inventory and self.inventory_mode == "disabled":
+            raise SettingsError("inventory maps fields but inventory_mode is disabled")
         names = [s.name for s in self.zabbix_servers]
         if len(set(names)) != len(names):
             raise SettingsError("zabbix_servers: each name once")

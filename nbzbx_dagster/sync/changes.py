@@ -9,7 +9,8 @@ only a full refresh will do.
 - an IP address updated or deleted: the host configs whose primary IP it is, from the state
   store (a new address is nobody's primary yet: making it one updates the device);
 - a site, region, role, platform, tenant, cluster or tag renamed or re-slugged (a site also
-  moved to another region): every device and VM that uses it, asked of NetBox by that filter.
+  moved to another region): every device and VM that uses it, asked of NetBox by that filter;
+  so is a location, rack, device type or manufacturer renamed, when ``inventory`` reads it.
   A site or role NetBox lets be deleted has no users (it protects them); any other such object
   deleted leaves no trace on its users, so it asks for a full refresh;
 - a custom field definition: a full refresh, since NetBox may have changed every object's value
@@ -52,8 +53,16 @@ SHARED_TYPES = {
     "virtualization.cluster": ("cluster", "cluster_id"),
     "extras.tag": ("tag", "tag_id"),
 }
+# shared objects whose names only the ``inventory`` setting reads: their inventory source, the
+# device filter naming them (VMs have none of them), what of them it reads
+INVENTORY_TYPES = {
+    "dcim.location": ("location", "location_id", ("name",)),
+    "dcim.rack": ("rack", "rack_id", ("name",)),
+    "dcim.devicetype": ("device_type", "device_type_id", ("model", "manufacturer")),
+    "dcim.manufacturer": ("manufacturer", "manufacturer_id", ("name",)),
+}
 # NetBox refuses to delete these while a device or VM uses them
-PROTECTED_TYPES = ("dcim.site", "dcim.devicerole")
+PROTECTED_TYPES = ("dcim.site", "dcim.devicerole", *INVENTORY_TYPES)
 # what of a shared object goes into host groups, tags, server and mapping rules
 SHARED_FIELDS = ("name", "slug", "region")
 FIELD_TYPE = "extras.customfield"
@@ -108,8 +117,8 @@ def _field_name(change: ObjectChange) -> str:
     return str(change.after.get("name") or change.before.get("name") or change.name)
 
 
-def _renamed(change: ObjectChange) -> list[str]:
-    return [f for f in SHARED_FIELDS if change.before.get(f) != change.after.get(f)]
+def _renamed(change: ObjectChange, fields: Sequence[str]) -> list[str]:
+    return [f for f in fields if change.before.get(f) != change.after.get(f)]
 
 
 def _count(keys: Collection[str]) -> str:
@@ -117,10 +126,21 @@ def _count(keys: Collection[str]) -> str:
 
 
 def affected(
-    changes: Sequence[ObjectChange], address_owners: AddressOwners, users_of: UsersOf
+    changes: Sequence[ObjectChange],
+    address_owners: AddressOwners,
+    users_of: UsersOf,
+    inventory_sources: Collection[str] = (),
 ) -> ChangeSet:
-    """The host config keys the changes touch, or the reason a full refresh is needed."""
+    """The host config keys the changes touch, or the reason a full refresh is needed; a
+    location, rack, device type or manufacturer renamed touches its devices only when the
+    ``inventory`` setting reads it (``inventory_sources``)."""
     out = ChangeSet()
+    renames = {kind: (*named, SHARED_FIELDS) for kind, named in SHARED_TYPES.items()}
+    renames |= {
+        kind: (source.replace("_", " "), filter_name, fields)
+        for kind, (source, filter_name, fields) in INVENTORY_TYPES.items()
+        if source in inventory_sources
+    }
     addresses: dict[int, ObjectChange] = {}
     last: dict[tuple[str, int], ObjectChange] = {}
     for change in changes:
@@ -142,11 +162,14 @@ def affected(
         elif kind in SHARED_TYPES and change.action == "delete":
             word = SHARED_TYPES[kind][0]
             out.full = out.full or f"{word} {change.name} deleted: its host configs are not known"
-        elif kind in SHARED_TYPES and change.action == "update" and _renamed(change):
-            word, filter_name = SHARED_TYPES[kind]
+        elif (
+            kind in renames
+            and change.action == "update"
+            and (what := ", ".join(_renamed(change, renames[kind][2])))
+        ):
+            word, filter_name, _ = renames[kind]
             users = users_of(filter_name, change.object_id)
             out.keys.update(users)
-            what = ", ".join(_renamed(change))
             out.seen.append(f"{word} {change.name} {what} changed: {_count(users)}")
         elif kind == FIELD_TYPE and _field_name(change) not in OWN_FIELDS:
             out.full = out.full or f"custom field {_field_name(change)} {change.action}d"
@@ -166,12 +189,14 @@ def affected(
 def users_of(client: NetBoxClient, settings: Settings) -> UsersOf:
     """The keys of the devices (and VMs) NetBox finds with one filter, ids only."""
 
+    vm_filters = {filter_name for _, filter_name in SHARED_TYPES.values()}
+
     def find(filter_name: str, object_id: int) -> list[str]:
         keys = [
             f"device-{d['id']}"
             for d in client.devices(known={filter_name: object_id}, fields=["id"])
         ]
-        if settings.sync_vms:
+        if settings.sync_vms and filter_name in vm_filters:  # a VM has no rack, type, ...
             vms = client.virtual_machines(known={filter_name: object_id}, fields=["id"])
             keys += [f"vm-{v['id']}" for v in vms]
         return keys
@@ -195,7 +220,8 @@ def read_changes(
         with store.connect() as conn:
             return keys_of_addresses(conn, ids)
 
-    return batch, affected(batch.changes, owners, users_of(client, settings))
+    sources = set(settings.inventory.values())
+    return batch, affected(batch.changes, owners, users_of(client, settings), sources)
 
 
 def in_words(batch: ChangeBatch, changes: ChangeSet) -> str:

@@ -62,34 +62,36 @@ def read_hosts(
     known_hostids: Mapping[str, str | None],
 ) -> tuple[dict[str, zapi.Host], dict[str, zapi.Host]]:
     """The Zabbix hosts by known hostid, then the rest by technical name; their macros only
-    when a desired host has macros (``sync_macros``)."""
-    macros = any(isinstance(d, dict) and "macros" in d for d in desired.values())
+    when a desired host has macros (``sync_macros``), their inventory mode and mapped fields
+    only when one has them (``inventory``, ``inventory_mode``)."""
+    wants = [d for d in desired.values() if isinstance(d, dict)]
+    extras: dict[str, Any] = {"with_macros": any("macros" in d for d in wants)}
+    if any("inventory" in d or "inventory_mode" in d for d in wants):
+        extras["inventory"] = sorted({f for d in wants for f in d.get("inventory") or ()})
     wanted_ids = sorted({h for c in configs if (h := known_hostids.get(c.key))})
-    by_id = {h["hostid"]: h for h in _hosts(client, "hostids", wanted_ids, macros)}
+    by_id = {h["hostid"]: h for h in _hosts(client, "hostids", wanted_ids, extras)}
     unresolved = [
         d["host"]
         for c in configs
         if isinstance(d := desired[c.key], dict) and known_hostids.get(c.key) not in by_id
     ]
-    by_name = {h["host"]: h for h in _hosts(client, "names", sorted(set(unresolved)), macros)}
+    by_name = {h["host"]: h for h in _hosts(client, "names", sorted(set(unresolved)), extras)}
     return by_id, by_name
 
 
 def _hosts(
-    client: ZabbixClient, by: str, values: Sequence[str], with_macros: bool = False
+    client: ZabbixClient, by: str, values: Sequence[str], extras: Mapping[str, Any]
 ) -> list[zapi.Host]:
-    """``zapi.hosts`` over ``values`` (by ``hostids`` or ``names``), split into READ_WORKERS
-    runs of whole batches read at the same time."""
+    """``zapi.hosts`` over ``values`` (by ``hostids`` or ``names``, with the ``extras`` it
+    takes), split into READ_WORKERS runs of whole batches read at the same time."""
     if not values:
         return []
     per_worker = -(-len(values) // (READ_WORKERS * BATCH)) * BATCH
     parts = [values[i : i + per_worker] for i in range(0, len(values), per_worker)]
     if len(parts) == 1:
-        return zapi.hosts(client, **{by: values}, with_macros=with_macros)
+        return zapi.hosts(client, **{by: values}, **extras)
     with ThreadPoolExecutor(len(parts)) as pool:
-        found = list(
-            pool.map(lambda part: zapi.hosts(client, **{by: part}, with_macros=with_macros), parts)
-        )
+        found = list(pool.map(lambda part: zapi.hosts(client, **{by: part}, **extras), parts))
     return [host for hosts in found for host in hosts]
 
 

@@ -2,13 +2,14 @@
 
 Only fields the project manages are compared (the description only with ``sync_description``,
 when the desired host has one; macros only with ``sync_macros``, those it wrote and those of a
-wanted name); write-only Zabbix fields (PSK secrets, a secret macro's value, SNMPv3
-passphrases) never are. Host groups, templates and tags are compared as sets: in
-``strict`` mode extra Zabbix-side members are drift, in ``relaxed`` mode they are only reported;
-the same goes for Zabbix interfaces beyond the desired main one. An SNMP interface's details
-(version, bulk, community, SNMPv3 names) are compared where the project sets them. Tags are the
-project's only within its prefix (``netbox.``): other tags are someone else's, reported and
-never drift, and the marker tag that links a host to its host config is not compared at all.
+wanted name; the inventory only in the fields ``inventory`` maps, and its mode where set);
+write-only Zabbix fields (PSK secrets, a secret macro's value, SNMPv3 passphrases) never are.
+Host groups, templates and tags are compared as sets: in ``strict`` mode extra Zabbix-side
+members are drift, in ``relaxed`` mode they are only reported; the same goes for Zabbix
+interfaces beyond the desired main one. An SNMP interface's details (version, bulk, community,
+SNMPv3 names) are compared where the project sets them. Tags are the project's only within its
+prefix (``netbox.``): other tags are someone else's, reported and never drift, and the marker
+tag that links a host to its host config is not compared at all.
 """
 
 from __future__ import annotations
@@ -64,6 +65,23 @@ def managed_tag(tag: str, tag_prefix: str) -> bool:
     return tag.startswith(f"{tag_prefix}.") and tag != marker_tag(tag_prefix)
 
 
+def compare_inventory(desired: dict[str, Any], actual: dict[str, Any]) -> dict[str, Any]:
+    """The inventory mode where one is wanted (or where the mapped fields need one: a disabled
+    inventory holds none), and the mapped fields that differ; the other fields are not the
+    project's."""
+    out: dict[str, Any] = {}
+    mode = desired.get("inventory_mode")
+    if mode is None and "inventory" in desired and actual.get("inventory_mode") == "disabled":
+        mode = "manual"
+    if mode is not None and mode != actual.get("inventory_mode"):
+        out["inventory_mode"] = {"netbox": mode, "zabbix": actual.get("inventory_mode")}
+    have = actual.get("inventory") or {}
+    fields = {f: v for f, v in (desired.get("inventory") or {}).items() if have.get(f, "") != v}
+    if fields:
+        out["inventory"] = {"netbox": fields, "zabbix": {f: have.get(f, "") for f in fields}}
+    return out
+
+
 def compare_hosts(
     desired: dict[str, Any], actual: dict[str, Any], mode: str, tag_prefix: str = "netbox"
 ) -> dict[str, Any]:
@@ -83,6 +101,7 @@ def compare_hosts(
             "netbox": desired["description"],
             "zabbix": actual.get("description") or "",
         }
+    differences |= compare_inventory(desired, actual)
     if "macros" in desired:  # with sync_macros: the project's macros, and wanted names
         change, kept = compare_macros(
             desired["macros"], actual.get("macros") or [], macro_mark(tag_prefix)

@@ -18,6 +18,7 @@ from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.settings.model import SnmpSettings
 from nbzbx_dagster.sync.macros import MacroError, desired_macros
 from nbzbx_dagster.sync.names import technical_name
+from nbzbx_dagster.zabbix.inventory_fields import too_long
 
 PORTS = {"agent": "10050", "snmp": "161"}
 
@@ -79,7 +80,7 @@ def group_names(names: Iterable[str], hc: HostConfig) -> list[str]:
         "role": hc.role_name or hc.role,
         "platform": hc.platform_name or hc.platform,
         "cluster": hc.cluster,
-        "tenant": hc.tenant,
+        "tenant": hc.tenant_name or hc.tenant,
         "region": hc.region,
     }
 
@@ -123,6 +124,35 @@ def desired_tags(hc: HostConfig, settings: Settings) -> list[dict[str, str]]:
     if settings.netbox_tags:
         tags += [{"tag": f"{settings.tag_prefix}.tag", "value": name} for name in hc.tag_names]
     return sorted(tags, key=lambda t: (t["tag"], t["value"]))
+
+
+def inventory_value(hc: HostConfig, source: str) -> str:
+    """The NetBox value an ``inventory`` source names, as text ("" where NetBox has none)."""
+    if source.startswith("custom_fields."):
+        value = hc.custom_fields.get(source.removeprefix("custom_fields."))
+        if isinstance(value, list):  # a multiple selection
+            return ", ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+    named = {
+        "site": hc.site_name,
+        "platform": hc.platform_name,
+        "tenant": hc.tenant_name,
+        "description": hc.description,
+    }
+    return (named[source] if source in named else hc.inventory_values.get(source)) or ""
+
+
+def desired_inventory(hc: HostConfig, settings: Settings) -> dict[str, Any]:
+    """The inventory part of a desired host: the mapped fields (a value Zabbix would refuse as
+    too long is a ConfigError), and the mode where one is set."""
+    out: dict[str, Any] = {}
+    if settings.inventory_mode:
+        out["inventory_mode"] = settings.inventory_mode
+    if settings.inventory:
+        out["inventory"] = {f: inventory_value(hc, s) for f, s in settings.inventory.items()}
+        if problems := [p for f, v in out["inventory"].items() if (p := too_long(f, v))]:
+            raise ConfigError("; ".join(problems))
+    return out
 
 
 def snmp_details(snmp: SnmpSettings) -> dict[str, str]:
@@ -209,6 +239,7 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
             raise ConfigError(str(error)) from None
     return {
         **described,
+        **desired_inventory(hc, settings),
         "host": technical,
         "name": hc.name,
         "status": "enabled" if hc.status == "active" else "disabled",

@@ -28,6 +28,7 @@ LABELS = {
     "interface": "interface",
     "interfaces": "interfaces",
     "description": "description",
+    "inventory_mode": "inventory mode",
 }
 SHOWN_TEXT = 40  # characters of a description shown in a line
 INTERFACE_TYPES = {"1": "agent", "2": "SNMP", "3": "IPMI", "4": "JMX"}
@@ -152,6 +153,12 @@ def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
         if key == "macros":
             lines += _macros(change)
             continue
+        if key == "inventory":
+            lines += [
+                f"inventory {field}: {_text(have.get(field, ''))} → {_text(value)}"
+                for field, value in want.items()
+            ]
+            continue
         if key in ("groups", "templates", "tags", "interfaces"):
             text = _set_change(key, want or [], have or [], names)
         elif key == "interface" or isinstance(want, dict) or isinstance(have, dict):
@@ -191,4 +198,9 @@ def describe_new(want: Mapping[str, Any], names: ZabbixNames) -> list[str]:
     if want.get("description"):
         lines.append(f"description: {_text(want['description'])}")
     lines += [f"macro {m['macro']}: {shown(m)}" for m in want.get("macros") or ()]
+    if want.get("inventory_mode"):
+        lines.append(f"inventory mode: {want['inventory_mode']}")
+    filled = ", ".join(f"{f} {_text(v)}" for f, v in (want.get("inventory") or {}).items() if v)
+    if filled:
+        lines.append(f"inventory: {filled}")
     return lines

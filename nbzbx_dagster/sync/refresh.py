@@ -175,6 +175,7 @@ def load_host_configs(
             settings.sync_vms,
             with_regions=any(r.regions for r in settings.server_rules),
             with_description=settings.sync_description,
+            inventory_sources=set(settings.inventory.values()),
             keys=keys,
         )
     with timings.section("desired_state"):

@@ -7,7 +7,8 @@ batches), so a plan is never older than the moment it was made, and writes nothi
 - ``update``: the project's host differs; only the differing fields are written;
 - ``adopt``: a host of that name that the project does not manage yet, and that is this
   device or VM (one of its interfaces has the host config's address): linked by the marker tag,
-  its managed fields updated; its other macros, tags and (in relaxed mode) groups kept;
+  its managed fields updated; its other macros, inventory fields, tags and (in relaxed mode)
+  groups kept;
 - ``disable`` / ``delete``: a host the project manages whose host config is gone
   (``removed_host_action``), at most ``max_host_deletions`` per run;
 - ``blocked``, with the reason: a configuration error, a name taken by a host that is not this
@@ -179,6 +180,8 @@ class _Planner:
             if "macros" in want:
                 mark = macro_mark(self.settings.tag_prefix)
                 spec["macros"] = [{**m, "description": mark} for m in want["macros"]]
+            if "inventory" in want and not want.get("inventory_mode"):
+                spec["inventory_mode"] = "manual"  # a new host's default may hold no inventory
             words = describe_new(want, self.names)
             return PlannedHost(config.key, name, "create", words, write=spec)
         owner = _marker_value(actual, self.marker)
@@ -273,6 +276,9 @@ class _Planner:
                 write["interfaces_update"] = [{**main, "interfaceid": have_if["interfaceid"]}]
         if "interfaces" in differences:
             words.append("interfaces: extra Zabbix interfaces are kept (items may use them)")
+        for key in ("inventory_mode", "inventory"):
+            if key in differences:
+                write[key] = differences[key]["netbox"]
         if "macros" in differences:
             mark = macro_mark(self.settings.tag_prefix)
             write |= macro_writes(

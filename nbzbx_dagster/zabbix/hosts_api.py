@@ -8,10 +8,12 @@ A normalised host::
                    details}],
      tags: [{tag, value}],
      macros: [{hostmacroid, macro, type: "text"|"secret"|"vault", value, description}],
+     inventory_mode: "disabled"|"manual"|"automatic"|None, inventory: {field: value},
      monitored_by: "server"|"proxy"|"proxy_group", proxyid, proxy_groupid}
 
 Write-only secrets (PSK, SNMPv3 passphrases, a secret macro's value) are never read back, so
-they are not in the shape. Macros are read only when asked for (``[]`` otherwise).
+they are not in the shape. Macros are read only when asked for (``[]`` otherwise), and so are
+the inventory mode and the inventory fields named (``None`` and ``{}`` otherwise).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from nbzbx_dagster.common.progress import report
 from nbzbx_dagster.zabbix.catalog import require_keys
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.errors import ZabbixError
+from nbzbx_dagster.zabbix.inventory_fields import FIELD_LENGTHS, MODE_CODES, MODES
 
 BATCH = 500
 
@@ -68,6 +71,8 @@ class Host(TypedDict):
     interfaces: list[Interface]
     tags: list[dict[str, str]]
     macros: list[Macro]
+    inventory_mode: str | None
+    inventory: dict[str, str]
     monitored_by: MonitoredBy
     proxyid: str | None
     proxy_groupid: str | None
@@ -83,9 +88,11 @@ def hosts(
     hostids: Iterable[str] | None = None,
     names: Iterable[str] | None = None,
     with_macros: bool = False,
+    inventory: Sequence[str] | None = None,
 ) -> list[Host]:
     """Hosts by id and/or by exact technical name (``host``), at most 500 per ``host.get``;
-    their user macros too ``with_macros``.
+    their user macros too ``with_macros``; with ``inventory``, their inventory mode and those
+    inventory fields (none: the mode only).
 
     With neither, all hosts: their ids first (one light call), then the same batches.
     """
@@ -116,6 +123,12 @@ def hosts(
     if with_macros:
         base["selectMacros"] = MACRO_FIELDS
         keys.append("macros")
+    if inventory is not None:
+        base["output"] = [*base["output"], "inventory_mode"]
+        keys.append("inventory_mode")
+        if inventory:
+            base["selectInventory"] = sorted(inventory)
+            keys.append("inventory")
 
     if hostids is None and names is None:
         everything = client.call("host.get", {"output": ["hostid"]})
@@ -173,6 +186,9 @@ def _host(row: Mapping[str, Any], groups_key: str) -> Host:
             key=lambda t: (t["tag"], t["value"]),
         ),
         macros=sorted((_macro(m) for m in row.get("macros") or ()), key=lambda m: m["macro"]),
+        inventory_mode=MODES.get(str(row["inventory_mode"])) if "inventory_mode" in row else None,
+        # a disabled inventory is answered as []
+        inventory={k: str(v) for k, v in (row.get("inventory") or {}).items()},
         monitored_by=monitored_by,  # type: ignore[typeddict-item]
         proxyid=proxyid,
         proxy_groupid=proxy_groupid,
@@ -245,6 +261,14 @@ def write_params(client: ZabbixClient, spec: Mapping[str, Any]) -> dict[str, Any
         params["tags"] = [{"tag": t["tag"], "value": t.get("value", "")} for t in spec["tags"]]
     if "macros" in spec:
         params["macros"] = [macro_params(client, m) for m in spec["macros"]]
+    if spec.get("inventory_mode"):
+        if spec["inventory_mode"] not in MODE_CODES:
+            raise ZabbixError(client.url, f"unknown inventory mode {spec['inventory_mode']!r}")
+        params["inventory_mode"] = MODE_CODES[spec["inventory_mode"]]
+    if spec.get("inventory"):
+        if unknown := sorted(set(spec["inventory"]) - set(FIELD_LENGTHS)):
+            raise ZabbixError(client.url, f"unknown inventory field {unknown[0]!r}")
+        params["inventory"] = dict(spec["inventory"])
     if "monitored_by" in spec:
         params.update(_proxy_params(client, spec))
     return params

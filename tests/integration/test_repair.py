@@ -276,6 +276,70 @@ def test_with_sync_macros_the_netbox_macros_are_written_hand_made_ones_stay_the_
         device.update({"custom_fields": {"zabbix_macros": None}})
 
 
+def zabbix_inventory(zabbix: ZabbixClient, name: str) -> tuple[str, dict[str, str]]:
+    (row,) = zabbix.call(
+        "host.get",
+        {
+            "filter": {"host": [name]},
+            "output": ["inventory_mode"],
+            "selectInventory": ["serialno_a", "vendor", "model", "location", "notes"],
+        },
+    )
+    return row["inventory_mode"], row["inventory"] or {}
+
+
+def test_with_inventory_the_mapped_fields_are_written_the_others_stay(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mapping = {
+        "serialno_a": "serial",
+        "vendor": "manufacturer",
+        "model": "device_type",
+        "location": "site",
+    }
+    monkeypatch.setenv("NBZBX_INVENTORY", json.dumps(mapping))
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    serial = device.serial
+    (ref,) = zapi.host_refs(zabbix, names=["srv-lab-a-02"])
+    by_hand = {"serialno_a": "OLD", "notes": "rack 4, by hand"}
+    lab_zabbix.update_host(
+        zabbix, ref["hostid"], {"inventory_mode": "manual", "inventory": by_hand}
+    )
+    device.update({"serial": "SN-LAB-02"})
+    try:
+        assert refresh(lab).success
+        changes = plan(lab)["srv-lab-a-02"]["changes"]
+        assert "inventory serialno_a: 'OLD' → 'SN-LAB-02'" in changes, changes
+        assert f"inventory vendor: (none) → {device.device_type.manufacturer.name!r}" in changes
+        assert f"inventory location: (none) → {device.site.name!r}" in changes, changes
+        outcome = apply(lab, only=["srv-lab-a-02"])
+        assert outcome.success, outcome.error
+        mode, inventory = zabbix_inventory(zabbix, "srv-lab-a-02")
+        assert mode == "0" and inventory == {
+            "serialno_a": "SN-LAB-02",
+            "vendor": device.device_type.manufacturer.name,
+            "model": device.device_type.model,
+            "location": device.site.name,
+            "notes": "rack 4",  # not mapped: not the project's
+        }
+        assert refresh(lab).success and statuses()["srv-lab-a-02"] == "in_sync"
+        again = apply(lab, only=["srv-lab-a-02"])
+        assert again.success and again.summary["zabbix_writes"] == 0, again.summary
+
+        # a disabled inventory holds nothing: it becomes manual, said in words
+        lab_zabbix.update_host(zabbix, ref["hostid"], {"inventory_mode": "disabled"})
+        assert refresh(lab).success and statuses()["srv-lab-a-02"] == "out_of_sync"
+        changes = plan(lab)["srv-lab-a-02"]["changes"]
+        assert "inventory mode: disabled → manual" in changes, changes
+        assert apply(lab, only=["srv-lab-a-02"]).success
+        assert zabbix_inventory(zabbix, "srv-lab-a-02")[1]["serialno_a"] == "SN-LAB-02"
+    finally:
+        device.update({"serial": serial})
+
+
 def test_with_create_host_groups_a_format_group_zabbix_lacks_is_made_before_its_host(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,

@@ -368,6 +368,8 @@ def test_host_write_and_read_round_trip(
             {"macro": "{$IT_SECRET}", "type": "secret", "value": "s3cr3t", "description": "b"},
             {"macro": "{$IT_TEXT}", "type": "text", "value": "plain", "description": "a"},
         ],
+        "inventory_mode": "manual",
+        "inventory": {"serialno_a": "SN-1"},
         "monitored_by": "proxy",
         "proxyid": proxyid,
         "proxy_groupid": None,
@@ -375,12 +377,14 @@ def test_host_write_and_read_round_trip(
     hostid = lab_zabbix.create_host(admin, spec)
     cleanup.add("host", hostid)
 
-    (by_name,) = zapi.hosts(admin, names=[f"{prefix}host", f"{prefix}missing"], with_macros=True)
-    (by_id,) = zapi.hosts(admin, hostids=[hostid], with_macros=True)
+    extras: dict[str, Any] = {"with_macros": True, "inventory": ["location", "serialno_a"]}
+    (by_name,) = zapi.hosts(admin, names=[f"{prefix}host", f"{prefix}missing"], **extras)
+    (by_id,) = zapi.hosts(admin, hostids=[hostid], **extras)
     assert by_name == by_id
     interface = by_id["interfaces"][0]
     assert {k: v for k, v in by_id.items() if k not in ("interfaces", "macros")} == {
         **{k: v for k, v in spec.items() if k not in ("interfaces", "macros")},
+        "inventory": {"serialno_a": "SN-1", "location": ""},  # only the fields asked for
         "hostid": hostid,
     }
     # a secret macro's value is never read back; a text macro's is
@@ -388,8 +392,12 @@ def test_host_write_and_read_round_trip(
         {**spec["macros"][0], "value": ""},
         spec["macros"][1],
     ]
-    # without with_macros, no macros are asked for
-    assert zapi.hosts(admin, hostids=[hostid])[0]["macros"] == []
+    # without with_macros nor inventory, neither is asked for
+    (plain,) = zapi.hosts(admin, hostids=[hostid])
+    assert (plain["macros"], plain["inventory_mode"], plain["inventory"]) == ([], None, {})
+    lab_zabbix.update_host(admin, hostid, {"inventory_mode": "disabled"})
+    (disabled,) = zapi.hosts(admin, hostids=[hostid], inventory=["serialno_a"])
+    assert (disabled["inventory_mode"], disabled["inventory"]) == ("disabled", {})
     assert {k: v for k, v in interface.items() if k != "interfaceid"} == spec["interfaces"][0]
     # a substring of the name finds nothing: names are exact
     assert zapi.hosts(admin, names=[f"{prefix}hos"]) == []

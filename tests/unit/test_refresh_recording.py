@@ -119,13 +119,13 @@ def test_zabbix_hosts_are_read_in_two_runs_of_whole_batches(
 
     monkeypatch.setattr(check.zapi, "hosts", hosts)
     ids = [f"{i:05d}" for i in range(1700)]
-    assert [h["hostid"] for h in check._hosts(None, "hostids", ids)] == ids
+    assert [h["hostid"] for h in check._hosts(None, "hostids", ids, {})] == ids
     assert sorted(len(a) for a in asked) == [700, 1000]  # whole batches of 500 but the last
     asked.clear()
-    assert len(check._hosts(None, "hostids", ids[:400])) == 400 and len(asked) == 1
-    assert check._hosts(None, "hostids", []) == []
+    assert len(check._hosts(None, "hostids", ids[:400], {})) == 400 and len(asked) == 1
+    assert check._hosts(None, "hostids", [], {}) == []
     with pytest.raises(RuntimeError, match="Zabbix is gone"):
-        check._hosts(None, "hostids", [*ids, "boom"])
+        check._hosts(None, "hostids", [*ids, "boom"], {})
 
 
 def test_a_recheck_reads_the_hosts_a_reconcile_just_wrote_by_their_ids(

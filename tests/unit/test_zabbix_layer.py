@@ -661,6 +661,8 @@ def test_hosts_60_normalised_from_recording_without_secrets() -> None:
         ],
         "tags": [{"tag": "env", "value": "lab"}],
         "macros": [],
+        "inventory_mode": None,
+        "inventory": {},
         "monitored_by": "proxy",
         "proxyid": h1["proxyid"],
         "proxy_groupid": None,
@@ -676,6 +678,7 @@ def test_hosts_60_normalised_from_recording_without_secrets() -> None:
     params = fake.requests_for("host.get")[0]["params"]
     assert "selectGroups" in params and "selectHostGroups" not in params
     assert "selectMacros" not in params  # only with sync_macros
+    assert "selectInventory" not in params and "inventory_mode" not in params["output"]
     assert "proxy_hostid" in params["output"] and "monitored_by" not in params["output"]
     seen: list[str] = []
     with listening(seen.append):
