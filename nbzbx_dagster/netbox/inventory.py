@@ -45,6 +45,10 @@ INVENTORY_SOURCES: dict[str, tuple[str, ...]] = {
 VM_INVENTORY_FIELDS = {"serial", *DESCRIPTION_FIELDS}  # a VM has no rack, type or asset tag
 NONE_READ: Mapping[str, str] = MappingProxyType({})
 EXCLUDED_STATUS = "decommissioning"
+STATUSES = {  # NetBox's own status choices, per object type
+    "device": ("offline", "active", "planned", "staged", "failed", "inventory", "decommissioning"),
+    "vm": ("offline", "active", "planned", "staged", "failed", "decommissioning", "paused"),
+}
 # ids per read by id: 200 ids keep the request line under gunicorn's 4,094 bytes
 IDS_PER_REQUEST = 200
 OBJECT_TYPES = {"device": "dcim.device", "vm": "virtualization.virtualmachine"}

@@ -31,6 +31,9 @@ _ALLOWED_TEXT = {
         "custom_fields.<name>"
     ),
     "inventory_mode": "disabled, manual or automatic (unset: each host keeps its own)",
+    "status_mapping": (
+        "per object type (device, vm), a mapping of NetBox status to enabled, disabled or delete"
+    ),
 }
 
 

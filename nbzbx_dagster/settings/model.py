@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from nbzbx_dagster.netbox.inventory import INVENTORY_SOURCES
+from nbzbx_dagster.netbox.inventory import EXCLUDED_STATUS, INVENTORY_SOURCES, STATUSES
 from nbzbx_dagster.settings.servers import DEFAULT_SERVER, ServerRule, ZabbixServer
 from nbzbx_dagster.zabbix.inventory_fields import FIELD_LENGTHS
 
@@ -34,6 +34,7 @@ ManagedTagField = Literal[
 ]
 FilterValue = str | int | bool | list[str | int]
 PlanAction = Literal["create", "update", "adopt", "disable", "delete"]
+StatusAction = Literal["enabled", "disabled", "delete"]
 
 
 class SnmpSettings(BaseModel):
@@ -180,6 +181,13 @@ class Settings(BaseModel):
     inventory_mode: Literal["disabled", "manual", "automatic"] | None = None
     """The hosts' inventory mode; unset: each host keeps its own, except that a disabled one
     becomes manual to hold the fields ``inventory`` maps."""
+    status_mapping: dict[Literal["device", "vm"], dict[str, StatusAction]] = Field(
+        default_factory=dict
+    )
+    """Per object type, what a NetBox status makes of the Zabbix host, e.g. ``{device: {planned:
+    disabled, offline: delete}}``: ``enabled``, ``disabled``, or ``delete`` (the host config is
+    not monitored: the plan deletes its Zabbix host, under ``max_host_deletions``). A status not
+    named: active is enabled, any other disabled."""
     tag_prefix: str = Field("netbox", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$")
     """Zabbix tags whose name starts with this prefix are the project's; others are left alone."""
     netbox_writeback: bool = Field(True, strict=True)
@@ -238,6 +246,20 @@ class Settings(BaseModel):
                 raise ValueError(f"{field}: {source!r} is not a NetBox value this can read")
         return value
 
+    @field_validator("status_mapping")
+    @classmethod
+    def _statuses(cls, value: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
+        for object_type, mapping in value.items():
+            for status in mapping:
+                if status == EXCLUDED_STATUS:
+                    raise ValueError(f"{object_type}: {status} objects are never host configs")
+                if status not in STATUSES[object_type]:
+                    allowed = ", ".join(s for s in STATUSES[object_type] if s != EXCLUDED_STATUS)
+                    raise ValueError(
+                        f"{object_type}: {status!r} is not a NetBox status ({allowed})"
+                    )
+        return value
+
     @field_validator("managed_tags", "reconcile_auto_actions")
     @classmethod
     def _unique(cls, value: list[str]) -> list[str]:
@@ -293,6 +315,11 @@ class Settings(BaseModel):
             if rule.matches(site, region, tenant, tags):
                 return rule.server
         return self.default_server or self.server_names[0]
+
+    def status_action(self, object_type: str, status: str) -> str:
+        """What ``status_mapping`` makes of a NetBox status: enabled, disabled or delete."""
+        default = "enabled" if status == "active" else "disabled"
+        return self.status_mapping.get(object_type, {}).get(status, default)
 
     def mapping_for(
         self,

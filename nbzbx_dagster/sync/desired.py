@@ -242,7 +242,7 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
         **desired_inventory(hc, settings),
         "host": technical,
         "name": hc.name,
-        "status": "enabled" if hc.status == "active" else "disabled",
+        "status": settings.status_action(hc.object_type, hc.status),
         "groups": _groups(group_names(groups, hc), index.host_groups, settings.create_host_groups),
         "templates": templates,
         "interfaces": interfaces,

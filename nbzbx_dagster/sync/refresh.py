@@ -15,7 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from collections.abc import Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -58,6 +58,9 @@ class HostConfigs:
     requested: frozenset[str] | None = None
     """The keys a change run read (those gone from NetBox or the selection among them); None
     when every selected host config was read."""
+    deleting: dict[str, str] = field(default_factory=dict)
+    """Keys whose NetBox status ``status_mapping`` maps to ``delete``, with that status: they
+    are not host configs, and the plan deletes their Zabbix hosts."""
 
     @property
     def keys(self) -> list[str]:
@@ -178,6 +181,12 @@ def load_host_configs(
             inventory_sources=set(settings.inventory.values()),
             keys=keys,
         )
+    deleting = {
+        c.key: c.status
+        for c in configs
+        if settings.status_action(c.object_type, c.status) == "delete"
+    }
+    configs = [c for c in configs if c.key not in deleting]
     with timings.section("desired_state"):
         picked = {c.key: server_of(c, settings) for c in configs}
         indexes = {name: load_index(store, name) for name in settings.server_names}
@@ -186,7 +195,7 @@ def load_host_configs(
     fallback = settings.server_for(None, None, None)
     servers = {k: name if name in indexes else fallback for k, name in picked.items()}
     requested = frozenset(keys) if keys is not None else None
-    return HostConfigs(configs, desired, servers, indexes, requested)
+    return HostConfigs(configs, desired, servers, indexes, requested, deleting)
 
 
 class NetBoxRead:

@@ -83,6 +83,7 @@ def plan_server(
         ZabbixNames.from_index(host_configs.indexes[server]),
         lambda templateids: link_problems(templateids, links),
         keys,
+        host_configs.deleting,
     )
 
 

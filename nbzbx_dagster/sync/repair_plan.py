@@ -95,10 +95,11 @@ def make_plan(
     names: ZabbixNames,
     link_problems: LinkCheck,
     keys: Collection[str] | None = None,
+    deleting: Mapping[str, str] | None = None,
 ) -> list[PlannedHost]:
     """The plan for ``server``'s host ``configs``: those whose stored status is not in sync
     (or that were never checked here), checked again now, and the managed hosts whose host
-    config is gone.
+    config is gone (or whose NetBox status ``status_mapping`` maps to delete: ``deleting``).
 
     With ``keys`` (a keyed plan: ``configs`` are those of the keys NetBox still has), every
     one of them is checked again whatever its stored status says: they were asked for because
@@ -130,7 +131,7 @@ def make_plan(
     ]
     _block_name_clashes(plan)
     wanted = {c.key for c in configs}
-    plan += _removals([h for h in marked if h["marker"] not in wanted], settings)
+    plan += _removals([h for h in marked if h["marker"] not in wanted], settings, deleting or {})
     return plan
 
 
@@ -325,25 +326,34 @@ def _block_name_clashes(plan: list[PlannedHost]) -> None:
             planned.write = {}
 
 
-def _removals(gone: Sequence[dict[str, str]], settings: Settings) -> list[PlannedHost]:
-    """The managed hosts whose host config is gone, as ``removed_host_action`` says; all of
-    them blocked when they are more than ``max_host_deletions``."""
-    action = settings.removed_host_action
-    if action == "keep":
-        return []
-    todo = [h for h in gone if action == "delete" or h["status"] == "enabled"]
+def _removals(
+    gone: Sequence[dict[str, str]], settings: Settings, deleting: Mapping[str, str]
+) -> list[PlannedHost]:
+    """The managed hosts whose host config is gone, as ``removed_host_action`` says, and those
+    whose NetBox status maps to delete (``deleting``: key to status), deleted; all of them
+    blocked when they are more than ``max_host_deletions``."""
     seen: Counter[str] = Counter()
     plan = []
-    for host in todo:
+    for host in gone:
+        status = deleting.get(host["marker"])
+        action = "delete" if status else settings.removed_host_action
+        if action == "keep" or (action == "disable" and host["status"] != "enabled"):
+            continue
         seen[host["marker"]] += 1
         first = host["marker"] and seen[host["marker"]] == 1
         key = host["marker"] if first else f"zabbix-{host['hostid']}"
-        words = [f"host config {host['marker'] or '(none)'} is gone from NetBox: {action}"]
+        named = f"host config {host['marker'] or '(none)'}"
+        words = [
+            f"{named} is {status} in NetBox, which status_mapping maps to delete"
+            if status
+            else f"{named} is gone from NetBox: {action}"
+        ]
         write = {"hostid": host["hostid"]} | ({"status": "disabled"} if action == "disable" else {})
         plan.append(PlannedHost(key, host["name"], action, words, None, host["hostid"], write))
     if len(plan) > settings.max_host_deletions:
+        actions = " or ".join(sorted({p.action for p in plan}))
         reason = (
-            f"{len(plan)} Zabbix hosts to {action}, more than max_host_deletions="
+            f"{len(plan)} Zabbix hosts to {actions}, more than max_host_deletions="
             f"{settings.max_host_deletions}. Check that the host configs are meant to be gone "
             f"(NetBox filters, sites), then raise max_host_deletions (nbzbx settings set "
             f"max_host_deletions {len(plan)}) and apply again."

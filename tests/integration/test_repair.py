@@ -340,6 +340,42 @@ def test_with_inventory_the_mapped_fields_are_written_the_others_stay(
         device.update({"serial": serial})
 
 
+def test_a_status_mapped_to_delete_deletes_the_host_one_mapped_to_enabled_enables_it(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mapping = {"device": {"planned": "enabled", "offline": "delete"}}
+    monkeypatch.setenv("NBZBX_STATUS_MAPPING", json.dumps(mapping))
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    plan(lab)
+    made_ours = apply(lab, only=["srv-lab-a-02"], actions=["update", "adopt"])
+    assert made_ours.success and made_ours.summary["applied"] == 1, made_ours.summary
+    try:
+        device.update({"status": "planned"})
+        assert refresh(lab).success
+        with StateStore(state_store_url()).connect() as conn:
+            row = next(r for r in read_statuses(conn).values() if r["name"] == "srv-lab-a-02")
+        assert row["status"] == "in_sync", row["diff"]
+        assert host(zabbix, "srv-lab-a-02")["status"] == "0"  # enabled, as mapped
+
+        device.update({"status": "offline"})
+        assert refresh(lab).success
+        assert "srv-lab-a-02" not in statuses()  # not a host config while offline
+        planned = plan(lab)["srv-lab-a-02"]
+        assert planned["action"] == "delete", planned
+        assert planned["changes"] == [
+            f"host config device-{device.id} is offline in NetBox, which status_mapping maps "
+            "to delete"
+        ]
+        outcome = apply(lab, only=[f"device-{device.id}"], actions=["delete"])
+        assert outcome.success, outcome.error
+        assert zapi.host_refs(zabbix, names=["srv-lab-a-02"]) == []
+    finally:
+        device.update({"status": "active"})
+
+
 def test_with_create_host_groups_a_format_group_zabbix_lacks_is_made_before_its_host(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,

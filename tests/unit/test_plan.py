@@ -134,14 +134,14 @@ def gone(n: int, status: str = "enabled") -> list[dict[str, str]]:
 
 
 def test_removals_follow_the_setting_and_the_guard_refuses_them_all() -> None:
-    assert [p.action for p in _removals(gone(2), settings())] == ["disable", "disable"]
-    assert _removals(gone(2, "disabled"), settings()) == []  # already disabled
-    assert [p.action for p in _removals(gone(2), settings(removed_host_action="delete"))] == [
+    assert [p.action for p in _removals(gone(2), settings(), {})] == ["disable", "disable"]
+    assert _removals(gone(2, "disabled"), settings(), {}) == []  # already disabled
+    assert [p.action for p in _removals(gone(2), settings(removed_host_action="delete"), {})] == [
         "delete",
         "delete",
     ]
-    assert _removals(gone(2), settings(removed_host_action="keep")) == []
-    over = _removals(gone(4), settings(max_host_deletions=3))
+    assert _removals(gone(2), settings(removed_host_action="keep"), {}) == []
+    over = _removals(gone(4), settings(max_host_deletions=3), {})
     assert {p.action for p in over} == {"blocked"} and all(p.guarded for p in over)
     assert over[0].reason.startswith("4 Zabbix hosts to disable, more than max_host_deletions=3")
 
