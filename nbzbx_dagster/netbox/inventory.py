@@ -44,6 +44,7 @@ INVENTORY_SOURCES: dict[str, tuple[str, ...]] = {
 }
 VM_INVENTORY_FIELDS = {"serial", *DESCRIPTION_FIELDS}  # a VM has no rack, type or asset tag
 NONE_READ: Mapping[str, str] = MappingProxyType({})
+CONTEXT_FIELDS = {"config_context", "local_context_data"}  # read only with config_context_key
 EXCLUDED_STATUS = "decommissioning"
 STATUSES = {  # NetBox's own status choices, per object type
     "device": ("offline", "active", "planned", "staged", "failed", "inventory", "decommissioning"),
@@ -80,6 +81,11 @@ class HostConfig:
     description: str = ""
     """NetBox's description, then its comments where set; read only with sync_description."""
     inventory_values: Mapping[str, str] = field(default_factory=lambda: NONE_READ)
+    config_context: Any = None
+    """The value at ``config_context_key`` in NetBox's rendered config context; None when the
+    setting is off or the context has no such key."""
+    config_context_local: bool = False
+    """Whether that value comes from the object's own local config context data."""
     """The inventory sources NetBox answered (``serial``, ``rack``, ``manufacturer``, ...) by
     name; read only when the ``inventory`` setting maps them."""
 
@@ -101,7 +107,8 @@ def _flat(value: Any) -> Any:
     return value
 
 
-def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
+def host_config_from(object_type: str, raw: dict[str, Any], context_key: str = "") -> HostConfig:
+    """A host config from NetBox's answer; with ``context_key``, that key's config context."""
     status = raw.get("status")
     ip = raw.get("primary_ip4")
     tags = raw.get("tags") or []
@@ -128,6 +135,9 @@ def host_config_from(object_type: str, raw: dict[str, Any]) -> HostConfig:
             text for name in DESCRIPTION_FIELDS if (text := str(raw.get(name) or "").strip())
         ),
         inventory_values=_inventory_values(raw),
+        config_context=(raw.get("config_context") or {}).get(context_key) if context_key else None,
+        config_context_local=bool(context_key)
+        and context_key in (raw.get("local_context_data") or {}),
     )
 
 
@@ -155,6 +165,7 @@ def read_host_configs(
     with_regions: bool = False,
     with_description: bool = False,
     inventory_sources: Collection[str] = (),
+    config_context_key: str = "",
     keys: Collection[str] | None = None,
 ) -> list[HostConfig]:
     """Every selected device, then every selected VM (when ``with_vms``), in NetBox id order;
@@ -164,7 +175,8 @@ def read_host_configs(
     fetched): the exclusion of decommissioning objects is the project's own. ``with_regions``
     adds each site's region (one more listing, of the sites); ``with_description`` reads each
     object's description and comments too, ``inventory_sources`` the fields those inventory
-    sources come from."""
+    sources come from; ``config_context_key`` has NetBox render each object's config context
+    (a cost per object: only then) and keeps that key of it."""
     exclude = {"status__n": EXCLUDED_STATUS}
     kinds = [("device", "dcim.devices", device_filters, DEVICE_FIELDS)]
     if with_vms:
@@ -172,10 +184,13 @@ def read_host_configs(
     reads = []
     more = {f for source in inventory_sources for f in INVENTORY_SOURCES.get(source, ())}
     more |= set(DESCRIPTION_FIELDS) if with_description else set()
+    more |= set(CONTEXT_FIELDS) if config_context_key else set()
     for object_type, endpoint, filters, fields in kinds:
-        extra = more & VM_INVENTORY_FIELDS if object_type == "vm" else more
+        extra = more & (VM_INVENTORY_FIELDS | CONTEXT_FIELDS) if object_type == "vm" else more
         fields = [*fields, *sorted(extra)]
         params = {**field_params(fields), **exclude}
+        if config_context_key:
+            del params["exclude"]  # NetBox renders it only when not excluded
         if keys is None:
             reads.append((object_type, endpoint, filters, params))
             continue
@@ -185,7 +200,7 @@ def read_host_configs(
             reads.append((object_type, endpoint, filters, {**params, "id": chunk}))
     listings = client.listings(
         [(endpoint, filters, params) for _, endpoint, filters, params in reads],
-        lambda i, raw: host_config_from(reads[i][0], raw),
+        lambda i, raw: host_config_from(reads[i][0], raw, config_context_key),
     )
     unique = {c.key: c for listing in listings for c in listing}  # a page re-read keeps one
     configs = sorted(

@@ -174,6 +174,11 @@ class Settings(BaseModel):
     """Write the user macros of each device's or VM's ``zabbix_macros`` custom field (a JSON
     object; a secret as ``{"secret_env": "NBZBX_MACRO_…"}``) to its Zabbix host; only the macros
     the project wrote are changed or removed. Off: macros are neither read nor written."""
+    config_context_key: str = Field("", max_length=64, pattern=r"^[A-Za-z0-9_.-]*$")
+    """The key of each device's or VM's rendered NetBox config context that may give its
+    templates, host_groups, proxy, proxy_group, macros, tags, inventory and interface (``zabbix``
+    is the usual one). Empty (the default): off, since NetBox renders a config context per
+    object. Precedence: custom fields > config context > mapping rules > default mapping."""
     inventory: dict[str, str] = Field(default_factory=dict)
     """Zabbix inventory fields filled from NetBox, e.g. ``{serialno_a: serial, site_rack: rack,
     contract_number: custom_fields.contract}``; only these fields are compared and written, the

@@ -13,6 +13,8 @@ only a full refresh will do.
   so is a location, rack, device type or manufacturer renamed, when ``inventory`` reads it.
   A site or role NetBox lets be deleted has no users (it protects them); any other such object
   deleted leaves no trace on its users, so it asks for a full refresh;
+- a config context, when ``config_context_key`` reads them: a full refresh, since the objects
+  it applies to are NetBox's to work out (by site, role, tag, ... and weight);
 - a custom field definition: a full refresh, since NetBox may have changed every object's value
   with it (a default filled in, a renamed or deleted field), except the fields the project's
   own import keeps (``netbox.choices``); a choice set: nothing (NetBox refuses to remove a
@@ -66,6 +68,7 @@ PROTECTED_TYPES = ("dcim.site", "dcim.devicerole", *INVENTORY_TYPES)
 # what of a shared object goes into host groups, tags, server and mapping rules
 SHARED_FIELDS = ("name", "slug", "region")
 FIELD_TYPE = "extras.customfield"
+CONTEXT_TYPE = "extras.configcontext"
 OWN_FIELDS = {f.name for f in OWNED_FIELDS} | set(WRITTEN_BACK)
 SHOWN = 5  # changes named in a line
 
@@ -130,10 +133,12 @@ def affected(
     address_owners: AddressOwners,
     users_of: UsersOf,
     inventory_sources: Collection[str] = (),
+    config_contexts: bool = False,
 ) -> ChangeSet:
     """The host config keys the changes touch, or the reason a full refresh is needed; a
     location, rack, device type or manufacturer renamed touches its devices only when the
-    ``inventory`` setting reads it (``inventory_sources``)."""
+    ``inventory`` setting reads it (``inventory_sources``), and a config context changed asks
+    for a full refresh only when the desired state reads config contexts."""
     out = ChangeSet()
     renames = {kind: (*named, SHARED_FIELDS) for kind, named in SHARED_TYPES.items()}
     renames |= {
@@ -173,6 +178,8 @@ def affected(
             out.seen.append(f"{word} {change.name} {what} changed: {_count(users)}")
         elif kind == FIELD_TYPE and _field_name(change) not in OWN_FIELDS:
             out.full = out.full or f"custom field {_field_name(change)} {change.action}d"
+        elif kind == CONTEXT_TYPE and config_contexts:  # NetBox says not whose it is
+            out.full = out.full or f"config context {change.name} {change.action}d"
         else:
             out.ignored += 1
     owners = address_owners(addresses) if addresses else {}
@@ -220,8 +227,14 @@ def read_changes(
         with store.connect() as conn:
             return keys_of_addresses(conn, ids)
 
-    sources = set(settings.inventory.values())
-    return batch, affected(batch.changes, owners, users_of(client, settings), sources)
+    found = affected(
+        batch.changes,
+        owners,
+        users_of(client, settings),
+        set(settings.inventory.values()),
+        bool(settings.config_context_key),
+    )
+    return batch, found
 
 
 def in_words(batch: ChangeBatch, changes: ChangeSet) -> str:

@@ -1,5 +1,7 @@
 """The desired Zabbix host of a host config: NetBox data, mapping rules, per-object overrides.
 
+Each part comes from the ``zabbix_*`` custom fields, else the config context
+(``config_context_key``), else the first matching mapping rule, else the default mapping.
 Names from the rules and the ``zabbix_*`` custom fields are resolved to Zabbix ids through the
 cache of Zabbix settings; an unknown name is a :class:`ConfigError` for that host only. The
 result uses the Zabbix layer's normalised host vocabulary, so it can be compared with a host read
@@ -16,6 +18,7 @@ from typing import Any
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.settings.model import SnmpSettings
+from nbzbx_dagster.sync.config_context import NONE, ContextError, ContextMapping, context_mapping
 from nbzbx_dagster.sync.macros import MacroError, desired_macros
 from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.zabbix.inventory_fields import too_long
@@ -108,8 +111,11 @@ def _names(value: Any) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list) else [str(value)]
 
 
-def desired_tags(hc: HostConfig, settings: Settings) -> list[dict[str, str]]:
-    """Managed tags: ``<prefix>.<field>`` per managed NetBox field, ``<prefix>.tag`` per tag."""
+def desired_tags(
+    hc: HostConfig, settings: Settings, context: ContextMapping = NONE
+) -> list[dict[str, str]]:
+    """Managed tags: ``<prefix>.<field>`` per managed NetBox field, ``<prefix>.tag`` per tag,
+    ``<prefix>.<name>`` per tag of the config context."""
     values = {
         "site": hc.site_name,
         "role": hc.role_name,
@@ -123,6 +129,7 @@ def desired_tags(hc: HostConfig, settings: Settings) -> list[dict[str, str]]:
     ]
     if settings.netbox_tags:
         tags += [{"tag": f"{settings.tag_prefix}.tag", "value": name} for name in hc.tag_names]
+    tags += [{"tag": f"{settings.tag_prefix}.{k}", "value": v} for k, v in context.tags.items()]
     return sorted(tags, key=lambda t: (t["tag"], t["value"]))
 
 
@@ -142,14 +149,18 @@ def inventory_value(hc: HostConfig, source: str) -> str:
     return (named[source] if source in named else hc.inventory_values.get(source)) or ""
 
 
-def desired_inventory(hc: HostConfig, settings: Settings) -> dict[str, Any]:
-    """The inventory part of a desired host: the mapped fields (a value Zabbix would refuse as
-    too long is a ConfigError), and the mode where one is set."""
+def desired_inventory(
+    hc: HostConfig, settings: Settings, context: ContextMapping = NONE
+) -> dict[str, Any]:
+    """The inventory part of a desired host: the mapped fields, then the config context's
+    values (a value Zabbix would refuse as too long is a ConfigError), and the mode where one
+    is set."""
     out: dict[str, Any] = {}
     if settings.inventory_mode:
         out["inventory_mode"] = settings.inventory_mode
-    if settings.inventory:
-        out["inventory"] = {f: inventory_value(hc, s) for f, s in settings.inventory.items()}
+    if settings.inventory or context.inventory:
+        mapped = {f: inventory_value(hc, s) for f, s in settings.inventory.items()}
+        out["inventory"] = {**mapped, **context.inventory}
         if problems := [p for f, v in out["inventory"].items() if (p := too_long(f, v))]:
             raise ConfigError("; ".join(problems))
     return out
@@ -176,9 +187,11 @@ def desired_interfaces(
     kind: str,
     no_primary_ip: str,
     snmp: SnmpSettings | None = None,
+    port: str | None = None,
 ) -> list[dict[str, Any]]:
     """The main interface on the primary IP; without one, what ``no_primary_ip`` says: the DNS
-    name, no interface (``skip``), or a ConfigError (``error``). An SNMP one carries its details."""
+    name, no interface (``skip``), or a ConfigError (``error``). An SNMP one carries its details;
+    ``port`` replaces the type's usual one."""
     if primary_ip is None and no_primary_ip == "error":
         raise ConfigError("no primary IP (setting no_primary_ip: error)")
     if primary_ip is None and no_primary_ip == "skip":
@@ -189,7 +202,7 @@ def desired_interfaces(
         "useip": primary_ip is not None,
         "ip": primary_ip or "",
         "dns": "" if primary_ip else dns,
-        "port": PORTS[kind],
+        "port": port or PORTS[kind],
     }
     if kind == "snmp":
         interface["details"] = snmp_details(snmp or SnmpSettings())
@@ -207,23 +220,38 @@ def interface_note(desired: Mapping[str, Any]) -> str:
     return f"interface: {main['type']} on DNS name {main['dns']} (no primary IP)"
 
 
+def _context(hc: HostConfig, settings: Settings) -> ContextMapping:
+    if not settings.config_context_key:
+        return NONE
+    try:
+        return context_mapping(hc, settings.config_context_key)
+    except ContextError as error:
+        raise ConfigError(str(error)) from None
+
+
 def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict[str, Any]:
     """The Zabbix host this host config should be; raises ConfigError for this host only."""
     rule = settings.mapping_for(hc.site, hc.role, hc.platform, hc.tags)
     cf = hc.custom_fields
-    groups = _names(cf.get("zabbix_host_groups")) or rule.host_groups
-    template_names = _names(cf.get("zabbix_templates")) or rule.templates
+    context = _context(hc, settings)
+    groups = _names(cf.get("zabbix_host_groups")) or context.host_groups or rule.host_groups
+    template_names = _names(cf.get("zabbix_templates")) or context.templates or rule.templates
     proxy, proxy_group = cf.get("zabbix_proxy") or None, cf.get("zabbix_proxy_group") or None
+    if proxy is None and proxy_group is None:
+        proxy, proxy_group = context.proxy, context.proxy_group
     if proxy is None and proxy_group is None:
         proxy, proxy_group = rule.proxy, rule.proxy_group
     if proxy and proxy_group:
         raise ConfigError("both zabbix_proxy and zabbix_proxy_group are set; choose one")
     templates = _resolve("template", template_names, index.templates)
     types = {index.template_types.get(t, "any") for t in templates}
-    iface_type = "snmp" if "snmp" in types else "agent"
+    iface_type = context.interface_type or ("snmp" if "snmp" in types else "agent")
+    snmp = settings.snmp
+    if context.snmp:
+        snmp = SnmpSettings.model_validate({**settings.snmp.model_dump(), **context.snmp})
     technical = technical_name(hc.name)
     interfaces = desired_interfaces(
-        hc.primary_ip, technical, iface_type, settings.no_primary_ip, settings.snmp
+        hc.primary_ip, technical, iface_type, settings.no_primary_ip, snmp, context.port
     )
     monitored_by, proxyid, proxy_groupid = "server", None, None
     if proxy:
@@ -233,20 +261,22 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
         proxy_groupid = _resolve("proxy group", [proxy_group], index.proxy_groups)[0]
     described = {"description": hc.description} if settings.sync_description else {}
     if settings.sync_macros:
+        own = cf.get("zabbix_macros")
+        macros = {**context.macros, **own} if isinstance(own, dict) else own or context.macros
         try:
-            described["macros"] = desired_macros(cf.get("zabbix_macros"))
+            described["macros"] = desired_macros(macros)
         except MacroError as error:
             raise ConfigError(str(error)) from None
     return {
         **described,
-        **desired_inventory(hc, settings),
+        **desired_inventory(hc, settings, context),
         "host": technical,
         "name": hc.name,
         "status": settings.status_action(hc.object_type, hc.status),
         "groups": _groups(group_names(groups, hc), index.host_groups, settings.create_host_groups),
         "templates": templates,
         "interfaces": interfaces,
-        "tags": desired_tags(hc, settings),
+        "tags": desired_tags(hc, settings, context),
         "monitored_by": monitored_by,
         "proxyid": proxyid,
         "proxy_groupid": proxy_groupid,

@@ -179,6 +179,7 @@ def load_host_configs(
             with_regions=any(r.regions for r in settings.server_rules),
             with_description=settings.sync_description,
             inventory_sources=set(settings.inventory.values()),
+            config_context_key=settings.config_context_key,
             keys=keys,
         )
     deleting = {

@@ -282,7 +282,7 @@ def zabbix_inventory(zabbix: ZabbixClient, name: str) -> tuple[str, dict[str, st
         {
             "filter": {"host": [name]},
             "output": ["inventory_mode"],
-            "selectInventory": ["serialno_a", "vendor", "model", "location", "notes"],
+            "selectInventory": ["serialno_a", "vendor", "model", "location", "notes", "contact"],
         },
     )
     return row["inventory_mode"], row["inventory"] or {}
@@ -304,7 +304,7 @@ def test_with_inventory_the_mapped_fields_are_written_the_others_stay(
     device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
     serial = device.serial
     (ref,) = zapi.host_refs(zabbix, names=["srv-lab-a-02"])
-    by_hand = {"serialno_a": "OLD", "notes": "rack 4, by hand"}
+    by_hand = {"serialno_a": "OLD", "notes": "rack 4"}
     lab_zabbix.update_host(
         zabbix, ref["hostid"], {"inventory_mode": "manual", "inventory": by_hand}
     )
@@ -324,6 +324,7 @@ def test_with_inventory_the_mapped_fields_are_written_the_others_stay(
             "model": device.device_type.model,
             "location": device.site.name,
             "notes": "rack 4",  # not mapped: not the project's
+            "contact": "",
         }
         assert refresh(lab).success and statuses()["srv-lab-a-02"] == "in_sync"
         again = apply(lab, only=["srv-lab-a-02"])
@@ -374,6 +375,62 @@ def test_a_status_mapped_to_delete_deletes_the_host_one_mapped_to_enabled_enable
         assert zapi.host_refs(zabbix, names=["srv-lab-a-02"]) == []
     finally:
         device.update({"status": "active"})
+
+
+def test_config_contexts_on_a_site_and_a_role_give_the_host_the_heavier_wins(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("NBZBX_CONFIG_CONTEXT_KEY", "zabbix")
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    contexts = [
+        netbox.api.extras.config_contexts.create(
+            name=f"it zabbix {what}",
+            weight=weight,
+            data={"zabbix": data},
+            **{f"{what}s": [getattr(device, what).id]},
+        )
+        for what, weight, data in [
+            (
+                "site",
+                1000,
+                {
+                    "templates": ["nbzbx Base"],  # the rule says nbzbx Linux agent
+                    "host_groups": ["NetBox", "Servers"],
+                    "tags": {"owner": "site team"},
+                },
+            ),
+            ("role", 2000, {"tags": {"owner": "role team"}, "inventory": {"contact": "noc"}}),
+        ]
+    ]
+    try:
+        assert refresh(lab).success
+        changes = plan(lab)["srv-lab-a-02"]["changes"]
+        assert f"host groups: {MINUS} Lab A" in changes, changes
+        assert "tags: + netbox.owner=role team" in changes, changes  # the role's weighs more
+        assert "inventory contact: (none) → 'noc'" in changes, changes
+        assert not [c for c in changes if c.startswith("templates")], changes
+        outcome = apply(lab, only=["srv-lab-a-02"], actions=["update", "adopt"])
+        assert outcome.success and outcome.summary["applied"] == 1, outcome.summary
+        written = host(zabbix, "srv-lab-a-02")
+        assert written["group_names"] == {"NetBox", "Servers"}
+        assert ("netbox.owner", "role team") in written["tag_pairs"]
+        inventory = zabbix_inventory(zabbix, "srv-lab-a-02")[1]
+        assert (inventory["contact"], inventory["location"]) == ("noc", "")  # location: not mapped
+        assert refresh(lab).success and statuses()["srv-lab-a-02"] == "in_sync"
+
+        contexts[1].data = {"zabbix": {"tags": "role team"}}  # a wrong type: the host's error
+        contexts[1].save()
+        assert refresh(lab).success
+        with StateStore(state_store_url()).connect() as conn:
+            row = next(r for r in read_statuses(conn).values() if r["name"] == "srv-lab-a-02")
+        assert row["status"] == "error"
+        assert "config context 'zabbix': tags must be an object of names to text" in row["error"]
+    finally:
+        for context in contexts:
+            context.delete()
 
 
 def test_with_create_host_groups_a_format_group_zabbix_lacks_is_made_before_its_host(
