@@ -32,8 +32,10 @@ KEEP = timedelta(days=30)
 Sender = Callable[[NotifyTarget, str], Delivery]
 
 
-def remember(conn: Connection, targets: Sequence[NotifyTarget], messages: Sequence[Message]) -> int:
-    """Write each message for every target that hears of its event; how many rows that makes
+def remember(
+    conn: Connection, targets: Sequence[NotifyTarget], messages: Sequence[Message]
+) -> list[str]:
+    """Write each message for every target that hears of its event; the targets written for
     (a message already written for a target stays as it is)."""
     rows = [
         {"target": t.name, "event": m.event, "key": m.key, "text": m.text}
@@ -42,7 +44,7 @@ def remember(conn: Connection, targets: Sequence[NotifyTarget], messages: Sequen
         if m.event in t.events
     ]
     add_notifications(conn, rows)
-    return len(rows)
+    return list(dict.fromkeys(r["target"] for r in rows))
 
 
 def collect(conn: Connection, launched_by_sensor: events.LaunchedBy) -> list[Message]:
