@@ -49,15 +49,19 @@ def remember(
 
 def collect(conn: Connection, launched_by_sensor: events.LaunchedBy) -> list[Message]:
     """What is new in the state store since the last call (drift, blocked, applied), the
-    cursors moved in ``conn``'s transaction."""
+    cursors moved in ``conn``'s transaction; a cursor that did not move is not rewritten."""
     found: list[Message] = []
-    drifted, upto = events.drift(conn, read_cursor(conn, "drift"))
-    write_cursor(conn, "drift", upto)
-    newly, now = events.blocked(conn, read_cursor(conn, "blocked"))
-    write_cursor(conn, "blocked", now)
-    done, last = events.applied(conn, read_cursor(conn, "applied"), launched_by_sensor)
-    write_cursor(conn, "applied", last)
-    found += drifted + newly + done
+    readers = {
+        "drift": events.drift,
+        "blocked": events.blocked,
+        "applied": lambda c, at: events.applied(c, at, launched_by_sensor),
+    }
+    for name, reader in readers.items():
+        before = read_cursor(conn, name)
+        messages, after = reader(conn, before)
+        if after != before:
+            write_cursor(conn, name, after)
+        found += messages
     return found
 
 

@@ -98,7 +98,7 @@ def _launched_by_sensor(instance: dg.DagsterInstance) -> events.LaunchedBy:
 def notify_sensor(context: dg.SensorEvaluationContext, settings: SettingsResource) -> dg.SkipReason:
     effective = settings.effective()
     store = settings.store.open()
-    with store.transaction() as conn:
+    with store.transaction() as conn:  # short: reads by index, writes only what moved
         found = collect(conn, _launched_by_sensor(context.instance))
         remember(conn, effective.notify, found)
     outcome = deliver(store, effective.notify, send)
