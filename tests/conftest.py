@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from receivers import SmtpReceiver, WebhookReceiver
 
 from nbzbx_dagster.store import StateStore
 
@@ -23,3 +24,21 @@ def instance() -> Iterator[dg.DagsterInstance]:
     """A temporary Dagster instance."""
     with dg.instance_for_test() as temporary:
         yield temporary
+
+
+@pytest.fixture
+def webhook() -> Iterator[WebhookReceiver]:
+    """An HTTP receiver on 127.0.0.1 recording the webhook POSTs."""
+    receiver = WebhookReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()
+
+
+@pytest.fixture
+def smtp() -> Iterator[SmtpReceiver]:
+    """An SMTP receiver on 127.0.0.1 (aiosmtpd) recording the mails."""
+    receiver = SmtpReceiver()
+    receiver.start()
+    yield receiver
+    receiver.stop()

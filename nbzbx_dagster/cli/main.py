@@ -28,6 +28,7 @@ from nbzbx_dagster.cli.commands.common import (
 )
 from nbzbx_dagster.cli.commands.hosts import hosts_group
 from nbzbx_dagster.cli.commands.maintenance import maintenance as maintenance_group
+from nbzbx_dagster.cli.commands.notify import notify_group
 from nbzbx_dagster.cli.commands.repair import apply_command, plan_command
 from nbzbx_dagster.cli.commands.servers import servers_group
 from nbzbx_dagster.cli.commands.settings import settings as settings_group
@@ -251,6 +252,7 @@ main.add_command(changes_command)
 main.add_command(hosts_group)
 main.add_command(plan_command)
 main.add_command(maintenance_group)
+main.add_command(notify_group)
 main.add_command(servers_group)
 main.add_command(settings_group)
 main.add_command(system_jobs_group)

@@ -16,7 +16,7 @@ from typing import Any, Literal, get_origin
 import yaml
 from pydantic import ValidationError
 
-from nbzbx_dagster.settings.messages import allowed_values, one_line, short, unknown
+from nbzbx_dagster.settings.messages import UNSHOWN, allowed_values, one_line, short, unknown
 from nbzbx_dagster.settings.model import SETTING_NAMES, Settings, SettingsError
 
 CONFIG_ENV = "NBZBX_CONFIG"
@@ -53,6 +53,7 @@ def parse_raw(name: str, raw: str, source: str | None = None) -> Any:
         raise SettingsError(unknown(name) + suffix)
     kind = _kind(name)
     text = raw.strip()
+    shown = "this value" if name in UNSHOWN else short(raw)
     if kind == "int" and re.fullmatch(r"[+-]?\d+", text):
         return int(text)
     if kind == "bool" and text.lower() in TRUE_WORDS | FALSE_WORDS:
@@ -64,12 +65,10 @@ def parse_raw(name: str, raw: str, source: str | None = None) -> Any:
             return json.loads(text)
         except json.JSONDecodeError as exc:
             raise SettingsError(
-                f"{name}: {short(raw)} is not allowed (allowed: JSON, {allowed_values(name)};"
+                f"{name}: {shown} is not allowed (allowed: JSON, {allowed_values(name)};"
                 f" {exc.msg} at character {exc.pos}){suffix}"
             ) from None
-    raise SettingsError(
-        f"{name}: {short(raw)} is not allowed (allowed: {allowed_values(name)}){suffix}"
-    )
+    raise SettingsError(f"{name}: {shown} is not allowed (allowed: {allowed_values(name)}){suffix}")
 
 
 def validate_override(name: str, raw_value: Any) -> Any:

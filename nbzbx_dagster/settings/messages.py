@@ -34,7 +34,14 @@ _ALLOWED_TEXT = {
     "status_mapping": (
         "per object type (device, vm), a mapping of NetBox status to enabled, disabled or delete"
     ),
+    "notify": (
+        "a list of targets: name, events (run_failed, dead_run, drift, blocked, applied) and "
+        "email {host, port, starttls, from, to, user} or webhook {url_env: NBZBX_WEBHOOK_<NAME>}"
+    ),
 }
+UNSHOWN = frozenset({"notify"})
+"""Settings whose value an error never repeats: a webhook URL put where its variable's name
+belongs would be shown."""
 
 
 def allowed_values(name: str) -> str:
@@ -77,7 +84,7 @@ def one_line(exc: ValidationError, given: Mapping[str, Any], source: str | None 
     name = str(loc[0])
     if err["type"] == "extra_forbidden" and len(loc) == 1:
         return unknown(name) + suffix
-    value = short(given.get(name, err["input"]))
+    value = "this value" if name in UNSHOWN else short(given.get(name, err["input"]))
     allowed = allowed_values(name)
     if len(loc) > 1:  # the nested reason is more precise than the field's summary
         detail = f"{_loc_path(loc)}: {reason(err)}"

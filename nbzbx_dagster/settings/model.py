@@ -12,6 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from nbzbx_dagster.netbox.inventory import EXCLUDED_STATUS, INVENTORY_SOURCES, STATUSES
+from nbzbx_dagster.settings.notify import NotifyTarget
 from nbzbx_dagster.settings.servers import DEFAULT_SERVER, ServerRule, ZabbixServer
 from nbzbx_dagster.zabbix.inventory_fields import FIELD_LENGTHS
 
@@ -226,6 +227,10 @@ class Settings(BaseModel):
     or keep_items (the items stay on the host, unlinked)."""
     snmp: SnmpSettings = Field(default_factory=SnmpSettings)
     """The details of SNMP interfaces: version, community (a macro), SNMPv3 names."""
+    notify: list[NotifyTarget] = Field(default_factory=list)
+    """Where operators are told of run_failed, dead_run, drift, blocked and applied: e-mail
+    (``NBZBX_SMTP_PASSWORD``) or webhook targets (the URL from the variable ``url_env`` names),
+    each with its events; each event is sent once."""
 
     @field_validator("unmanaged_maintenance_pattern")
     @classmethod
@@ -263,6 +268,15 @@ class Settings(BaseModel):
                     raise ValueError(
                         f"{object_type}: {status!r} is not a NetBox status ({allowed})"
                     )
+        return value
+
+    @field_validator("notify")
+    @classmethod
+    def _target_names(cls, value: list[NotifyTarget]) -> list[NotifyTarget]:
+        names = [t.name for t in value]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise ValueError(f"each target name once ({', '.join(twice)} twice)")
         return value
 
     @field_validator("managed_tags", "reconcile_auto_actions")

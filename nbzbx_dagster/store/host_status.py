@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from nbzbx_dagster.store.state import upsert
 from nbzbx_dagster.store.tables import host_config_status, host_status_change
@@ -146,3 +146,39 @@ def history(conn: Connection, partition_key: str, limit: int = 100) -> list[dict
         .limit(limit)
     )
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def changes_after(conn: Connection, after: int) -> list[dict[str, Any]]:
+    """The history rows after id ``after`` that are not errors, oldest first (an error keeps the
+    last good status: it neither starts nor ends a drift)."""
+    query = (
+        select(host_status_change)
+        .where(host_status_change.c.id > after, host_status_change.c.status != "error")
+        .order_by(host_status_change.c.id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def statuses_upto(conn: Connection, upto: int, keys: Collection[str]) -> dict[str, str]:
+    """Each of ``keys``' last status in the history up to id ``upto`` (errors left out)."""
+    found: dict[str, str] = {}
+    table = host_status_change
+    wanted = sorted(keys)
+    for start in range(0, len(wanted), TOUCH_BATCH):
+        newest = (
+            select(func.max(table.c.id))
+            .where(
+                table.c.id <= upto,
+                table.c.status != "error",
+                table.c.partition_key.in_(wanted[start : start + TOUCH_BATCH]),
+            )
+            .group_by(table.c.partition_key)
+        )
+        query = select(table.c.partition_key, table.c.status).where(table.c.id.in_(newest))
+        found.update(dict(conn.execute(query).tuples().all()))
+    return found
+
+
+def last_change_id(conn: Connection) -> int:
+    """The newest history row's id; 0 without any."""
+    return conn.execute(select(func.max(host_status_change.c.id))).scalar_one() or 0

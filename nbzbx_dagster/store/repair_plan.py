@@ -43,3 +43,15 @@ def read_plan(conn: Connection, server: str | None = None) -> list[dict[str, Any
     if server is not None:
         query = query.where(host_plan.c.server == server)
     return [dict(r) for r in conn.execute(query).mappings()]
+
+
+def read_blocked(conn: Connection) -> list[dict[str, Any]]:
+    """The blocked actions of every server's plan (server, partition_key, name, reason, digest):
+    what the notifications compare, without the larger columns."""
+    columns = ("server", "partition_key", "name", "reason", "digest")
+    query = (
+        select(*(host_plan.c[c] for c in columns))
+        .where(host_plan.c.action == "blocked")
+        .order_by(host_plan.c.server, host_plan.c.name)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]

@@ -359,3 +359,38 @@ event_log = Table(
     Index(None, "job", "finished_at"),
     Index(None, "finished_at"),
 )
+
+# --- notifications -------------------------------------------------------------------------------
+
+# One row per message and target: written once when its event is seen (the unique key makes a
+# second sighting a no-op), sent until it succeeds or has used its attempts.
+notification = Table(
+    "notification",
+    metadata,
+    Column(
+        "id",
+        BigInteger().with_variant(Integer(), "sqlite"),
+        primary_key=True,
+        autoincrement=True,
+    ),
+    Column("target", String(64), nullable=False),
+    Column("event", String(16), nullable=False),
+    Column("key", String(255), nullable=False, doc="the event's identity, e.g. run_failed:<run>"),
+    Column("text", Text, nullable=False, doc="the message, in names; no secrets"),
+    Column("created_at", UTCDateTime, nullable=False, default=utc_now),
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("sent_at", UTCDateTime, nullable=True),
+    Column("last_error", Text, nullable=True, doc="one line, no URL or password"),
+    UniqueConstraint("target", "key"),
+    Index(None, "sent_at"),
+)
+
+# Where each event source was read to (status history id, event-log id, blocked actions), moved
+# in the transaction that writes its notifications, so a restart neither repeats nor loses one.
+notify_cursor = Table(
+    "notify_cursor",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("value", JSONType, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False, default=utc_now),
+)

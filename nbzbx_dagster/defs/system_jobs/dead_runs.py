@@ -25,6 +25,8 @@ from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
 
+FAILED_BY_SENSOR = "failed by system_jobs_sensor"
+"""The end of a dead run's failure message: how the notifications tell it from another failure."""
 IN_PROGRESS = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED]
 # failed runs this recent are checked for a missing event-log row (ticks are 30 s apart)
 RECENT = timedelta(minutes=10)
@@ -56,7 +58,7 @@ def fail_dead_runs(
                 status="failure",
                 error=cause,
             )
-        if not report_run_failed(instance, current, f"{cause}; failed by system_jobs_sensor"):
+        if not report_run_failed(instance, current, f"{cause}; {FAILED_BY_SENSOR}"):
             log.warning(f"{job}: run {run.run_id}: {cause}; left to Dagster's run monitoring")
             continue
         log.warning(f"{job}: run {run.run_id} failed: {cause}")
