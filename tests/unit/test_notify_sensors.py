@@ -21,6 +21,7 @@ from nbzbx_dagster.defs.system_jobs.registry import SENSOR_NAME, SENSOR_TAG
 from nbzbx_dagster.defs.system_jobs.run_scope import SYSTEM_JOB_TAG
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import record_changes
+from nbzbx_dagster.store.notifications import read_cursor, read_notifications
 
 SECRET = "T000/B000/SECRETxyz"
 T0 = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
@@ -228,3 +229,15 @@ def test_a_target_that_is_down_is_one_line_of_the_tick(
     configured.start()
     assert tick(instance, store) == "ops: run_failed sent (webhook answered 200)"
     assert len(configured.posts) == 1
+
+
+def test_without_targets_both_sensors_skip_before_reading_the_store(
+    instance: dg.DagsterInstance, store: StateStore, webhook: WebhookReceiver
+) -> None:
+    result = failed_run(instance, {SYSTEM_JOB_TAG: "import_zabbix_settings"})
+    said = on_failure(instance, store, result.dagster_run, result.get_run_failure_event())
+    assert said == "import_zabbix_settings: no notify targets (setting notify)"
+    assert tick(instance, store) == "no notify targets (setting notify)"
+    with store.connect() as conn:  # nothing written: no message, no cursor
+        assert read_notifications(conn) == [] and read_cursor(conn, "drift") is None
+    assert webhook.posts == []

@@ -61,6 +61,8 @@ def notify_run_failure_sensor(
     if job is None:
         return dg.SkipReason(f"{run.job_name}: not a system job")
     effective = settings.effective()
+    if not effective.notify:
+        return dg.SkipReason(f"{job}: no notify targets (setting notify)")
     store = settings.store.open()
     rows = [r for r in store.list_events(run_id=run.run_id) if r["status"] == "failure"]
     failure = context.failure_event.message or ""
@@ -97,6 +99,8 @@ def _launched_by_sensor(instance: dg.DagsterInstance) -> events.LaunchedBy:
 )
 def notify_sensor(context: dg.SensorEvaluationContext, settings: SettingsResource) -> dg.SkipReason:
     effective = settings.effective()
+    if not effective.notify:  # a steady tick costs nothing; the first with targets is a baseline
+        return dg.SkipReason("no notify targets (setting notify)")
     store = settings.store.open()
     with store.transaction() as conn:  # short: reads by index, writes only what moved
         found = collect(conn, _launched_by_sensor(context.instance))
