@@ -6,10 +6,11 @@ from pathlib import Path
 
 import dagster as dg
 import pytest
+from repair_runs import refresh
 
 from nbzbx_dagster.cli.run_in_process import run_job
 from nbzbx_dagster.lab import services
-from nbzbx_dagster.lab.seed import seed_lab
+from nbzbx_dagster.lab.seed import reset_zabbix_hosts, seed_lab
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.zabbix import ZabbixClient
 
@@ -118,3 +119,15 @@ def imported(
     shutil.copy(state, kept)
     imported_stores[zabbix_version] = kept
     return project
+
+
+@pytest.fixture
+def lab(
+    seeded_lab: dict, imported: dg.DagsterInstance, zabbix_version: str
+) -> Iterator[dg.DagsterInstance]:
+    """The demo's hosts, the cache imported and every host config checked once; the demo's
+    hosts again after the test."""
+    reset_zabbix_hosts(zabbix_version)
+    assert refresh(imported).success
+    yield imported
+    reset_zabbix_hosts(zabbix_version)

@@ -23,7 +23,11 @@ from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.store.url import state_store_url
 
 SECRET = "T111/B111/lab-secret"
-pytestmark = pytest.mark.parametrize("zabbix_version", ["6.0"], indirect=True)
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.own_lab,
+    pytest.mark.parametrize("zabbix_version", ["6.0"], indirect=True),
+]
 
 
 @pytest.fixture

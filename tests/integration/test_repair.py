@@ -8,28 +8,21 @@ the demo's hosts (``reset_zabbix_hosts``, seconds) and puts them back at the end
 
 import json
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 import pytest
-import yaml
 from click.testing import CliRunner
-from sqlalchemy import delete, select
+from repair_runs import apply, host, plan, refresh, status_row, statuses
 
 from nbzbx_dagster.cli.main import main
-from nbzbx_dagster.cli.run_in_process import RunOutcome, run_job
-from nbzbx_dagster.defs.repair.assets import zabbix_host_plan
-from nbzbx_dagster.defs.resources import build_resources
+from nbzbx_dagster.cli.run_in_process import run_job
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.lab import zabbix_writes as lab_zabbix
-from nbzbx_dagster.lab.seed import reset_zabbix_hosts
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.store.host_status import read_statuses
 from nbzbx_dagster.store.repair_plan import read_plan
-from nbzbx_dagster.store.tables import metadata, zabbix_host_group
 from nbzbx_dagster.store.url import state_store_url
 from nbzbx_dagster.sync.diff_words import MINUS
 from nbzbx_dagster.zabbix import ZabbixClient
@@ -56,62 +49,6 @@ EXPECTED = {
         "vm-web-02": "blocked",  # unmarked, and its Zabbix IP is not the NetBox one
     },
 }
-
-
-@pytest.fixture
-def lab(
-    seeded_lab: dict, imported: dg.DagsterInstance, zabbix_version: str
-) -> Iterator[dg.DagsterInstance]:
-    """The demo's hosts, the cache imported and every host config checked once."""
-    reset_zabbix_hosts(zabbix_version)
-    assert refresh(imported).success
-    yield imported
-    reset_zabbix_hosts(zabbix_version)
-
-
-def refresh(instance: dg.DagsterInstance) -> RunOutcome:
-    config = {"ops": {"refresh_host_config_sync_status": {"config": {"cutoff": 0}}}}
-    return run_job("host_config_sync_refresh", config, instance=instance)
-
-
-def plan(instance: dg.DagsterInstance) -> dict[str, dict[str, Any]]:
-    """Materialize the plan as the UI does; the stored plan by host name."""
-    result = dg.materialize([zabbix_host_plan], instance=instance, resources=build_resources())
-    assert result.success
-    with StateStore(state_store_url()).connect() as conn:
-        return {r["name"]: r for r in read_plan(conn)}
-
-
-def apply(instance: dg.DagsterInstance, **config: Any) -> RunOutcome:
-    return run_job(
-        "reconcile_zabbix_hosts",
-        {"ops": {"reconcile_hosts": {"config": config}}},
-        instance=instance,
-    )
-
-
-def statuses() -> dict[str, str]:
-    with StateStore(state_store_url()).connect() as conn:
-        return {r["name"]: r["status"] for r in read_statuses(conn).values()}
-
-
-def host(zabbix: ZabbixClient, name: str) -> dict[str, Any]:
-    select, key = zabbix.zabbix_version.host_groups_select
-    rows = zabbix.call(
-        "host.get",
-        {
-            "filter": {"host": [name]},
-            "output": ["hostid", "host", "status"],
-            "selectTags": ["tag", "value"],
-            "selectMacros": ["macro", "value"],
-            select: ["name"],
-        },
-    )
-    assert len(rows) == 1, f"{name}: {len(rows)} Zabbix hosts"
-    row = rows[0]
-    row["group_names"] = {g["name"] for g in row[key]}
-    row["tag_pairs"] = {(t["tag"], t["value"]) for t in row["tags"]}
-    return row
 
 
 def test_one_apply_brings_the_planned_hosts_in_sync_and_a_second_writes_nothing(
@@ -196,86 +133,6 @@ def test_with_sync_description_the_netbox_description_is_planned_written_and_the
         device.save()
 
 
-DB_PASSWORD = "db-4713-secret"
-MACROS = {"{$SNMP_COMMUNITY}": "lab", "{$DB_PASSWORD}": {"secret_env": "NBZBX_MACRO_DB_PASSWORD"}}
-
-
-def zabbix_macros(zabbix: ZabbixClient, name: str) -> dict[str, tuple[str, str, str]]:
-    """The host's macros as Zabbix holds them: name to (type, value, description)."""
-    (ref,) = zapi.host_refs(zabbix, names=[name])
-    rows = zabbix.call("usermacro.get", {"hostids": [ref["hostid"]], "output": "extend"})
-    return {r["macro"]: (r["type"], r.get("value", ""), r["description"]) for r in rows}
-
-
-def stored_text() -> str:
-    """Every row of every table of the state store, as text."""
-    with StateStore(state_store_url()).connect() as conn:
-        return json.dumps(
-            [list(r) for t in metadata.sorted_tables for r in conn.execute(select(t))], default=str
-        )
-
-
-def test_with_sync_macros_the_netbox_macros_are_written_hand_made_ones_stay_the_secret_unseen(
-    lab: dg.DagsterInstance,
-    zabbix: ZabbixClient,
-    netbox: NetBoxClient,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> None:
-    monkeypatch.setenv("NBZBX_SYNC_MACROS", "true")
-    monkeypatch.setenv("NBZBX_MACRO_DB_PASSWORD", DB_PASSWORD)
-    (ref,) = zapi.host_refs(zabbix, names=["srv-lab-a-02"])
-    zabbix.call("usermacro.create", {"hostid": ref["hostid"], "macro": "{$OWNER}", "value": "noc"})
-    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
-    device.update({"custom_fields": {"zabbix_macros": MACROS}})
-    runs = [refresh(lab)]
-    try:
-        assert runs[0].success
-        assert statuses()["srv-lab-a-02"] in ("out_of_sync", "missing")
-        changes = plan(lab)["srv-lab-a-02"]["changes"]
-        assert "macro {$DB_PASSWORD}: + (secret)" in changes, changes
-        assert "macro {$SNMP_COMMUNITY}: + 'lab'" in changes, changes
-        assert "macros kept, not managed: {$OWNER}" in changes, changes
-        shutil.copy("dagster.yaml", tmp_path / "dagster.yaml")
-        monkeypatch.setenv("DAGSTER_HOME", str(tmp_path))  # the CLI's own instance
-        listed = CliRunner().invoke(main, ["plan", "--json"])
-        assert listed.exit_code == 0 and "{$DB_PASSWORD}" in listed.output, listed.output
-        runs.append(outcome := apply(lab, only=["srv-lab-a-02"]))
-        assert outcome.success, outcome.error
-        written = zabbix_macros(zabbix, "srv-lab-a-02")
-        mark = "Managed by nbzbx from NetBox (netbox)"
-        assert written["{$SNMP_COMMUNITY}"] == ("0", "lab", mark)
-        assert written["{$DB_PASSWORD}"][::2] == ("1", mark)  # secret: Zabbix never says it
-        assert written["{$OWNER}"][:2] == ("0", "noc")
-        runs.append(checked := refresh(lab))
-        assert checked.success and statuses()["srv-lab-a-02"] == "in_sync"
-        runs.append(again := apply(lab, only=["srv-lab-a-02"]))
-        assert again.success and again.summary["zabbix_writes"] == 0, again.summary
-
-        device.update(
-            {"custom_fields": {"zabbix_macros": {"{$DB_PASSWORD}": MACROS["{$DB_PASSWORD}"]}}}
-        )
-        runs.append(refresh(lab))
-        changes = plan(lab)["srv-lab-a-02"]["changes"]
-        assert f"macro {{$SNMP_COMMUNITY}}: {MINUS} 'lab' (no longer in NetBox)" in changes, changes
-        runs.append(removed := apply(lab, only=["srv-lab-a-02"]))
-        assert removed.success, removed.error
-        assert set(zabbix_macros(zabbix, "srv-lab-a-02")) == {"{$DB_PASSWORD}", "{$OWNER}"}
-
-        shown = CliRunner().invoke(main, ["hosts", "show", "srv-lab-a-02", "--json"])
-        seen = [
-            stored_text(),
-            *(str(e) for r in runs for e in lab.all_logs(r.run_id)),
-            *(json.dumps(r.summary) for r in runs),
-            shown.output,
-            listed.output,
-        ]
-        assert shown.exit_code == 0, shown.output
-        assert not [text for text in seen if DB_PASSWORD in text]
-    finally:
-        device.update({"custom_fields": {"zabbix_macros": None}})
-
-
 def zabbix_inventory(zabbix: ZabbixClient, name: str) -> tuple[str, dict[str, str]]:
     (row,) = zabbix.call(
         "host.get",
@@ -341,42 +198,6 @@ def test_with_inventory_the_mapped_fields_are_written_the_others_stay(
         device.update({"serial": serial})
 
 
-def test_a_status_mapped_to_delete_deletes_the_host_one_mapped_to_enabled_enables_it(
-    lab: dg.DagsterInstance,
-    zabbix: ZabbixClient,
-    netbox: NetBoxClient,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    mapping = {"device": {"planned": "enabled", "offline": "delete"}}
-    monkeypatch.setenv("NBZBX_STATUS_MAPPING", json.dumps(mapping))
-    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
-    plan(lab)
-    made_ours = apply(lab, only=["srv-lab-a-02"], actions=["update", "adopt"])
-    assert made_ours.success and made_ours.summary["applied"] == 1, made_ours.summary
-    try:
-        device.update({"status": "planned"})
-        assert refresh(lab).success
-        with StateStore(state_store_url()).connect() as conn:
-            row = next(r for r in read_statuses(conn).values() if r["name"] == "srv-lab-a-02")
-        assert row["status"] == "in_sync", row["diff"]
-        assert host(zabbix, "srv-lab-a-02")["status"] == "0"  # enabled, as mapped
-
-        device.update({"status": "offline"})
-        assert refresh(lab).success
-        assert "srv-lab-a-02" not in statuses()  # not a host config while offline
-        planned = plan(lab)["srv-lab-a-02"]
-        assert planned["action"] == "delete", planned
-        assert planned["changes"] == [
-            f"host config device-{device.id} is offline in NetBox, which status_mapping maps "
-            "to delete"
-        ]
-        outcome = apply(lab, only=[f"device-{device.id}"], actions=["delete"])
-        assert outcome.success, outcome.error
-        assert zapi.host_refs(zabbix, names=["srv-lab-a-02"]) == []
-    finally:
-        device.update({"status": "active"})
-
-
 def test_config_contexts_on_a_site_and_a_role_give_the_host_the_heavier_wins(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
@@ -424,53 +245,12 @@ def test_config_contexts_on_a_site_and_a_role_give_the_host_the_heavier_wins(
         contexts[1].data = {"zabbix": {"tags": "role team"}}  # a wrong type: the host's error
         contexts[1].save()
         assert refresh(lab).success
-        with StateStore(state_store_url()).connect() as conn:
-            row = next(r for r in read_statuses(conn).values() if r["name"] == "srv-lab-a-02")
+        row = status_row("srv-lab-a-02")
         assert row["status"] == "error"
         assert "config context 'zabbix': tags must be an object of names to text" in row["error"]
     finally:
         for context in contexts:
             context.delete()
-
-
-def test_with_create_host_groups_a_format_group_zabbix_lacks_is_made_before_its_host(
-    lab: dg.DagsterInstance,
-    zabbix: ZabbixClient,
-    zabbix_version: str,
-    netbox: NetBoxClient,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    settings = yaml.safe_load(Path("nbzbx_dagster/lab/lab-settings.yaml").read_text())
-    rules = settings["mapping_rules"]
-    rules[-1]["host_groups"] = [*rules[-1]["host_groups"], "{site}/{role}"]  # srv-lab-a-02's
-    monkeypatch.setenv("NBZBX_MAPPING_RULES", json.dumps(rules))
-    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
-    group = f"{device.site.name}/{device.role.name}"
-    try:
-        assert refresh(lab).success
-        with StateStore(state_store_url()).connect() as conn:
-            row = next(r for r in read_statuses(conn).values() if r["name"] == "srv-lab-a-02")
-        assert row["status"] == "error" and f"unknown Zabbix host group: {group!r}" in row["error"]
-
-        monkeypatch.setenv("NBZBX_CREATE_HOST_GROUPS", "true")
-        assert refresh(lab).success
-        changes = " ".join(plan(lab)["srv-lab-a-02"]["changes"])
-        assert f"+ {group} (new: made by the apply)" in changes, changes
-        outcome = apply(lab, only=["srv-lab-a-02"])
-        assert outcome.success, outcome.error
-        assert outcome.summary["host_groups_made"] == [group]
-        assert group in host(zabbix, "srv-lab-a-02")["group_names"]
-        assert statuses()["srv-lab-a-02"] == "in_sync"  # checked again in the run
-        assert refresh(lab).success and statuses()["srv-lab-a-02"] == "in_sync"  # cached
-        again = apply(lab, only=["srv-lab-a-02"])
-        assert again.success and again.summary["zabbix_writes"] == 0, again.summary
-    finally:
-        reset_zabbix_hosts(zabbix_version)
-        made = zabbix.call("hostgroup.get", {"filter": {"name": [group]}, "output": ["groupid"]})
-        if made:
-            zabbix.call("hostgroup.delete", [g["groupid"] for g in made])
-        with StateStore(state_store_url()).transaction() as conn:
-            conn.execute(delete(zabbix_host_group).where(zabbix_host_group.c.name == group))
 
 
 def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_manage(
