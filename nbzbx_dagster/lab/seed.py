@@ -211,7 +211,7 @@ def zabbix_index(client: ZabbixClient) -> ZabbixIndex:
     templates = zapi.templates(client)
     types = zapi.template_interface_types(client, templates)
     for template in templates:
-        template["interface_type"] = types.get(template["templateid"], "any")
+        template["interface_type"] = types.get(template["templateid"], ("any", []))[0]
     return ZabbixIndex.from_rows(
         templates, zapi.host_groups(client), zapi.proxies(client), zapi.proxy_groups(client)
     )

@@ -14,6 +14,7 @@ from typing import Any
 
 from nbzbx_dagster.zabbix.catalog import (
     ITEM_TYPE_AGENT,
+    ITEM_TYPE_IPMI,
     ITEM_TYPE_SNMP,
     ProxyMode,
     created_ids,
@@ -73,12 +74,12 @@ def create_template(
 def create_template_item(
     client: ZabbixClient, templateid: str, item_type: int | str, key: str, name: str | None = None
 ) -> str:
-    """Add a numeric item of ``item_type`` (0/"agent" or 20/"snmp") to a template; the lab uses
-    it to give templates an interface type."""
-    codes = {"agent": ITEM_TYPE_AGENT, "snmp": ITEM_TYPE_SNMP}
+    """Add a numeric item of ``item_type`` (0/"agent", 20/"snmp" or 12/"ipmi") to a template;
+    the lab uses it to give templates the interfaces they need."""
+    codes = {"agent": ITEM_TYPE_AGENT, "snmp": ITEM_TYPE_SNMP, "ipmi": ITEM_TYPE_IPMI}
     code = codes.get(item_type, item_type) if isinstance(item_type, str) else item_type
-    if code not in (ITEM_TYPE_AGENT, ITEM_TYPE_SNMP):
-        raise ZabbixError(client.url, f"item type must be agent (0) or snmp (20): {item_type!r}")
+    if code not in codes.values():
+        raise ZabbixError(client.url, f"item type must be agent, snmp or ipmi: {item_type!r}")
     params: dict[str, Any] = {
         "hostid": str(templateid),
         "name": name or key,
@@ -89,6 +90,8 @@ def create_template_item(
     }
     if code == ITEM_TYPE_SNMP:
         params["snmp_oid"] = "1.3.6.1.2.1.1.3.0"
+    if code == ITEM_TYPE_IPMI:
+        params["ipmi_sensor"] = name or key
     result = client.call("item.create", params)
     return created_ids(client, "item.create", result, "itemids", 1)[0]
 

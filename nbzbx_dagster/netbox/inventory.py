@@ -26,8 +26,9 @@ DEVICE_FIELDS = [
     "primary_ip4",
     "tags",
     "custom_fields",
+    "oob_ip",
 ]
-VM_FIELDS = [*DEVICE_FIELDS, "cluster"]
+VM_FIELDS = [*(f for f in DEVICE_FIELDS if f != "oob_ip"), "cluster"]  # a VM has no oob_ip
 DESCRIPTION_FIELDS = ["description", "comments"]  # read only with sync_description
 INVENTORY_SOURCES: dict[str, tuple[str, ...]] = {
     # a value the ``inventory`` setting may map -> the device fields it is read from
@@ -77,6 +78,7 @@ class HostConfig:
     tag_names: tuple[str, ...] = ()
     primary_ip: str | None = None  # address without prefix length
     primary_ip_id: int | None = None  # NetBox id of the address: its changes name this config
+    oob_ip: str | None = None  # the out-of-band address (IPMI), without prefix length
     custom_fields: dict[str, Any] = field(default_factory=dict)
     description: str = ""
     """NetBox's description, then its comments where set; read only with sync_description."""
@@ -97,6 +99,11 @@ class HostConfig:
 
 def _slug(obj: Any, key: str = "slug") -> str | None:
     return obj.get(key) if isinstance(obj, dict) else None
+
+
+def _address(ip: Any) -> str | None:
+    """An IP address object's address, without its prefix length."""
+    return str(ipaddress.ip_interface(ip["address"]).ip) if isinstance(ip, dict) else None
 
 
 def _flat(value: Any) -> Any:
@@ -128,8 +135,9 @@ def host_config_from(object_type: str, raw: dict[str, Any], context_key: str = "
         tenant_name=_slug(raw.get("tenant"), "name"),
         tags=tuple(t["slug"] for t in tags),
         tag_names=tuple(t["name"] for t in tags),
-        primary_ip=str(ipaddress.ip_interface(ip["address"]).ip) if isinstance(ip, dict) else None,
+        primary_ip=_address(ip),
         primary_ip_id=int(ip["id"]) if isinstance(ip, dict) and "id" in ip else None,
+        oob_ip=_address(raw.get("oob_ip")),
         custom_fields={k: _flat(v) for k, v in (raw.get("custom_fields") or {}).items()},
         description="\n\n".join(
             text for name in DESCRIPTION_FIELDS if (text := str(raw.get(name) or "").strip())

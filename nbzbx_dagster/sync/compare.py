@@ -130,14 +130,17 @@ def compare_hosts(
     others = _tags([t for t in actual["tags"] if not t["tag"].startswith(f"{tag_prefix}.")])
     if others:
         extra["tags"] = _sorted(set(extra.get("tags", [])) | others)
-    want_if = desired["interfaces"][0] if desired["interfaces"] else None
-    have_if = _main(actual["interfaces"], want_if["type"]) if want_if else None
-    details = (want_if or {}).get("details")
-    want_main, have_main = _reduced(want_if, details), _reduced(have_if, details)
-    if want_main != have_main:
-        differences["interface"] = {"netbox": want_main, "zabbix": have_main}
+    matched = []
+    for n, want_if in enumerate(desired["interfaces"]):
+        have_if = _main(actual["interfaces"], want_if["type"])
+        matched.append(have_if)
+        details = want_if.get("details")
+        want_one, have_one = _reduced(want_if, details), _reduced(have_if, details)
+        if want_one != have_one:
+            key = "interface" if n == 0 else f"interface.{want_if['type']}"
+            differences[key] = {"netbox": want_one, "zabbix": have_one}
     # Any other Zabbix interface (SNMP beside agent, a second agent) is not NetBox's.
-    surplus = [i for i in actual["interfaces"] if i is not have_if]
+    surplus = [i for i in actual["interfaces"] if not any(i is m for m in matched)]
     if surplus and mode == "strict":
         differences["interfaces"] = {
             "netbox": _interface_list(desired["interfaces"]),

@@ -23,7 +23,7 @@ from nbzbx_dagster.sync.macros import MacroError, desired_macros
 from nbzbx_dagster.sync.names import technical_name
 from nbzbx_dagster.zabbix.inventory_fields import too_long
 
-PORTS = {"agent": "10050", "snmp": "161"}
+PORTS = {"agent": "10050", "snmp": "161", "ipmi": "623", "jmx": "12345"}
 
 
 class ConfigError(ValueError):
@@ -36,6 +36,7 @@ class ZabbixIndex:
 
     templates: Mapping[str, str]  # technical or visible name -> templateid
     template_types: Mapping[str, str]  # templateid -> "agent" | "snmp" | "any"
+    template_extras: Mapping[str, tuple[str, ...]]  # templateid -> ("ipmi", "jmx") or fewer
     host_groups: Mapping[str, str]
     proxies: Mapping[str, str]
     proxy_groups: Mapping[str, str]
@@ -55,6 +56,11 @@ class ZabbixIndex:
             templates=by_name,
             template_types={
                 str(t["templateid"]): t.get("interface_type") or "any" for t in templates
+            },
+            template_extras={
+                str(t["templateid"]): tuple(t["extra_interfaces"])
+                for t in templates
+                if t.get("extra_interfaces")
             },
             host_groups={g["name"]: str(g["groupid"]) for g in host_groups},
             proxies={p["name"]: str(p["proxyid"]) for p in proxies},
@@ -209,6 +215,38 @@ def desired_interfaces(
     return [interface]
 
 
+def extra_interfaces(
+    hc: HostConfig, templates: list[str], index: ZabbixIndex, main: list[dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """The IPMI and JMX interfaces the templates' items need: IPMI on the device's out-of-band
+    IP (NetBox's ``oob_ip``; none is a ConfigError naming the templates), JMX where the main
+    interface is."""
+    needs: dict[str, list[str]] = {}
+    for templateid in templates:
+        for kind in index.template_extras.get(templateid, ()):
+            needs.setdefault(kind, []).append(templateid)
+    out = []
+    for kind in sorted(needs):
+        if kind == "ipmi" and not hc.oob_ip:
+            named = ", ".join(sorted(_template_names(needs[kind], index)))
+            raise ConfigError(f"{named} needs an IPMI interface: no out-of-band IP (oob_ip)")
+        if kind == "ipmi":
+            where = {"useip": True, "ip": hc.oob_ip, "dns": ""}
+        elif main:
+            where = {k: main[0][k] for k in ("useip", "ip", "dns")}
+        else:
+            continue  # no main interface (no_primary_ip: skip): nowhere to put it
+        out.append({"type": kind, "main": True, **where, "port": PORTS[kind]})
+    return out
+
+
+def _template_names(ids: list[str], index: ZabbixIndex) -> set[str]:
+    names: dict[str, str] = {}
+    for name, templateid in index.templates.items():
+        names.setdefault(templateid, name)  # the visible name comes first
+    return {names.get(i, f"#{i}") for i in ids}
+
+
 def interface_note(desired: Mapping[str, Any]) -> str:
     """Which interface a desired host has and why, for the stored status: the choice made for
     a host config without a primary IP is visible there, not silent."""
@@ -253,6 +291,7 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
     interfaces = desired_interfaces(
         hc.primary_ip, technical, iface_type, settings.no_primary_ip, snmp, context.port
     )
+    interfaces += extra_interfaces(hc, templates, index, interfaces)
     monitored_by, proxyid, proxy_groupid = "server", None, None
     if proxy:
         monitored_by, proxyid = "proxy", _resolve("proxy", [proxy], index.proxies)[0]

@@ -26,6 +26,8 @@ LABELS = {
     "templates": "templates",
     "tags": "tags",
     "interface": "interface",
+    "interface.ipmi": "IPMI interface",
+    "interface.jmx": "JMX interface",
     "interfaces": "interfaces",
     "description": "description",
     "inventory_mode": "inventory mode",

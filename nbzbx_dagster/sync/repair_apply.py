@@ -115,18 +115,21 @@ def apply_actions(
 def _update(
     client: ZabbixClient, changes: Sequence[PlannedHost], secrets: Mapping[str, str]
 ) -> list[Outcome]:
-    """Interfaces first (a template with SNMP items needs its SNMP interface), then the host
-    fields of the hosts whose interfaces were written."""
+    """Interfaces first (a template with SNMP or IPMI items needs that interface), then the
+    host fields of the hosts whose interfaces were all written."""
     failed: dict[str, Outcome] = {}
     for kind, write in (
         ("interfaces_update", update_interfaces),
         ("interfaces_create", create_interfaces),
     ):
-        owners = [a for a in changes if a.write.get(kind) and a.key not in failed]
-        interfaces = [_with_secrets(a.write[kind][0], secrets) for a in owners]
+        owners, interfaces = [], []
+        for action in (a for a in changes if a.key not in failed):
+            for interface in action.write.get(kind) or ():
+                owners.append(action)
+                interfaces.append(_with_secrets(interface, secrets))
         for action, (_, error) in zip(owners, write(client, interfaces), strict=True):
             if error is not None:
-                failed[action.key] = (None, error)
+                failed.setdefault(action.key, (None, error))
     hosts = [a for a in changes if a.key not in failed and _host_fields(a.write)]
     for action, outcome in zip(
         hosts, update_each(client, [_host_fields(a.write) for a in hosts]), strict=True

@@ -268,13 +268,15 @@ class _Planner:
             ]
             tags = [*want["tags"], *(t for t in kept if (t["tag"], t["value"]) not in mine)]
             write["tags"] = [*tags, {"tag": self.marker, "value": key}]
-        if "interface" in differences and want["interfaces"]:
-            main = want["interfaces"][0]
-            have_if = _main_interface(actual, main["type"])
-            if have_if is None:
-                write["interfaces_create"] = [{**main, "hostid": actual["hostid"]}]
+        for n, interface in enumerate(want["interfaces"]):
+            if ("interface" if n == 0 else f"interface.{interface['type']}") not in differences:
+                continue
+            if (have_if := _main_interface(actual, interface["type"])) is None:
+                made = {**interface, "hostid": actual["hostid"]}
+                write.setdefault("interfaces_create", []).append(made)
             else:
-                write["interfaces_update"] = [{**main, "interfaceid": have_if["interfaceid"]}]
+                updated = {**interface, "interfaceid": have_if["interfaceid"]}
+                write.setdefault("interfaces_update", []).append(updated)
         if "interfaces" in differences:
             words.append("interfaces: extra Zabbix interfaces are kept (items may use them)")
         for key in ("inventory_mode", "inventory"):

@@ -49,7 +49,9 @@ def _templates(client: ZabbixClient) -> list[dict[str, Any]]:
     shared_keys = zapi.template_shared_item_keys(client)
     for template in templates:
         templateid = template["templateid"]
-        template["interface_type"] = types.get(templateid, "any")
+        template["interface_type"], template["extra_interfaces"] = types.get(
+            templateid, ("any", [])
+        )
         template["dependencies"] = dependencies.get(templateid, [])
         template["shared_item_keys"] = shared_keys.get(templateid, [])
     return templates

@@ -18,6 +18,9 @@ ProxyMode = Literal["active", "passive"]
 
 ITEM_TYPE_AGENT = 0
 ITEM_TYPE_SNMP = 20
+ITEM_TYPE_IPMI = 12
+ITEM_TYPE_JMX = 16
+EXTRA_ITEM_TYPES = {ITEM_TYPE_IPMI: "ipmi", ITEM_TYPE_JMX: "jmx"}  # each needs its interface
 
 
 class Template(TypedDict):
@@ -113,8 +116,9 @@ def template_interface_types(
     client: ZabbixClient,
     templates: Iterable[str | Mapping[str, Any]],
     parents: Mapping[str, Sequence[str]] | None = None,
-) -> dict[str, InterfaceKind]:
-    """Which interface each template needs: agent, snmp, or any (both or neither).
+) -> dict[str, tuple[InterfaceKind, list[str]]]:
+    """Which main interface each template needs: agent, snmp, or any (both or neither); and
+    which others its IPMI and JMX items need (``["ipmi", "jmx"]``, or fewer).
 
     ``templates`` are template ids, or normalised templates from :func:`templates` (whose
     ``parents`` then give the inheritance). One ``item.get`` covers the templates and all their
@@ -159,7 +163,7 @@ def template_interface_types(
             "output": ["itemid", "type", "hostid"],
             "hostids": all_ids,
             "templated": True,
-            "filter": {"type": [ITEM_TYPE_AGENT, ITEM_TYPE_SNMP]},
+            "filter": {"type": [ITEM_TYPE_AGENT, ITEM_TYPE_SNMP, *EXTRA_ITEM_TYPES]},
         },
     )
     items = require_keys(client, "item.get", items, ["type", "hostid"])
@@ -167,15 +171,15 @@ def template_interface_types(
     for item in items:
         kinds.setdefault(str(item["hostid"]), set()).add(int(item["type"]))
 
-    result: dict[str, InterfaceKind] = {}
+    result: dict[str, tuple[InterfaceKind, list[str]]] = {}
     for templateid, ids in lineages.items():
         types = set().union(*(kinds.get(i, set()) for i in ids))
-        if types == {ITEM_TYPE_AGENT}:
-            result[templateid] = "agent"
-        elif types == {ITEM_TYPE_SNMP}:
-            result[templateid] = "snmp"
-        else:
-            result[templateid] = "any"
+        extra = sorted(EXTRA_ITEM_TYPES[t] for t in types & set(EXTRA_ITEM_TYPES))
+        main = types - set(EXTRA_ITEM_TYPES)
+        kind: InterfaceKind = (
+            "agent" if main == {ITEM_TYPE_AGENT} else "snmp" if main == {ITEM_TYPE_SNMP} else "any"
+        )
+        result[templateid] = (kind, extra)
     return result
 
 

@@ -253,6 +253,46 @@ def test_config_contexts_on_a_site_and_a_role_give_the_host_the_heavier_wins(
             context.delete()
 
 
+def test_a_template_with_ipmi_items_gets_an_ipmi_interface_on_the_out_of_band_ip(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    netbox: NetBoxClient,
+) -> None:
+    bmc = lab_zabbix.create_template(zabbix, "it BMC by IPMI", ["Templates"])
+    lab_zabbix.create_template_item(zabbix, bmc, "ipmi", "it.power", "Power")
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    port = netbox.api.dcim.interfaces.create(device=device.id, name="bmc", type="1000base-t")
+    address = netbox.api.ipam.ip_addresses.create(
+        address="192.0.2.250/24", assigned_object_type="dcim.interface", assigned_object_id=port.id
+    )
+    templates = ["nbzbx Linux agent", "it BMC by IPMI"]
+    try:
+        assert run_job("import_zabbix_settings", instance=lab).success  # the new template
+        device.update({"custom_fields": {"zabbix_templates": templates}})
+        assert refresh(lab).success
+        assert "no out-of-band IP (oob_ip)" in status_row("srv-lab-a-02")["error"]
+        device.update({"oob_ip": address.id})
+        assert refresh(lab).success
+        changes = plan(lab)["srv-lab-a-02"]["changes"]
+        assert "IPMI interface: ipmi interface missing in Zabbix" in changes, changes
+        outcome = apply(lab, only=["srv-lab-a-02"], actions=["update", "adopt"])
+        assert outcome.success, outcome.error
+        (written,) = zapi.hosts(zabbix, names=["srv-lab-a-02"])
+        ipmi = [
+            (i["ip"], i["port"], i["main"]) for i in written["interfaces"] if i["type"] == "ipmi"
+        ]
+        assert ipmi == [("192.0.2.250", "623", True)]
+        assert "it BMC by IPMI" in {t["name"] for t in written["templates"]}
+        assert refresh(lab).success and statuses()["srv-lab-a-02"] == "in_sync"
+        again = apply(lab, only=["srv-lab-a-02"])
+        assert again.success and again.summary["zabbix_writes"] == 0, again.summary
+    finally:
+        device.update({"oob_ip": None, "custom_fields": {"zabbix_templates": None}})
+        address.delete()
+        port.delete()
+        lab_zabbix.delete_objects(zabbix, "template", [bmc])
+
+
 def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_manage(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:

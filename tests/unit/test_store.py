@@ -38,7 +38,7 @@ def test_migrations_apply_from_empty_and_twice(tmp_path: Path) -> None:
     state = StateStore(f"sqlite:///{tmp_path}/deep/er/state.db")  # parent created
     assert state.schema_revision() is None
     state.upgrade()
-    assert state.schema_revision() == head_revision() == "0009"
+    assert state.schema_revision() == head_revision() == "0010"
     state.upgrade()  # idempotent
     assert state.schema_revision() == head_revision()
     tables = set(inspect(state.engine).get_table_names())

@@ -374,7 +374,8 @@ def test_host_groups_from_62_are_not_counted() -> None:
 
 def test_interface_types_come_from_one_batched_item_get_with_ancestry() -> None:
     # 1 agent-only, 2 snmp-only, 3 both, 4 neither, 5 inherits agent from 1 and snmp from 2,
-    # 6 inherits from 5 (grandparents), 7 inherits agent from 1 only
+    # 6 inherits from 5 (grandparents), 7 inherits agent from 1 only, 8 IPMI and agent items,
+    # 9 inherits JMX from 10
     templates = [
         {"templateid": "1", "parents": []},
         {"templateid": "2", "parents": []},
@@ -383,29 +384,39 @@ def test_interface_types_come_from_one_batched_item_get_with_ancestry() -> None:
         {"templateid": "5", "parents": ["1", "2"]},
         {"templateid": "6", "parents": ["5"]},
         {"templateid": "7", "parents": ["1"]},
+        {"templateid": "8", "parents": []},
+        {"templateid": "9", "parents": ["10"]},
+        {"templateid": "10", "parents": []},
     ]
     items = [
         {"itemid": "11", "type": "0", "hostid": "1"},
         {"itemid": "21", "type": "20", "hostid": "2"},
         {"itemid": "31", "type": "0", "hostid": "3"},
         {"itemid": "32", "type": "20", "hostid": "3"},
+        {"itemid": "81", "type": "12", "hostid": "8"},
+        {"itemid": "82", "type": "0", "hostid": "8"},
+        {"itemid": "101", "type": "16", "hostid": "10"},
     ]
     fake = FakeZabbix("7.0.22", item__get=items)
     client = connect(fake)
     result = zapi.template_interface_types(client, templates)
     assert result == {
-        "1": "agent",
-        "2": "snmp",
-        "3": "any",
-        "4": "any",
-        "5": "any",
-        "6": "any",
-        "7": "agent",
+        "1": ("agent", []),
+        "2": ("snmp", []),
+        "3": ("any", []),
+        "4": ("any", []),
+        "5": ("any", []),
+        "6": ("any", []),
+        "7": ("agent", []),
+        "8": ("agent", ["ipmi"]),
+        "9": ("any", ["jmx"]),
+        "10": ("any", ["jmx"]),
     }
     assert client.calls["item.get"] == 1
     assert client.calls["template.get"] == 0
     params = fake.requests_for("item.get")[0]["params"]
-    assert sorted(params["hostids"]) == ["1", "2", "3", "4", "5", "6", "7"]
+    assert sorted(params["hostids"], key=int) == [str(i) for i in range(1, 11)]
+    assert params["filter"] == {"type": [0, 20, 12, 16]}
     assert params["templated"] is True
     assert params["output"] == ["itemid", "type", "hostid"]
 
@@ -419,7 +430,7 @@ def test_interface_types_by_id_read_the_inheritance_once() -> None:
         "6.0.14", template__get=graph, item__get=[{"itemid": "1", "type": "20", "hostid": "1"}]
     )
     client = connect(fake)
-    assert zapi.template_interface_types(client, ["2"]) == {"2": "snmp"}
+    assert zapi.template_interface_types(client, ["2"]) == {"2": ("snmp", [])}
     assert client.calls["template.get"] == 1
     assert client.calls["item.get"] == 1
     assert fake.requests_for("item.get")[0]["params"]["hostids"] == ["1", "2"]
