@@ -25,10 +25,13 @@ imports the Zabbix settings (``import_zabbix_settings``, not timed), and measure
    hosts were deleted (1 % of the statuses change); then a change run of 10 host configs (the
    ``keys`` that ``host_config_changes_sensor`` asks for after 10 NetBox edits), beside the full
    refresh at the same N: the ratio of the two is what change sync saves;
-3. with ``--extra-up-to`` N or more (default 0: none), as before: the refresh on a Dagster
+3. with every feature of the Zabbix host on (``EVERY_FEATURE``: macros, description, inventory,
+   config contexts rendered by NetBox, a status mapping), the full refresh twice: the first
+   finds every host's inventory to write, the second is the steady state with them all on;
+4. with ``--extra-up-to`` N or more (default 0: none), as before: the refresh on a Dagster
    database reached directly (no PgBouncer), the write-back (all, then changes only) and the
    refresh across two servers;
-4. reference-style baselines on ``--baseline-sample`` host configs (default 1,000), extrapolated
+5. reference-style baselines on ``--baseline-sample`` host configs (default 1,000), extrapolated
    linearly to N: the reference plugin's pattern, a new client, ``user.login`` and one
    ``host.get`` per host; and a kinder one: one login, then one ``host.get`` per host. Both leave
    the reference's comparison and database writes out, so they are lower bounds.
@@ -353,14 +356,19 @@ def child_refresh(keys: list[str] | None) -> None:
 
 
 def run_refresh(
-    label: str, database: str, writeback: bool, keys: list[str] | None = None
+    label: str,
+    database: str,
+    writeback: bool,
+    keys: list[str] | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Refresh:
     """One refresh in a child process (a Dagster run is a process of its own in production: no
-    cached NetBox filter schema, and its RSS is the job's)."""
+    cached NetBox filter schema, and its RSS is the job's), with ``settings`` as variables."""
     mark = event_log_mark(database)
+    writes = "true" if writeback else "false"
     done = subprocess.run(
         [sys.executable, __file__, "--child-refresh", json.dumps(keys)],
-        env={**os.environ, "NBZBX_NETBOX_WRITEBACK": "true" if writeback else "false"},
+        env={**os.environ, **(settings or {}), "NBZBX_NETBOX_WRITEBACK": writes},
         capture_output=True,
         text=True,
         check=False,
@@ -528,6 +536,23 @@ def timed(label: str, action: Callable[[], Any], into: dict[str, float] | None =
 
 FIRST, UNCHANGED, CHANGED = "first", "unchanged", "1 % changed"
 CHANGE_RUN = "change run, 10"
+FEATURES, FEATURES_AGAIN = "every feature", "every feature, again"
+EVERY_FEATURE = {
+    # issue 22's settings, all on: macros, description and inventory read with each host,
+    # NetBox renders each object's config context, a status mapping
+    "NBZBX_SYNC_MACROS": "true",
+    "NBZBX_SYNC_DESCRIPTION": "true",
+    "NBZBX_CONFIG_CONTEXT_KEY": "zabbix",
+    "NBZBX_INVENTORY": json.dumps(
+        {
+            "serialno_a": "serial",
+            "vendor": "manufacturer",
+            "model": "device_type",
+            "location": "site",
+        }
+    ),
+    "NBZBX_STATUS_MAPPING": json.dumps({"device": {"planned": "enabled"}}),
+}
 
 
 def seed_size(n: int, args: argparse.Namespace, seconds: dict[str, float]) -> ZabbixSeed:
@@ -587,6 +612,13 @@ def bench_size(n: int, args: argparse.Namespace, home: Path) -> SizeResult:
         )
     )
     idle = timed("an idle tick of the change sensor", lambda: idle_tick(url))
+    for label, what in ((FEATURES, "first"), (FEATURES_AGAIN, "again, nothing changed")):
+        refreshes.append(
+            timed(
+                f"refresh: every feature on, {what}",
+                lambda label=label: run_refresh(label, DAGSTER_DB, False, None, EVERY_FEATURE),
+            )
+        )
     if n <= args.extra_up_to:
         instance_for(DAGSTER_DIRECT_DB, False, home)
         refreshes.append(refresh("direct", "direct PostgreSQL, first", DAGSTER_DIRECT_DB))

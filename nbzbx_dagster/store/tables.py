@@ -87,6 +87,13 @@ def _in(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+def _row_id() -> Column:
+    """An ever-growing row id (SQLite autoincrements only an INTEGER primary key)."""
+    return Column(
+        "id", BigInteger().with_variant(Integer(), "sqlite"), primary_key=True, autoincrement=True
+    )
+
+
 def _server_column() -> Column:
     return Column(
         "server",
@@ -229,12 +236,7 @@ host_config_status = Table(
 host_status_change = Table(
     "host_status_change",
     metadata,
-    Column(
-        "id",
-        BigInteger().with_variant(Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _row_id(),
     Column("partition_key", String(64), nullable=False),
     Column("server", ServerName, nullable=False),
     Column("name", Name, nullable=False),
@@ -349,12 +351,7 @@ settings_override = Table(
 event_log = Table(
     "event_log",
     metadata,
-    Column(
-        "id",
-        BigInteger().with_variant(Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _row_id(),
     Column("job", Name, nullable=False),
     Column("server", ServerName, nullable=True, doc="the Zabbix server the run worked on"),
     Column("run_id", String(64), nullable=True, doc="Dagster run id"),
@@ -375,12 +372,7 @@ event_log = Table(
 notification = Table(
     "notification",
     metadata,
-    Column(
-        "id",
-        BigInteger().with_variant(Integer(), "sqlite"),
-        primary_key=True,
-        autoincrement=True,
-    ),
+    _row_id(),
     Column("target", String(64), nullable=False),
     Column("event", String(16), nullable=False),
     Column("key", String(255), nullable=False, doc="the event's identity, e.g. run_failed:<run>"),

@@ -4,9 +4,9 @@ configuration error, naming the key and where it comes from; off (the default), 
 asked to render config contexts at all."""
 
 import pytest
+from test_change_mapping import change
 from test_sync import INDEX, config, settings
 
-from nbzbx_dagster.netbox.changelog import ObjectChange
 from nbzbx_dagster.netbox.inventory import host_config_from
 from nbzbx_dagster.sync.changes import affected
 from nbzbx_dagster.sync.desired import ConfigError, desired_host
@@ -89,18 +89,14 @@ def test_a_bad_key_or_type_is_the_hosts_error_naming_the_key_and_its_source() ->
 
 
 def test_a_config_context_changed_asks_for_a_full_refresh_only_when_contexts_are_read() -> None:
-    change = ObjectChange(
-        id=9,
-        time="2026-12-07T00:00:00Z",
-        user="ana",
-        action="update",
-        object_type="extras.configcontext",
-        object_id=2,
+    edited = change(
+        "extras.configcontext",
+        2,
         name="Zabbix servers",
         before={"data": {}},
         after={"data": {"zabbix": {}}},
     )
     none = lambda ids: {}  # noqa: E731
     users = lambda f, i: []  # noqa: E731
-    assert affected([change], none, users, (), True).full == "config context Zabbix servers updated"
-    assert affected([change], none, users).full is None
+    assert affected([edited], none, users, (), True).full == "config context Zabbix servers updated"
+    assert affected([edited], none, users).full is None

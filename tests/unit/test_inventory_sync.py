@@ -4,10 +4,10 @@ and written, the others stay; a disabled inventory becomes manual to hold them; 
 would refuse is the host's own configuration error, and a bad setting is refused by name."""
 
 import pytest
+from test_change_mapping import change
 from test_plan import marked, planner
 from test_sync import INDEX, actual_from, config, settings
 
-from nbzbx_dagster.netbox.changelog import ObjectChange
 from nbzbx_dagster.netbox.inventory import host_config_from
 from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.sync.changes import affected
@@ -125,17 +125,7 @@ def test_a_value_zabbix_would_refuse_is_the_hosts_error_a_bad_setting_is_refused
 
 
 def test_a_rack_renamed_touches_its_devices_only_when_the_inventory_reads_racks() -> None:
-    renamed = ObjectChange(
-        id=7,
-        time="2026-12-07T00:00:00Z",
-        user="ana",
-        action="update",
-        object_type="dcim.rack",
-        object_id=3,
-        name="R1",
-        before={"name": "R1"},
-        after={"name": "R1-new"},
-    )
+    renamed = change("dcim.rack", 3, name="R1", before={"name": "R1"}, after={"name": "R1-new"})
     users = {("rack_id", 3): ["device-12"]}
 
     def users_of(filter_name: str, object_id: int) -> list[str]:
