@@ -176,7 +176,7 @@ def test_templates_parents_groups_and_interface_types(
     groupid = lab_zabbix.create_template_group(admin, f"{prefix}templates")
     cleanup.add("templategroup" if caps.has_template_groups else "hostgroup", groupid)
     ids = {}
-    for name in ("agent", "snmp", "mixed", "empty"):
+    for name in ("agent", "snmp", "mixed", "empty", "bmc"):
         ids[name] = lab_zabbix.create_template(admin, f"{prefix}{name}", [groupid])
         cleanup.add("template", ids[name])
     ids["child"] = lab_zabbix.create_template(
@@ -191,6 +191,7 @@ def test_templates_parents_groups_and_interface_types(
     lab_zabbix.create_template_item(admin, ids["snmp"], "snmp", "it.snmp")
     lab_zabbix.create_template_item(admin, ids["mixed"], 0, "it.a")
     lab_zabbix.create_template_item(admin, ids["mixed"], 20, "it.s")
+    lab_zabbix.create_template_item(admin, ids["bmc"], "ipmi", "it.power", "Power")
 
     everything = zapi.templates(admin)
     mine = {t["templateid"]: t for t in everything if t["host"].startswith(prefix)}
@@ -205,13 +206,14 @@ def test_templates_parents_groups_and_interface_types(
     before = admin.calls["item.get"]
     types = zapi.template_interface_types(admin, everything)
     assert admin.calls["item.get"] == before + 1
-    assert {name: types[i] for name, i in ids.items()} == {
-        "agent": "agent",
-        "snmp": "snmp",
-        "mixed": "any",
-        "empty": "any",
-        "child": "agent",
-        "grandchild": "any",
+    assert {name: types[i] for name, i in ids.items()} == {  # main kind, and the others
+        "agent": ("agent", []),
+        "snmp": ("snmp", []),
+        "mixed": ("any", []),
+        "empty": ("any", []),
+        "bmc": ("any", ["ipmi"]),  # its IPMI item needs an IPMI interface beside any main one
+        "child": ("agent", []),
+        "grandchild": ("any", []),
     }
     assert len(types) == len(everything)
 
