@@ -65,6 +65,12 @@ def managed_tag(tag: str, tag_prefix: str) -> bool:
     return tag.startswith(f"{tag_prefix}.") and tag != marker_tag(tag_prefix)
 
 
+def interface_key(position: int, interface: dict[str, Any]) -> str:
+    """The difference key of a desired interface: ``interface`` for the main one (first),
+    ``interface.ipmi`` or ``interface.jmx`` for those beside it."""
+    return "interface" if position == 0 else f"interface.{interface['type']}"
+
+
 def compare_inventory(desired: dict[str, Any], actual: dict[str, Any]) -> dict[str, Any]:
     """The inventory mode where one is wanted (or where the mapped fields need one: a disabled
     inventory holds none), and the mapped fields that differ; the other fields are not the
@@ -137,8 +143,7 @@ def compare_hosts(
         details = want_if.get("details")
         want_one, have_one = _reduced(want_if, details), _reduced(have_if, details)
         if want_one != have_one:
-            key = "interface" if n == 0 else f"interface.{want_if['type']}"
-            differences[key] = {"netbox": want_one, "zabbix": have_one}
+            differences[interface_key(n, want_if)] = {"netbox": want_one, "zabbix": have_one}
     # Any other Zabbix interface (SNMP beside agent, a second agent) is not NetBox's.
     surplus = [i for i in actual["interfaces"] if not any(i is m for m in matched)]
     if surplus and mode == "strict":

@@ -33,7 +33,7 @@ from nbzbx_dagster.common.vocabulary import ACTIONS
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.sync.check import read_hosts
-from nbzbx_dagster.sync.compare import compare_hosts, managed_tag
+from nbzbx_dagster.sync.compare import compare_hosts, interface_key, managed_tag
 from nbzbx_dagster.sync.desired import ConfigError
 from nbzbx_dagster.sync.diff_words import MINUS, ZabbixNames, describe, describe_new
 from nbzbx_dagster.sync.macros import macro_mark, macro_writes
@@ -269,7 +269,7 @@ class _Planner:
             tags = [*want["tags"], *(t for t in kept if (t["tag"], t["value"]) not in mine)]
             write["tags"] = [*tags, {"tag": self.marker, "value": key}]
         for n, interface in enumerate(want["interfaces"]):
-            if ("interface" if n == 0 else f"interface.{interface['type']}") not in differences:
+            if interface_key(n, interface) not in differences:
                 continue
             if (have_if := _main_interface(actual, interface["type"])) is None:
                 made = {**interface, "hostid": actual["hostid"]}
