@@ -228,7 +228,8 @@ def extra_interfaces(
     out = []
     for kind in sorted(needs):
         if kind == "ipmi" and not hc.oob_ip:
-            named = ", ".join(sorted(_template_names(needs[kind], index)))
+            names = reverse(index.templates)
+            named = ", ".join(sorted({names.get(i, f"#{i}") for i in needs[kind]}))
             raise ConfigError(f"{named} needs an IPMI interface: no out-of-band IP (oob_ip)")
         if kind == "ipmi":
             where = {"useip": True, "ip": hc.oob_ip, "dns": ""}
@@ -240,11 +241,12 @@ def extra_interfaces(
     return out
 
 
-def _template_names(ids: list[str], index: ZabbixIndex) -> set[str]:
-    names: dict[str, str] = {}
-    for name, templateid in index.templates.items():
-        names.setdefault(templateid, name)  # the visible name comes first
-    return {names.get(i, f"#{i}") for i in ids}
+def reverse(names: Mapping[str, str]) -> dict[str, str]:
+    """An index table's ids to names: the first name of each id (a template's visible one)."""
+    out: dict[str, str] = {}
+    for name, oid in names.items():
+        out.setdefault(oid, name)
+    return out
 
 
 def interface_note(desired: Mapping[str, Any]) -> str:

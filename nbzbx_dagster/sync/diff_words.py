@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from nbzbx_dagster.sync.desired import NEW_GROUP, ZabbixIndex
+from nbzbx_dagster.sync.desired import NEW_GROUP, ZabbixIndex, reverse
 from nbzbx_dagster.sync.macros import shown
 
 MINUS = "\u2212"  # a typographic minus: reads as "less" beside "+", never as a hyphen in a name
@@ -47,12 +47,6 @@ class ZabbixNames:
 
     @classmethod
     def from_index(cls, index: ZabbixIndex) -> ZabbixNames:
-        def reverse(names: Mapping[str, str]) -> dict[str, str]:
-            out: dict[str, str] = {}
-            for name, oid in names.items():
-                out.setdefault(oid, name)  # templates: the visible name comes first
-            return out
-
         return cls(
             reverse(index.host_groups),
             reverse(index.templates),
