@@ -32,7 +32,8 @@ _ALLOWED_TEXT = {
     ),
     "inventory_mode": "disabled, manual or automatic (unset: each host keeps its own)",
     "status_mapping": (
-        "per object type (device, vm), a mapping of NetBox status to enabled, disabled or delete"
+        "per object type (device, vm), a mapping of NetBox status to enabled, disabled, delete "
+        "or maintenance"
     ),
     "notify": (
         "a list of targets: name, events (run_failed, dead_run, drift, blocked, applied) and "

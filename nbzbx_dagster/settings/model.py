@@ -35,7 +35,7 @@ ManagedTagField = Literal[
 ]
 FilterValue = str | int | bool | list[str | int]
 PlanAction = Literal["create", "update", "adopt", "disable", "delete"]
-StatusAction = Literal["enabled", "disabled", "delete"]
+StatusAction = Literal["enabled", "disabled", "delete", "maintenance"]
 
 
 class SnmpSettings(BaseModel):
@@ -191,9 +191,10 @@ class Settings(BaseModel):
         default_factory=dict
     )
     """Per object type, what a NetBox status makes of the Zabbix host, e.g. ``{device: {planned:
-    disabled, offline: delete}}``: ``enabled``, ``disabled``, or ``delete`` (the host config is
-    not monitored: the plan deletes its Zabbix host, under ``max_host_deletions``). A status not
-    named: active is enabled, any other disabled."""
+    maintenance, offline: delete}}``: ``enabled``, ``disabled``, ``delete`` (the host config is
+    not monitored: the plan deletes its Zabbix host, under ``max_host_deletions``) or
+    ``maintenance`` (enabled, in the project's maintenance window of its server, which it leaves
+    when its status changes). A status not named: active is enabled, any other disabled."""
     tag_prefix: str = Field("netbox", min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.:/-]+$")
     """Zabbix tags whose name starts with this prefix are the project's; others are left alone."""
     netbox_writeback: bool = Field(True, strict=True)
@@ -336,7 +337,8 @@ class Settings(BaseModel):
         return self.default_server or self.server_names[0]
 
     def status_action(self, object_type: str, status: str) -> str:
-        """What ``status_mapping`` makes of a NetBox status: enabled, disabled or delete."""
+        """What ``status_mapping`` makes of a NetBox status: enabled, disabled, delete or
+        maintenance."""
         default = "enabled" if status == "active" else "disabled"
         return self.status_mapping.get(object_type, {}).get(status, default)
 

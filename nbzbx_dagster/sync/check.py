@@ -8,6 +8,7 @@ which interface was chosen and why (``interface_used``).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from nbzbx_dagster.common.timings import Timings
 from nbzbx_dagster.netbox.inventory import HostConfig
 from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.sync.desired import interface_note
+from nbzbx_dagster.sync.status_window import mark_members, read_window
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.hosts_api import BATCH
@@ -50,7 +52,7 @@ def check_hosts(
     """Compare every config with its Zabbix host; ``desired`` holds a ConfigError on failure."""
     timings = timings or Timings()
     with timings.section("zabbix_read"):
-        by_id, by_name = read_hosts(client, configs, desired, known_hostids)
+        by_id, by_name = read_hosts(client, configs, desired, known_hostids, tag_prefix)
     with timings.section("compare"):
         return _compare(configs, desired, known_hostids, mode, by_id, by_name, tag_prefix)
 
@@ -60,10 +62,12 @@ def read_hosts(
     configs: Sequence[HostConfig],
     desired: Mapping[str, dict[str, Any] | Exception],
     known_hostids: Mapping[str, str | None],
+    tag_prefix: str,
 ) -> tuple[dict[str, zapi.Host], dict[str, zapi.Host]]:
     """The Zabbix hosts by known hostid, then the rest by technical name; their macros only
     when a desired host has macros (``sync_macros``), their inventory mode and mapped fields
-    only when one has them (``inventory``, ``inventory_mode``)."""
+    only when one has them (``inventory``, ``inventory_mode``); and whether each is in the
+    status maintenance window, where the server has one."""
     wants = [d for d in desired.values() if isinstance(d, dict)]
     extras: dict[str, Any] = {"with_macros": any("macros" in d for d in wants)}
     if any("inventory" in d or "inventory_mode" in d for d in wants):
@@ -76,6 +80,9 @@ def read_hosts(
         if isinstance(d := desired[c.key], dict) and known_hostids.get(c.key) not in by_id
     ]
     by_name = {h["host"]: h for h in _hosts(client, "names", sorted(set(unresolved)), extras)}
+    if by_id or by_name:
+        now = int(time.time())
+        mark_members([*by_id.values(), *by_name.values()], read_window(client, tag_prefix), now)
     return by_id, by_name
 
 

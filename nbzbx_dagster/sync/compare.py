@@ -2,7 +2,8 @@
 
 Only fields the project manages are compared (the description only with ``sync_description``,
 when the desired host has one; macros only with ``sync_macros``, those it wrote and those of a
-wanted name; the inventory only in the fields ``inventory`` maps, and its mode where set);
+wanted name; the inventory only in the fields ``inventory`` maps, and its mode where set; the
+membership of the status maintenance window where it is wanted or the server has one);
 write-only Zabbix fields (PSK secrets, a secret macro's value, SNMPv3 passphrases) never are.
 Host groups, templates and tags are compared as sets: in ``strict`` mode extra Zabbix-side
 members are drift, in ``relaxed`` mode they are only reported; the same goes for Zabbix
@@ -108,6 +109,11 @@ def compare_hosts(
             "zabbix": actual.get("description") or "",
         }
     differences |= compare_inventory(desired, actual)
+    # wanted by status_mapping, or known where the server has a status window
+    if "maintenance" in desired or "maintenance" in actual:
+        want_in, have_in = bool(desired.get("maintenance")), bool(actual.get("maintenance"))
+        if want_in != have_in:
+            differences["maintenance"] = {"netbox": want_in, "zabbix": have_in}
     if "macros" in desired:  # with sync_macros: the project's macros, and wanted names
         change, kept = compare_macros(
             desired["macros"], actual.get("macros") or [], macro_mark(tag_prefix)

@@ -301,6 +301,9 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
         monitored_by = "proxy_group"
         proxy_groupid = _resolve("proxy group", [proxy_group], index.proxy_groups)[0]
     described = {"description": hc.description} if settings.sync_description else {}
+    status = settings.status_action(hc.object_type, hc.status)
+    if status == "maintenance":  # enabled, in the status window (sync.status_window)
+        status, described["maintenance"] = "enabled", True
     if settings.sync_macros:
         own = cf.get("zabbix_macros")
         macros = {**context.macros, **own} if isinstance(own, dict) else own or context.macros
@@ -313,7 +316,7 @@ def desired_host(hc: HostConfig, settings: Settings, index: ZabbixIndex) -> dict
         **desired_inventory(hc, settings, context),
         "host": technical,
         "name": hc.name,
-        "status": settings.status_action(hc.object_type, hc.status),
+        "status": status,
         "groups": _groups(group_names(groups, hc), index.host_groups, settings.create_host_groups),
         "templates": templates,
         "interfaces": interfaces,

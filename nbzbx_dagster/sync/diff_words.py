@@ -31,7 +31,9 @@ LABELS = {
     "interfaces": "interfaces",
     "description": "description",
     "inventory_mode": "inventory mode",
+    "maintenance": "maintenance",
 }
+WINDOW = "the NetBox status window"
 SHOWN_TEXT = 40  # characters of a description shown in a line
 INTERFACE_TYPES = {"1": "agent", "2": "SNMP", "3": "IPMI", "4": "JMX"}
 
@@ -155,7 +157,9 @@ def describe(diff: Mapping[str, Any], names: ZabbixNames) -> list[str]:
                 for field, value in want.items()
             ]
             continue
-        if key in ("groups", "templates", "tags", "interfaces"):
+        if key == "maintenance":
+            text = f"{'in' if have else 'not in'} → {'in' if want else 'not in'} {WINDOW}"
+        elif key in ("groups", "templates", "tags", "interfaces"):
             text = _set_change(key, want or [], have or [], names)
         elif key == "interface" or isinstance(want, dict) or isinstance(have, dict):
             text = _interface(want, have)
@@ -191,6 +195,8 @@ def describe_new(want: Mapping[str, Any], names: ZabbixNames) -> list[str]:
         lines.append(f"tags: {tags}")
     if want["status"] != "enabled":
         lines.append(f"status: {want['status']}")
+    if want.get("maintenance"):
+        lines.append(f"maintenance: in {WINDOW}")
     if want.get("description"):
         lines.append(f"description: {_text(want['description'])}")
     lines += [f"macro {m['macro']}: {shown(m)}" for m in want.get("macros") or ()]

@@ -49,6 +49,9 @@ WRITE_METHODS = frozenset(
         "usermacro.update",
         "usermacro.delete",
         "hostgroup.create",
+        "maintenance.create",
+        "maintenance.update",
+        "maintenance.delete",
     }
 )
 
@@ -184,7 +187,7 @@ def reconcile_server(
     before = sum(n for m, n in client.calls.items() if m in WRITE_METHODS)
     with timings.section("zabbix_write"):
         chosen, groups = make_host_groups(client, chosen)
-        results = apply_actions(client, chosen, snmp_secrets())
+        results = apply_actions(client, chosen, snmp_secrets(), settings.tag_prefix)
     if groups:
         host_configs = host_configs.with_host_groups(server, groups, settings)
     writes = sum(n for m, n in client.calls.items() if m in WRITE_METHODS) - before

@@ -2,12 +2,15 @@
 
 Knows nothing of Dagster. Creates, updates (interfaces in place first, then the host fields),
 disables and deletes go in array calls; a host Zabbix refuses fails alone with Zabbix's error
-and the others are applied (``zabbix.host_writes``). SNMPv3 passphrases join the interface
-details only here, on their way to Zabbix: the stored plan never holds them.
+and the others are applied (``zabbix.host_writes``). The status maintenance window is written
+once, after the creates and updates and before the removals (``sync.status_window``). SNMPv3
+passphrases join the interface details only here, on their way to Zabbix: the stored plan
+never holds them.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -15,6 +18,7 @@ from typing import Any
 from nbzbx_dagster.sync.desired import NEW_GROUP
 from nbzbx_dagster.sync.macros import MacroError, with_secret_values
 from nbzbx_dagster.sync.repair_plan import PlannedHost
+from nbzbx_dagster.sync.status_window import keep_window
 from nbzbx_dagster.zabbix.catalog import ensure_host_groups
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.errors import ZabbixError
@@ -90,7 +94,10 @@ def make_host_groups(
 
 
 def apply_actions(
-    client: ZabbixClient, actions: Sequence[PlannedHost], snmp_secrets: Mapping[str, str]
+    client: ZabbixClient,
+    actions: Sequence[PlannedHost],
+    snmp_secrets: Mapping[str, str],
+    tag_prefix: str,
 ) -> list[HostResult]:
     """Apply the actions (none ``blocked``); one result per action, in their order."""
     results: dict[str, HostResult] = {}
@@ -105,6 +112,8 @@ def apply_actions(
     _record(results, [a for a, _ in refused], [o for _, o in refused])
     changes = [a for a in actions if a.action in ("update", "adopt")]
     _record(results, changes, _update(client, changes, snmp_secrets))
+    removals = [a for a in actions if a.action in ("disable", "delete")]
+    _window(client, tag_prefix, [*creates, *changes], removals, results)
     disables = [a for a in actions if a.action == "disable"]
     _record(results, disables, update_each(client, [a.write for a in disables]))
     deletes = [a for a in actions if a.action == "delete"]
@@ -140,6 +149,35 @@ def _update(
     return [failed.get(a.key) or (a.hostid, None) for a in changes]
 
 
+def _window(
+    client: ZabbixClient,
+    tag_prefix: str,
+    written: Sequence[PlannedHost],
+    removals: Sequence[PlannedHost],
+    results: dict[str, HostResult],
+) -> None:
+    """The status window after the writes: the hosts written into it or out of it, and the
+    removed hosts out of it before they go (Zabbix refuses to delete a maintenance's last
+    host). A refused window write fails the hosts that were to join or leave it."""
+    moved = [a for a in written if "maintenance" in a.write and results[a.key].result != "failed"]
+    if not moved and not removals:
+        return
+    joining = [str(results[a.key].hostid) for a in moved if a.write["maintenance"]]
+    leaving = [str(results[a.key].hostid) for a in moved if not a.write["maintenance"]]
+    try:
+        keep_window(
+            client,
+            tag_prefix,
+            joining,
+            [*leaving, *(str(a.hostid) for a in removals)],
+            int(time.time()),
+        )
+    except ZabbixError as error:
+        for action in moved:
+            failed = f"maintenance window: {error.cause}"
+            results[action.key] = replace(results[action.key], result="failed", error=failed)
+
+
 def _macros(
     client: ZabbixClient, changes: Sequence[PlannedHost], failed: dict[str, Outcome]
 ) -> None:
@@ -169,7 +207,8 @@ def _macros(
 
 
 def _host_fields(write: Mapping[str, Any]) -> dict[str, Any]:
-    fields = {k: v for k, v in write.items() if k not in (*INTERFACE_WRITES, *MACRO_WRITES)}
+    apart = (*INTERFACE_WRITES, *MACRO_WRITES, "maintenance")
+    fields = {k: v for k, v in write.items() if k not in apart}
     return fields if set(fields) - {"hostid"} else {}
 
 

@@ -122,7 +122,7 @@ def make_plan(
         c.key: h["hostid"] if (h := marked_by_key.get(c.key)) else _stored_hostid(c, stored, server)
         for c in candidates
     }
-    by_id, by_name = read_hosts(client, candidates, desired, known)
+    by_id, by_name = read_hosts(client, candidates, desired, known, settings.tag_prefix)
     planner = _Planner(settings, names, link_problems, marker)
     plan = [
         p
@@ -279,7 +279,7 @@ class _Planner:
                 write.setdefault("interfaces_update", []).append(updated)
         if "interfaces" in differences:
             words.append("interfaces: extra Zabbix interfaces are kept (items may use them)")
-        for key in ("inventory_mode", "inventory"):
+        for key in ("inventory_mode", "inventory", "maintenance"):
             if key in differences:
                 write[key] = differences[key]["netbox"]
         if "macros" in differences:

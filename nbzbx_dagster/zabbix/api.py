@@ -33,6 +33,7 @@ from nbzbx_dagster.zabbix.maintenance_api import (
     create_maintenance,
     delete_maintenances,
     maintenances,
+    set_maintenance_hosts,
 )
 
 
@@ -59,6 +60,7 @@ __all__ = [
     "maintenances",
     "proxies",
     "proxy_groups",
+    "set_maintenance_hosts",
     "template_dependencies",
     "template_groups",
     "template_interface_types",

@@ -19,7 +19,7 @@ the inventory mode and the inventory fields named (``None`` and ``{}`` otherwise
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Any, Literal, TypedDict
+from typing import Any, Literal, NotRequired, TypedDict
 
 from nbzbx_dagster.common.progress import report
 from nbzbx_dagster.zabbix.catalog import require_keys
@@ -76,6 +76,9 @@ class Host(TypedDict):
     monitored_by: MonitoredBy
     proxyid: str | None
     proxy_groupid: str | None
+    maintenance: NotRequired[bool]
+    """In the project's status maintenance window (set by ``sync.status_window`` where one
+    exists), not read from the host."""
 
 
 def chunks(values: Sequence[str], size: int = BATCH) -> Iterator[list[str]]:

@@ -22,6 +22,8 @@ from nbzbx_dagster.zabbix.errors import ZabbixError
 ONE_TIME = 0
 WITH_DATA = 0
 WITHOUT_DATA = 1
+LONGEST_PERIOD = 86_399_940
+"""The longest one-time period Zabbix takes (7.0 refuses more: 999 days and 23:59 hours)."""
 
 
 class Maintenance(TypedDict):
@@ -187,6 +189,34 @@ def delete_maintenances(client: ZabbixClient, maintenanceids: Iterable[str]) -> 
                 raise
             _record(outcome, maintenanceid, error)
     return outcome
+
+
+def set_maintenance_hosts(
+    client: ZabbixClient,
+    maintenanceid: str,
+    hostids: Iterable[str],
+    renew_from: datetime | int | None = None,
+) -> None:
+    """Replace a maintenance's hosts (at least one: Zabbix refuses a maintenance with neither
+    hosts nor groups); with ``renew_from``, also make it one period of ``LONGEST_PERIOD``
+    from then."""
+    params: dict[str, Any] = {
+        "maintenanceid": str(maintenanceid),
+        "hosts": [{"hostid": str(h)} for h in sorted(set(hostids))],
+    }
+    if not params["hosts"]:
+        raise ZabbixError(client.url, f"maintenance {maintenanceid} would have no hosts left")
+    if renew_from is not None:
+        start = _epoch(renew_from)
+        params |= {
+            "active_since": start,
+            "active_till": start + LONGEST_PERIOD,
+            "timeperiods": [
+                {"timeperiod_type": ONE_TIME, "start_date": start, "period": LONGEST_PERIOD}
+            ],
+        }
+    result = client.call("maintenance.update", params)
+    created_ids(client, "maintenance.update", result, "maintenanceids", 1)
 
 
 def _record(outcome: MaintenanceDeletion, maintenanceid: str, error: ZabbixError) -> None:

@@ -194,7 +194,7 @@ def test_apply_sends_macros_one_by_one_never_hosts_macros(monkeypatch: pytest.Mo
     action = planner(**ON).action(hc, want, ours)
     assert action is not None
     zabbix = Recorder()
-    (result,) = apply_actions(zabbix, [action], {})  # type: ignore[arg-type]
+    (result,) = apply_actions(zabbix, [action], {}, "netbox")  # type: ignore[arg-type]
     assert result.result == "updated", result
     methods = [m for m, _ in zabbix.calls]
     assert methods == ["usermacro.create", "usermacro.delete"], methods
@@ -206,7 +206,7 @@ def test_apply_sends_macros_one_by_one_never_hosts_macros(monkeypatch: pytest.Mo
     assert zabbix.calls[1][1] == ["4"]
     monkeypatch.delenv("NBZBX_MACRO_DB_PASSWORD")
     zabbix.calls.clear()
-    (gone,) = apply_actions(zabbix, [action], {})  # type: ignore[arg-type]
+    (gone,) = apply_actions(zabbix, [action], {}, "netbox")  # type: ignore[arg-type]
     assert (gone.result, gone.error) == (
         "failed",
         "macro {$DB_PASSWORD}: the environment variable NBZBX_MACRO_DB_PASSWORD is not set",
