@@ -1,6 +1,7 @@
 """The Zabbix host features beyond the main fields, against the lab on every Zabbix it serves:
 user macros (``sync_macros``), host groups made on demand (``create_host_groups``) and
-``status_mapping``. On lab instance 2 (``own_lab``), beside the other repair tests."""
+``status_mapping`` (enabled, delete, and the maintenance window). On lab instance 2
+(``own_lab``), beside the other repair tests."""
 
 import json
 import shutil
@@ -131,6 +132,69 @@ def test_a_status_mapped_to_delete_deletes_the_host_one_mapped_to_enabled_enable
         assert zapi.host_refs(zabbix, names=["srv-lab-a-02"]) == []
     finally:
         device.update({"status": "active"})
+
+
+def status_window(zabbix: ZabbixClient) -> set[str]:
+    """The technical names of the hosts in the project's status window; empty: no window."""
+    found = zapi.maintenances(zabbix, names=["netbox: maintenance by NetBox status"])
+    return {h["host"] for m in found for h in m["hosts"]}
+
+
+def test_a_status_mapped_to_maintenance_puts_the_host_in_the_window_until_it_changes(
+    lab: dg.DagsterInstance,
+    zabbix: ZabbixClient,
+    netbox: NetBoxClient,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    mapping = {"device": {"planned": "maintenance"}, "vm": {"staged": "maintenance"}}
+    mapping["vm"]["offline"] = "delete"
+    monkeypatch.setenv("NBZBX_STATUS_MAPPING", json.dumps(mapping))
+    device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
+    vm = netbox.api.virtualization.virtual_machines.get(name="vm-web-01")
+    names = ["srv-lab-a-02", "vm-web-01"]
+    plan(lab)
+    assert apply(lab, only=names, actions=["update", "adopt"]).success  # the demo's drift
+    try:
+        device.update({"status": "planned"})
+        vm.update({"status": "staged"})
+        assert refresh(lab).success
+        assert {n: status_row(n)["status"] for n in names} == dict.fromkeys(names, "out_of_sync")
+        planned = plan(lab)
+        for name in names:  # adopted where the lab's host is not the project's yet (6.0)
+            assert planned[name]["action"] in ("update", "adopt"), planned[name]
+            assert [c for c in planned[name]["changes"] if not c.startswith("link: ")] == [
+                "maintenance: not in → in the NetBox status window"
+            ]
+        outcome = apply(lab, only=names, actions=["update", "adopt"])
+        assert outcome.success and outcome.summary["applied"] == 2, outcome.summary
+        assert status_window(zabbix) == set(names)
+        assert {n: status_row(n)["status"] for n in names} == dict.fromkeys(names, "in_sync")
+        assert {host(zabbix, n)["status"] for n in names} == {"0"}  # enabled, in maintenance
+        again = apply(lab, only=names)
+        assert again.success and again.summary["zabbix_writes"] == 0, again.summary
+
+        device.update({"status": "active"})
+        assert refresh(lab).success
+        back = plan(lab)["srv-lab-a-02"]
+        assert back["changes"] == ["maintenance: in → not in the NetBox status window"], back
+        assert apply(lab, only=["srv-lab-a-02"]).success
+        assert status_window(zabbix) == {"vm-web-01"}
+        assert status_row("srv-lab-a-02")["status"] == "in_sync"
+
+        # the window's last host is deleted: it leaves the window (then gone) first, or
+        # Zabbix would refuse the deletion
+        vm.update({"status": "offline"})
+        assert refresh(lab).success
+        assert plan(lab)["vm-web-01"]["action"] == "delete"
+        gone = apply(lab, only=[f"vm-{vm.id}"], actions=["delete"])
+        assert gone.success and gone.summary["deleted"] == 1, gone.summary
+        assert zapi.host_refs(zabbix, names=["vm-web-01"]) == []
+        assert status_window(zabbix) == set()
+    finally:
+        device.update({"status": "active"})
+        vm.update({"status": "active"})
+        left = zapi.maintenances(zabbix, names=["netbox: maintenance by NetBox status"])
+        zapi.delete_maintenances(zabbix, [m["maintenanceid"] for m in left])
 
 
 def test_with_create_host_groups_a_format_group_zabbix_lacks_is_made_before_its_host(
