@@ -26,7 +26,8 @@ imports the Zabbix settings (``import_zabbix_settings``, not timed), and measure
    ``keys`` that ``host_config_changes_sensor`` asks for after 10 NetBox edits), beside the full
    refresh at the same N: the ratio of the two is what change sync saves;
 3. with every feature of the Zabbix host on (``EVERY_FEATURE``: macros, description, inventory,
-   config contexts rendered by NetBox, a status mapping), the full refresh twice: the first
+   config contexts rendered by NetBox, a status mapping with the VMs in maintenance: the
+   refresh reads the status window), the full refresh twice: the first
    finds every host's inventory to write, the second is the steady state with them all on;
 4. with ``--extra-up-to`` N or more (default 0: none), as before: the refresh on a Dagster
    database reached directly (no PgBouncer), the write-back (all, then changes only) and the
@@ -539,7 +540,8 @@ CHANGE_RUN = "change run, 10"
 FEATURES, FEATURES_AGAIN = "every feature", "every feature, again"
 EVERY_FEATURE = {
     # issue 22's settings, all on: macros, description and inventory read with each host,
-    # NetBox renders each object's config context, a status mapping
+    # NetBox renders each object's config context, a status mapping that puts every VM (one in
+    # ten host configs) in the status maintenance window
     "NBZBX_SYNC_MACROS": "true",
     "NBZBX_SYNC_DESCRIPTION": "true",
     "NBZBX_CONFIG_CONTEXT_KEY": "zabbix",
@@ -551,7 +553,9 @@ EVERY_FEATURE = {
             "location": "site",
         }
     ),
-    "NBZBX_STATUS_MAPPING": json.dumps({"device": {"planned": "enabled"}}),
+    "NBZBX_STATUS_MAPPING": json.dumps(
+        {"device": {"planned": "enabled"}, "vm": {"active": "maintenance"}}
+    ),
 }
 
 

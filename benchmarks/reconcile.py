@@ -21,7 +21,12 @@ run and on in the updates' run, which measures its rate. The job reports its sec
 (``timings_s``) and API calls (``api_calls``). At the end the lab gets the demo data again and
 the benchmark's databases are dropped.
 
+With ``--every-feature``, ``host_config_sync.py``'s ``EVERY_FEATURE`` settings are on: the
+creates carry macros, inventory and descriptions, and the VMs (one in ten) join the status
+maintenance window in one write.
+
     .venv/bin/python benchmarks/reconcile.py [--n 10000] [--updates 1000] [--baseline-sample 200]
+        [--every-feature]
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ import dagster as dg
 
 sys.path.insert(0, str(Path(__file__).parent))
 from host_config_sync import (
+    EVERY_FEATURE,
     drop_database,
     fresh_database,
     instance_for,
@@ -209,8 +215,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--updates", type=int, default=1000)
     parser.add_argument("--baseline-sample", type=int, default=200)
     parser.add_argument("--no-reseed", action="store_true", help="leave the data for a look")
+    parser.add_argument(
+        "--every-feature", action="store_true", help="host_config_sync.py's EVERY_FEATURE on"
+    )
     args = parser.parse_args(argv)
     os.environ.update(services.env("7.0"))
+    if args.every_feature:
+        os.environ.update(EVERY_FEATURE)
     os.environ.update(
         NBZBX_CONFIG=str(services.LAB_SETTINGS),
         NBZBX_NETBOX_WRITEBACK="false",
@@ -219,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="nbzbx-bench-home-"))
     (home / "dagster.yaml").symlink_to(services.LAB_DAGSTER_YAML)
     started = time.perf_counter()
-    print(f"N = {args.n:,}")
+    print(f"N = {args.n:,}" + (", every feature on" if args.every_feature else ""))
     timed("resetting the lab databases", lambda: services.run_script("reset") == 0 or sys.exit(1))
     timed(f"seeding NetBox with {args.n:,} host configs", lambda: seed_netbox(args.n))
     netbox = NetBoxClient.connect(services.netbox_url(), services.netbox_token(), timeout=300)
