@@ -15,6 +15,7 @@ from typing import Any
 from nbzbx_dagster.zabbix.catalog import (
     ITEM_TYPE_AGENT,
     ITEM_TYPE_IPMI,
+    ITEM_TYPE_JMX,
     ITEM_TYPE_SNMP,
     ProxyMode,
     created_ids,
@@ -74,12 +75,17 @@ def create_template(
 def create_template_item(
     client: ZabbixClient, templateid: str, item_type: int | str, key: str, name: str | None = None
 ) -> str:
-    """Add a numeric item of ``item_type`` (0/"agent", 20/"snmp" or 12/"ipmi") to a template;
-    the lab uses it to give templates the interfaces they need."""
-    codes = {"agent": ITEM_TYPE_AGENT, "snmp": ITEM_TYPE_SNMP, "ipmi": ITEM_TYPE_IPMI}
+    """Add a numeric item of ``item_type`` (0/"agent", 20/"snmp", 12/"ipmi" or 16/"jmx") to a
+    template; the lab uses it to give templates the interfaces they need."""
+    codes = {
+        "agent": ITEM_TYPE_AGENT,
+        "snmp": ITEM_TYPE_SNMP,
+        "ipmi": ITEM_TYPE_IPMI,
+        "jmx": ITEM_TYPE_JMX,
+    }
     code = codes.get(item_type, item_type) if isinstance(item_type, str) else item_type
     if code not in codes.values():
-        raise ZabbixError(client.url, f"item type must be agent, snmp or ipmi: {item_type!r}")
+        raise ZabbixError(client.url, f"item type must be agent, snmp, ipmi or jmx: {item_type!r}")
     params: dict[str, Any] = {
         "hostid": str(templateid),
         "name": name or key,
@@ -92,6 +98,8 @@ def create_template_item(
         params["snmp_oid"] = "1.3.6.1.2.1.1.3.0"
     if code == ITEM_TYPE_IPMI:
         params["ipmi_sensor"] = name or key
+    if code == ITEM_TYPE_JMX:
+        params["jmx_endpoint"] = "service:jmx:rmi:///jndi/rmi://{HOST.CONN}:{HOST.PORT}/jmxrmi"
     result = client.call("item.create", params)
     return created_ids(client, "item.create", result, "itemids", 1)[0]
 

@@ -253,19 +253,22 @@ def test_config_contexts_on_a_site_and_a_role_give_the_host_the_heavier_wins(
             context.delete()
 
 
-def test_a_template_with_ipmi_items_gets_an_ipmi_interface_on_the_out_of_band_ip(
+def test_templates_with_ipmi_and_jmx_items_get_ipmi_on_the_out_of_band_ip_and_jmx_beside(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
     netbox: NetBoxClient,
 ) -> None:
     bmc = lab_zabbix.create_template(zabbix, "it BMC by IPMI", ["Templates"])
     lab_zabbix.create_template_item(zabbix, bmc, "ipmi", "it.power", "Power")
+    java = lab_zabbix.create_template(zabbix, "it Java by JMX", ["Templates"])
+    uptime = 'jmx["java.lang:type=Runtime",Uptime]'
+    lab_zabbix.create_template_item(zabbix, java, "jmx", uptime, "JVM uptime")
     device = netbox.api.dcim.devices.get(name="srv-lab-a-02")
     port = netbox.api.dcim.interfaces.create(device=device.id, name="bmc", type="1000base-t")
     address = netbox.api.ipam.ip_addresses.create(
         address="192.0.2.250/24", assigned_object_type="dcim.interface", assigned_object_id=port.id
     )
-    templates = ["nbzbx Linux agent", "it BMC by IPMI"]
+    templates = ["nbzbx Linux agent", "it BMC by IPMI", "it Java by JMX"]
     try:
         assert run_job("import_zabbix_settings", instance=lab).success  # the new template
         device.update({"custom_fields": {"zabbix_templates": templates}})
@@ -275,6 +278,7 @@ def test_a_template_with_ipmi_items_gets_an_ipmi_interface_on_the_out_of_band_ip
         assert refresh(lab).success
         changes = plan(lab)["srv-lab-a-02"]["changes"]
         assert "IPMI interface: ipmi interface missing in Zabbix" in changes, changes
+        assert "JMX interface: jmx interface missing in Zabbix" in changes, changes
         outcome = apply(lab, only=["srv-lab-a-02"], actions=["update", "adopt"])
         assert outcome.success, outcome.error
         (written,) = zapi.hosts(zabbix, names=["srv-lab-a-02"])
@@ -282,7 +286,10 @@ def test_a_template_with_ipmi_items_gets_an_ipmi_interface_on_the_out_of_band_ip
             (i["ip"], i["port"], i["main"]) for i in written["interfaces"] if i["type"] == "ipmi"
         ]
         assert ipmi == [("192.0.2.250", "623", True)]
-        assert "it BMC by IPMI" in {t["name"] for t in written["templates"]}
+        (agent,) = [i for i in written["interfaces"] if i["type"] == "agent"]
+        jmx = [(i["ip"], i["port"]) for i in written["interfaces"] if i["type"] == "jmx"]
+        assert jmx == [(agent["ip"], "12345")]  # where the main interface is
+        assert {"it BMC by IPMI", "it Java by JMX"} <= {t["name"] for t in written["templates"]}
         assert refresh(lab).success and statuses()["srv-lab-a-02"] == "in_sync"
         again = apply(lab, only=["srv-lab-a-02"])
         assert again.success and again.summary["zabbix_writes"] == 0, again.summary
@@ -290,7 +297,7 @@ def test_a_template_with_ipmi_items_gets_an_ipmi_interface_on_the_out_of_band_ip
         device.update({"oob_ip": None, "custom_fields": {"zabbix_templates": None}})
         address.delete()
         port.delete()
-        lab_zabbix.delete_objects(zabbix, "template", [bmc])
+        lab_zabbix.delete_objects(zabbix, "template", [bmc, java])
 
 
 def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_manage(
