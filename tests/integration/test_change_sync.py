@@ -219,6 +219,64 @@ def test_an_address_edit_reaches_the_status_of_the_device_whose_primary_ip_it_is
             iface.delete()
 
 
+def full_refreshes(d: Deployment) -> int:
+    """The full refreshes the change sensor asked for (a change it cannot map to keys)."""
+    return sum('"cutoff"' in json.dumps(r.run_config) for r in d_runs(d))
+
+
+def inventory_of(row: dict[str, Any] | None) -> dict[str, str]:
+    return ((row or {}).get("desired") or {}).get("inventory") or {}
+
+
+def test_a_renamed_rack_and_location_reach_their_devices_a_config_context_all(
+    d: Deployment, nb
+) -> None:
+    """The inventory reads the rack and the location: renaming them is a change of their
+    devices' hosts, run for those keys; a config context, read when ``config_context_key`` is
+    set, applies to objects NetBox alone knows, so it asks for one full refresh."""
+    inventory = {"site_rack": "rack", "location": "location"}
+    d.store.set_override("inventory", inventory, by="test")
+    d.store.set_override("config_context_key", "zabbix", by="test")
+    with netbox_device(nb, "nbzbx-rack") as device:
+        key = f"device-{device.id}"
+        place = nb.api.dcim.locations.create(name="hall-a", slug="hall-a", site=device.site.id)
+        rack = nb.api.dcim.racks.create(name="rack-a", site=device.site.id, location=place.id)
+        try:
+            device.update({"location": place.id, "rack": rack.id})
+            want = {"site_rack": "rack-a", "location": "hall-a"}
+            reached(d, key, lambda r: inventory_of(r) == want, "the rack in the inventory")
+            full = full_refreshes(d)
+            rack.update({"name": "rack-b"})
+            place.update({"name": "hall-b"})
+            want = {"site_rack": "rack-b", "location": "hall-b"}
+            reached(d, key, lambda r: inventory_of(r) == want, "a renamed rack and location")
+            assert full_refreshes(d) == full  # change runs of the devices' keys
+
+            context = nb.api.extras.config_contexts.create(
+                name="nbzbx-chg-context",
+                weight=1000,
+                sites=[device.site.id],
+                data={"zabbix": {"tags": {"owner": "chg"}}},
+            )
+            try:
+                tagged = reached(
+                    d,
+                    key,
+                    lambda r: {"tag": "netbox.owner", "value": "chg"}
+                    in ((r or {}).get("desired") or {}).get("tags", []),
+                    "a new config context's tag",
+                )
+                assert tagged is not None and full_refreshes(d) == full + 1
+            finally:
+                context.delete()
+        finally:
+            device.update({"location": None, "rack": None})
+            rack.delete()
+            place.delete()
+            d.store.delete_override("inventory")
+            d.store.delete_override("config_context_key")
+
+
 def test_a_netbox_outage_during_a_tick_loses_no_change(d: Deployment, nb) -> None:
     with netbox_device(nb, "nbzbx-down") as device:
         key = f"device-{device.id}"
