@@ -10,6 +10,7 @@ from typing import Any
 from nbzbx_dagster.common.connections import NetBoxConnection, ZabbixConnection
 from nbzbx_dagster.netbox.changelog import ChangeLogUnreadable, latest_change
 from nbzbx_dagster.netbox.errors import NetBoxError
+from nbzbx_dagster.notify.sent import given_up_lines
 from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.settings.servers import ZabbixServer
 from nbzbx_dagster.store import StateStore, StoreError
@@ -98,6 +99,22 @@ def _store(env: Env) -> dict[str, Any]:
         store.dispose()
 
 
+def _notify(env: Env) -> dict[str, Any]:
+    """The notify targets, failing while one has messages it gave up on: otherwise that
+    stays one line of a sensor's tick."""
+    targets = load_settings(env=env).notify
+    if not targets:
+        return {"detail": "no targets (notify is empty)"}
+    store = StateStore(state_store_url(env))
+    try:
+        lines = given_up_lines(store)
+    finally:
+        store.dispose()
+    if lines:
+        raise CheckFailed("; ".join(lines))
+    return {"detail": f"{', '.join(t.name for t in targets)}: nothing given up"}
+
+
 def _dagster(env: Env) -> dict[str, Any]:
     from dagster import DagsterInstance
 
@@ -147,6 +164,7 @@ def run_checks(env: Env | None = None) -> list[dict[str, Any]]:
         ("netbox changes", _changelog),
         *_zabbix_checks(env),
         ("state_store", _store),
+        ("notify", _notify),
         ("dagster_instance", _dagster),
     ]
     results = []

@@ -18,6 +18,7 @@ from nbzbx_dagster.settings.notify import NotifyTarget
 from nbzbx_dagster.store import StateStore, utc_now
 from nbzbx_dagster.store.notifications import (
     add_notifications,
+    given_up,
     pending,
     prune_notifications,
     read_cursor,
@@ -105,3 +106,24 @@ def deliver(store: StateStore, targets: Sequence[NotifyTarget], send: Sender) ->
     with store.transaction() as conn:
         prune_notifications(conn, utc_now() - KEEP)
     return outcome
+
+
+def given_up_lines(store: StateStore) -> list[str]:
+    """One line per target whose messages used their attempts unsent: how many, and the
+    newest's time and error, e.g. ``ops: 2 messages given up after 5 attempts, the last made
+    2026-12-07 06:10 UTC: webhook: Connection refused``."""
+    with store.connect() as conn:
+        rows = given_up(conn, MAX_ATTEMPTS)
+    by_target: dict[str, list[dict]] = {}
+    for row in rows:
+        by_target.setdefault(row["target"], []).append(row)
+    lines = []
+    for target, unsent in by_target.items():
+        last = unsent[-1]
+        count = f"{len(unsent)} message{'s' if len(unsent) > 1 else ''}"
+        made = f"{last['created_at']:%Y-%m-%d %H:%M} UTC"
+        lines.append(
+            f"{target}: {count} given up after {MAX_ATTEMPTS} attempts, the last made {made}: "
+            f"{last['last_error']}"
+        )
+    return lines

@@ -58,6 +58,16 @@ def record_attempt(conn: Connection, row_id: int, sent: bool, error: str | None)
     conn.execute(update(notification).where(notification.c.id == row_id).values(**values))
 
 
+def given_up(conn: Connection, max_attempts: int) -> list[dict[str, Any]]:
+    """The rows never sent that used their ``max_attempts``, oldest first."""
+    query = (
+        select(notification)
+        .where(notification.c.sent_at.is_(None), notification.c.attempts >= max_attempts)
+        .order_by(notification.c.id)
+    )
+    return [dict(r) for r in conn.execute(query).mappings()]
+
+
 def prune_notifications(conn: Connection, before: datetime) -> int:
     """Forget rows made before ``before``; how many."""
     result = conn.execute(delete(notification).where(notification.c.created_at < before))

@@ -2,17 +2,20 @@
 each event gives one message in names, a second look gives none, and a target that is down is
 retried until it answers, a bounded number of times."""
 
+import json
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from receivers import WebhookReceiver, free_port
 
+from nbzbx_dagster.cli.doctor import run_checks
 from nbzbx_dagster.notify import sent
 from nbzbx_dagster.notify.targets import send
 from nbzbx_dagster.settings.notify import NotifyTarget
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.host_status import record_changes
-from nbzbx_dagster.store.notifications import read_notifications
+from nbzbx_dagster.store.notifications import read_notifications, record_attempt
 from nbzbx_dagster.store.repair_plan import save_plan
 
 T0 = datetime(2026, 12, 7, 1, 0, tzinfo=UTC)
@@ -216,3 +219,31 @@ def test_a_target_that_stays_down_is_tried_five_times(
     with store.connect() as conn:
         attempts = [r["attempts"] for r in read_notifications(conn)]
     assert attempts == [5, 1]
+    (line,) = sent.given_up_lines(store)  # what `nbzbx doctor` says of it
+    assert re.fullmatch(
+        r"ops: 1 message given up after 5 attempts, the last made \d{4}-\d\d-\d\d \d\d:\d\d "
+        r"UTC: webhook: Connection refused",
+        line,
+    ), line
+    assert SECRET not in line
+
+
+def test_doctor_fails_while_a_target_has_given_up_and_names_it(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NBZBX_DATABASE_URL", store.url)
+    monkeypatch.setenv("NBZBX_NOTIFY", json.dumps([target().model_dump(exclude_none=True)]))
+    notify = next(c for c in run_checks() if c["name"] == "notify")
+    assert notify == {"name": "notify", "ok": True, "detail": "ops: nothing given up"}
+    with store.transaction() as conn:
+        sent.remember(conn, [target()], [sent.Message("drift", "drift:zbx70:1-2", "drifted")])
+    with store.connect() as conn:
+        (row,) = read_notifications(conn)
+    for _ in range(sent.MAX_ATTEMPTS):
+        with store.transaction() as conn:
+            record_attempt(conn, row["id"], False, "webhook: HTTP 500")
+    notify = next(c for c in run_checks() if c["name"] == "notify")
+    assert not notify["ok"] and notify["error"].startswith("ops: 1 message given up after 5")
+    monkeypatch.setenv("NBZBX_NOTIFY", "[]")
+    notify = next(c for c in run_checks() if c["name"] == "notify")
+    assert notify["ok"] and notify["detail"] == "no targets (notify is empty)"
