@@ -38,6 +38,7 @@ from nbzbx_dagster.sync.desired import ConfigError
 from nbzbx_dagster.sync.diff_words import MINUS, ZabbixNames, describe, describe_new
 from nbzbx_dagster.sync.macros import macro_mark, macro_writes
 from nbzbx_dagster.sync.names import marker_tag
+from nbzbx_dagster.sync.status_window import window_name
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
 from nbzbx_dagster.zabbix.host_writes import marked_hosts
@@ -132,6 +133,7 @@ def make_plan(
     _block_name_clashes(plan)
     wanted = {c.key for c in configs}
     plan += _removals([h for h in marked if h["marker"] not in wanted], settings, deleting or {})
+    _block_last_hosts_of_maintenances(client, plan, settings.tag_prefix)
     return plan
 
 
@@ -326,6 +328,28 @@ def _block_name_clashes(plan: list[PlannedHost]) -> None:
                 "config(s) too: rename one in NetBox"
             )
             planned.write = {}
+
+
+def _block_last_hosts_of_maintenances(
+    client: ZabbixClient, plan: list[PlannedHost], tag_prefix: str
+) -> None:
+    """Deletions Zabbix would refuse: the hosts that would leave a maintenance with no host and
+    no host group (one ``maintenance.get`` over the hosts to delete). The project's own status
+    window is left to the apply, which takes its hosts out first."""
+    deletes = {p.hostid: p for p in plan if p.action == "delete" and p.hostid}
+    if not deletes:
+        return
+    for found in zapi.maintenances(client, hostids=sorted(deletes)):
+        hosts = {h["hostid"] for h in found["hosts"]}
+        if found["name"] == window_name(tag_prefix) or found["groups"] or hosts - set(deletes):
+            continue
+        for hostid in sorted(hosts):
+            planned = deletes[hostid]
+            planned.action, planned.write = "blocked", {}
+            planned.reason = (
+                f"the Zabbix maintenance {found['name']!r} would have no host left: Zabbix "
+                "refuses to delete its last host; remove the host from it, or delete it, first"
+            )
 
 
 def _removals(

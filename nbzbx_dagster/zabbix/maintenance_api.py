@@ -96,8 +96,10 @@ def maintenances(
     client: ZabbixClient,
     maintenanceids: Iterable[str] | None = None,
     names: Iterable[str] | None = None,
+    hostids: Iterable[str] | None = None,
 ) -> list[Maintenance]:
-    """Maintenances (all, or by id, or by exact name) with their hosts, groups and periods."""
+    """Maintenances (all, or by id, by exact name, or those over any of these hosts) with their
+    hosts, groups and periods."""
     groups_param, groups_key = client.zabbix_version.host_groups_select
     params: dict[str, Any] = {
         "output": [
@@ -116,6 +118,8 @@ def maintenances(
         params["maintenanceids"] = [str(i) for i in maintenanceids]
     if names is not None:
         params["filter"] = {"name": list(names)}
+    if hostids is not None:
+        params["hostids"] = [str(i) for i in hostids]
     rows = client.call("maintenance.get", params)
     keys = [
         "maintenanceid",

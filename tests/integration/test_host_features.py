@@ -5,6 +5,7 @@ user macros (``sync_macros``), host groups made on demand (``create_host_groups`
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -185,6 +186,17 @@ def test_a_status_mapped_to_maintenance_puts_the_host_in_the_window_until_it_cha
         # Zabbix would refuse the deletion
         vm.update({"status": "offline"})
         assert refresh(lab).success
+        (vm_host,) = zapi.host_refs(zabbix, names=["vm-web-01"])
+        now = int(time.time())
+        theirs = zapi.create_maintenance(
+            zabbix, "it change 4711", now, now + 3600, [vm_host["hostid"]]
+        )
+        try:  # someone else's maintenance of that one host: Zabbix would refuse, so the plan does
+            blocked = plan(lab)["vm-web-01"]
+            assert blocked["action"] == "blocked", blocked
+            assert "maintenance 'it change 4711' would have no host left" in blocked["reason"]
+        finally:
+            zapi.delete_maintenances(zabbix, [theirs])
         assert plan(lab)["vm-web-01"]["action"] == "delete"
         gone = apply(lab, only=[f"vm-{vm.id}"], actions=["delete"])
         assert gone.success and gone.summary["deleted"] == 1, gone.summary

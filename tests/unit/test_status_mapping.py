@@ -14,7 +14,11 @@ from nbzbx_dagster.settings import SettingsError, load_settings
 from nbzbx_dagster.sync.compare import compare_hosts
 from nbzbx_dagster.sync.desired import desired_host
 from nbzbx_dagster.sync.repair_apply import apply_actions
-from nbzbx_dagster.sync.repair_plan import PlannedHost, _removals
+from nbzbx_dagster.sync.repair_plan import (
+    PlannedHost,
+    _block_last_hosts_of_maintenances,
+    _removals,
+)
 from nbzbx_dagster.sync.status_window import (
     RENEW_WITHIN,
     keep_window,
@@ -88,6 +92,7 @@ class Maintenances:
             raise ZabbixError(self.url, f"API error in {method}: refused", kind="api")
         if method == "maintenance.get":
             names, ids = params.get("filter", {}).get("name"), params.get("maintenanceids")
+            hosts = set(params.get("hostids") or ())
             return [
                 {
                     "maintenanceid": mid,
@@ -99,7 +104,7 @@ class Maintenances:
                     "timeperiods": [],
                 }
                 for mid, w in self.windows.items()
-                if (names and w["name"] in names) or (ids and mid in ids)
+                if (names and w["name"] in names) or (ids and mid in ids) or hosts & w["hosts"]
             ]
         if method in ("maintenance.create", "maintenance.update"):
             hosts = {h["hostid"] for h in params.get("hosts", [])}
@@ -221,3 +226,27 @@ def test_a_refused_window_write_fails_the_hosts_that_were_to_join() -> None:
     zabbix.refuse = None
     (again,) = apply_actions(zabbix, [create], {}, "netbox")  # type: ignore[arg-type,list-item]
     assert again.result == "created" and zabbix.window()["hosts"] == {"10600"}
+
+
+def test_a_deletion_that_would_empty_a_maintenance_not_the_projects_is_blocked_in_the_plan() -> (
+    None
+):
+    lasting = {"since": NOW - 60, "till": NOW + 10**7}
+    zabbix = Maintenances(
+        {
+            "1": {**lasting, "name": "change 4711", "hosts": {"5"}},
+            "2": {**lasting, "name": WINDOW, "hosts": {"6"}},  # the apply empties it first
+            "3": {**lasting, "name": "racks", "hosts": {"5", "7"}},  # 7 stays in it
+        }
+    )
+    plan = [removal("5"), removal("6"), removal("8"), removal("7", "disable")]
+    _block_last_hosts_of_maintenances(zabbix, plan, "netbox")  # type: ignore[arg-type]
+    assert [p.action for p in plan] == ["blocked", "delete", "delete", "disable"]
+    assert plan[0].reason == (
+        "the Zabbix maintenance 'change 4711' would have no host left: Zabbix refuses to delete "
+        "its last host; remove the host from it, or delete it, first"
+    )
+    assert plan[0].write == {}
+    calls = list(zabbix.calls)
+    _block_last_hosts_of_maintenances(zabbix, [removal("7", "disable")], "netbox")  # type: ignore[arg-type]
+    assert zabbix.calls == calls  # no deletion: Zabbix is not asked
