@@ -3,7 +3,8 @@ endpoints over 7.0): the plan (``zabbix_host_plan``), then ``reconcile_zabbix_ho
 
 The demo's seeded hosts carry the project's marker where their server (with both lab servers)
 monitors them; ``srv-lab-a-03`` is unmarked everywhere, as if made by hand. Each test starts from
-the demo's hosts (``reset_zabbix_hosts``, seconds) and puts them back at the end.
+the demo's hosts (``reset_zabbix_hosts``, seconds), every host config checked unless the test
+starts with its own refresh (``refreshes_first``); the module puts the demo's hosts back at its end.
 """
 
 import json
@@ -97,6 +98,7 @@ def test_one_apply_brings_the_planned_hosts_in_sync_and_a_second_writes_nothing(
     assert (second.summary["applied"], second.summary["zabbix_writes"]) == (0, 0)
 
 
+@pytest.mark.refreshes_first
 def test_with_sync_description_the_netbox_description_is_planned_written_and_then_in_sync(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
@@ -145,6 +147,7 @@ def zabbix_inventory(zabbix: ZabbixClient, name: str) -> tuple[str, dict[str, st
     return row["inventory_mode"], row["inventory"] or {}
 
 
+@pytest.mark.refreshes_first
 def test_with_inventory_the_mapped_fields_are_written_the_others_stay(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
@@ -198,6 +201,7 @@ def test_with_inventory_the_mapped_fields_are_written_the_others_stay(
         device.update({"serial": serial})
 
 
+@pytest.mark.refreshes_first
 def test_config_contexts_on_a_site_and_a_role_give_the_host_the_heavier_wins(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
@@ -253,6 +257,7 @@ def test_config_contexts_on_a_site_and_a_role_give_the_host_the_heavier_wins(
             context.delete()
 
 
+@pytest.mark.refreshes_first
 def test_templates_with_ipmi_and_jmx_items_get_ipmi_on_the_out_of_band_ip_and_jmx_beside(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
@@ -300,6 +305,7 @@ def test_templates_with_ipmi_and_jmx_items_get_ipmi_on_the_out_of_band_ip_and_jm
         lab_zabbix.delete_objects(zabbix, "template", [bmc, java])
 
 
+@pytest.mark.refreshes_first
 def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_manage(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -340,6 +346,7 @@ def test_adoption_keeps_the_macros_tags_and_relaxed_groups_the_project_does_not_
     assert statuses()["srv-lab-a-03"] == "in_sync"
 
 
+@pytest.mark.refreshes_first
 def test_a_name_taken_by_another_host_is_blocked_and_a_stale_plan_is_made_again(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, zabbix_version: str
 ) -> None:
@@ -419,6 +426,7 @@ def test_removed_host_configs_are_disabled_and_deletions_over_the_guard_are_refu
     assert zapi.host_refs(zabbix, names=["not-ours"])
 
 
+@pytest.mark.refreshes_first
 def test_a_host_zabbix_refuses_fails_alone_and_the_run_fails_with_the_count(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, netbox: NetBoxClient
 ) -> None:
@@ -471,6 +479,7 @@ def snmp_interfaces(zabbix: ZabbixClient, name: str) -> list[dict[str, Any]]:
     return [r for r in rows if r["type"] == "2"]
 
 
+@pytest.mark.refreshes_first
 def test_an_snmpv3_interface_is_updated_in_place_with_passphrases_from_the_environment(
     lab: dg.DagsterInstance, zabbix: ZabbixClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -503,6 +512,7 @@ def test_an_snmpv3_interface_is_updated_in_place_with_passphrases_from_the_envir
     assert not [p for p in PASSPHRASES.values() if p in logs + json.dumps(outcome.summary)]
 
 
+@pytest.mark.refreshes_first
 def test_a_missing_main_interface_is_created_before_its_template_is_linked(
     lab: dg.DagsterInstance, zabbix: ZabbixClient
 ) -> None:
