@@ -39,6 +39,7 @@ def zabbix_macros(zabbix: ZabbixClient, name: str) -> dict[str, tuple[str, str, 
     return {r["macro"]: (r["type"], r.get("value", ""), r["description"]) for r in rows}
 
 
+@pytest.mark.refreshes_first
 def test_with_sync_macros_the_netbox_macros_are_written_hand_made_ones_stay_the_secret_unseen(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
@@ -209,6 +210,7 @@ def test_a_status_mapped_to_maintenance_puts_the_host_in_the_window_until_it_cha
         zapi.delete_maintenances(zabbix, [m["maintenanceid"] for m in left])
 
 
+@pytest.mark.refreshes_first
 def test_with_create_host_groups_a_format_group_zabbix_lacks_is_made_before_its_host(
     lab: dg.DagsterInstance,
     zabbix: ZabbixClient,
