@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from nbzbx_dagster.zabbix import api as zapi
 from nbzbx_dagster.zabbix.client import ZabbixClient
+from nbzbx_dagster.zabbix.errors import ZabbixError
 from nbzbx_dagster.zabbix.maintenance_api import LONGEST_PERIOD
 
 RENEW_WITHIN = 90 * 86_400
@@ -89,7 +90,9 @@ def keep_window(
             )
         return
     if not members:
-        zapi.delete_maintenances(client, [window.maintenanceid])
+        gone = zapi.delete_maintenances(client, [window.maintenanceid])
+        if gone.failed:  # its last host's deletion would be refused next: say why here
+            raise ZabbixError(client.url, gone.failed[window.maintenanceid])
         return
     renew = window.till - now < RENEW_WITHIN
     if members != window.hostids or renew:

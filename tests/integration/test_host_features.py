@@ -22,6 +22,7 @@ from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.tables import zabbix_host_group
 from nbzbx_dagster.store.url import state_store_url
 from nbzbx_dagster.sync.diff_words import MINUS
+from nbzbx_dagster.sync.status_window import window_name
 from nbzbx_dagster.zabbix import ZabbixClient
 from nbzbx_dagster.zabbix import api as zapi
 
@@ -138,7 +139,7 @@ def test_a_status_mapped_to_delete_deletes_the_host_one_mapped_to_enabled_enable
 
 def status_window(zabbix: ZabbixClient) -> set[str]:
     """The technical names of the hosts in the project's status window; empty: no window."""
-    found = zapi.maintenances(zabbix, names=["netbox: maintenance by NetBox status"])
+    found = zapi.maintenances(zabbix, names=[window_name("netbox")])
     return {h["host"] for m in found for h in m["hosts"]}
 
 
@@ -206,7 +207,7 @@ def test_a_status_mapped_to_maintenance_puts_the_host_in_the_window_until_it_cha
     finally:
         device.update({"status": "active"})
         vm.update({"status": "active"})
-        left = zapi.maintenances(zabbix, names=["netbox: maintenance by NetBox status"])
+        left = zapi.maintenances(zabbix, names=[window_name("netbox")])
         zapi.delete_maintenances(zabbix, [m["maintenanceid"] for m in left])
 
 

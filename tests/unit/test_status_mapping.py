@@ -188,6 +188,11 @@ def test_the_window_is_made_with_its_first_host_and_deleted_with_its_last() -> N
     assert zabbix.windows == {} and zabbix.calls[-1] == "maintenance.delete"
     keep_window(zabbix, "netbox", [], ["2"], NOW)  # type: ignore[arg-type]
     assert zabbix.windows == {} and zabbix.calls[-1] == "maintenance.get"
+    keep_window(zabbix, "netbox", ["4"], [], NOW)  # type: ignore[arg-type]
+    zabbix.refuse = "maintenance.delete"  # a refused deletion is not a window gone
+    with pytest.raises(ZabbixError, match=r"maintenance\.delete: refused"):
+        keep_window(zabbix, "netbox", [], ["4"], NOW)  # type: ignore[arg-type]
+    assert zabbix.window()["hosts"] == {"4"}
 
 
 def test_a_window_near_its_end_is_renewed_and_an_ended_one_keeps_only_the_joining() -> None:
