@@ -31,6 +31,7 @@ from nbzbx_dagster.defs.resources.netbox import NetBoxResource
 from nbzbx_dagster.lab import services
 from nbzbx_dagster.netbox import NetBoxClient
 from nbzbx_dagster.settings import Settings
+from nbzbx_dagster.settings.overrides import apply_overrides
 from nbzbx_dagster.store import StateStore
 from nbzbx_dagster.store.cache import KINDS, read_cache
 from nbzbx_dagster.store.host_status import read_statuses
@@ -233,10 +234,11 @@ def test_a_renamed_rack_and_location_reach_their_devices_a_config_context_all(
 ) -> None:
     """The inventory reads the rack and the location: renaming them is a change of their
     devices' hosts, run for those keys; a config context, read when ``config_context_key`` is
-    set, applies to objects NetBox alone knows, so it asks for one full refresh."""
+    set, applies to objects NetBox alone knows, so it asks for one full refresh; and so do the
+    settings taken back, since every status was compared with them."""
     inventory = {"site_rack": "rack", "location": "location"}
-    d.store.set_override("inventory", inventory, by="test")
-    d.store.set_override("config_context_key", "zabbix", by="test")
+    taken = ["inventory", "config_context_key"]
+    apply_overrides(d.store, {"inventory": inventory, "config_context_key": "zabbix"}, [], "test")
     with netbox_device(nb, "nbzbx-rack") as device:
         key = f"device-{device.id}"
         place = nb.api.dcim.locations.create(name="hall-a", slug="hall-a", site=device.site.id)
@@ -269,12 +271,27 @@ def test_a_renamed_rack_and_location_reach_their_devices_a_config_context_all(
                 assert tagged is not None and full_refreshes(d) == full + 1
             finally:
                 context.delete()
+            # the sensor reads ``config_context_key`` at its tick: the deletion's full refresh
+            # must run before the setting goes, or every host keeps the deleted context's tag
+            reached(
+                d,
+                key,
+                lambda r: "netbox.owner" not in json.dumps((r or {}).get("desired") or {}),
+                "the deleted config context's tag gone",
+            )
+            assert full_refreshes(d) == full + 2
+
+            apply_overrides(d.store, {}, taken, "test")  # one transaction, as `nbzbx settings`
+            reached(d, key, lambda r: not inventory_of(r), "the settings taken back")
+            newest = next(r for r in d_runs(d) if "settings change" in r.tags[CHANGES_TAG])
+            assert "(config_context_key, inventory)" in newest.tags[CHANGES_TAG], newest.tags
+            assert full_refreshes(d) == full + 3
         finally:
             device.update({"location": None, "rack": None})
             rack.delete()
             place.delete()
-            d.store.delete_override("inventory")
-            d.store.delete_override("config_context_key")
+            for name in taken:  # the sensor refreshes every status for it
+                d.store.delete_override(name)
 
 
 def test_a_netbox_outage_during_a_tick_loses_no_change(d: Deployment, nb) -> None:
@@ -303,7 +320,9 @@ def disabled_by_hand_reaches_its_status(d: Deployment, version: str) -> None:
     zabbix = zabbix_client(version)
     with d.store.connect() as conn:
         rows = read_statuses(conn)
-    key, row = next((k, r) for k, r in sorted(rows.items()) if r["status"] == "in_sync")
+    in_sync = [(k, r) for k, r in sorted(rows.items()) if r["status"] == "in_sync"]
+    assert in_sync, {k: (r["status"], r["diff"]) for k, r in rows.items()}
+    key, row = in_sync[0]
     hostid = row["zabbix_hostid"]
     try:
         zabbix.call("host.update", {"hostid": hostid, "status": 1})

@@ -127,8 +127,12 @@ def test_interfaces_and_journal_entries_name_nothing() -> None:
 
 def test_the_cursor_round_trips_and_an_unreadable_one_starts_afresh() -> None:
     audit = {"zbx70": {"clock": 1796276266, "ids": ["c1", "c2"]}}
-    cursor = ChangeCursor(1009, Pending(1012, ["netbox 1010-1012#1"], 1, audit), audit)
+    settings = {"digests": {"inventory": "3fa2c1d0e9b8"}, "turn": 2}
+    pending = Pending(1012, ["netbox 1010-1012#1"], 1, audit, settings)
+    cursor = ChangeCursor(1009, pending, audit, settings)
     assert ChangeCursor.parse(cursor.dump()) == cursor
+    assert ChangeCursor.parse('{"seen": 5}') == ChangeCursor(5)  # a cursor from before settings
+    assert ChangeCursor.parse('{"seen": 5, "settings": {"turn": 1}}') == ChangeCursor()
     assert cursor.audit("zbx70").ids == ("c1", "c2") and cursor.audit("zbx60") is None
     assert ChangeCursor.parse("not json") == ChangeCursor()
     assert ChangeCursor.parse('{"seen": 5, "pending": {"nope": 1}}') == ChangeCursor()

@@ -1,10 +1,11 @@
 """The cursor of ``host_config_changes_sensor``: how far each log was read, and the runs that
 must succeed before it moves.
 
-``{"seen": NetBox entry id, "zabbix": {server: {"clock", "ids"}}, "pending": {"upto",
-"run_keys", "attempt", "zabbix"} | null}``. ``pending`` holds where the logs were read to and
+``{"seen": NetBox entry id, "zabbix": {server: {"clock", "ids"}}, "settings": {"digests",
+"turn"}, "pending": {"upto", "run_keys", "attempt", "zabbix", "settings"} | null}``. ``pending``
+holds where the logs were read to (and the compared settings' digests, when they changed) and
 the keys of the runs asked for from them; only once every one of those runs succeeded do
-``seen`` and ``zabbix`` move there.
+``seen``, ``zabbix`` and ``settings`` move there.
 """
 
 from __future__ import annotations
@@ -25,6 +26,8 @@ class Pending:
     attempt: int = 1
     zabbix: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per server, the audit log cursor the runs cover up to."""
+    settings: dict[str, Any] | None = None
+    """The compared settings the runs were asked for, when they changed."""
 
 
 @dataclass
@@ -32,6 +35,10 @@ class ChangeCursor:
     seen: int | None = None
     pending: Pending | None = None
     zabbix: dict[str, dict[str, Any]] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    """``{"digests": {name: digest}, "turn": n}``: the compared settings the statuses were last
+    refreshed with, and how many changes of them were refreshed for (a run key's part, so a
+    setting changed back is a new run); empty before the first tick."""
 
     @classmethod
     def parse(cls, raw: str | None) -> ChangeCursor:
@@ -41,8 +48,11 @@ class ChangeCursor:
             zabbix = data.get("zabbix") or {}
             for value in zabbix.values():
                 AuditCursor.from_dict(value)
-            return cls(data.get("seen"), Pending(**pending) if pending else None, zabbix)
-        except (ValueError, TypeError, AttributeError):
+            settings = data.get("settings") or {}
+            if settings and not isinstance(settings["digests"], dict):
+                raise TypeError("settings digests")
+            return cls(data.get("seen"), Pending(**pending) if pending else None, zabbix, settings)
+        except (ValueError, TypeError, AttributeError, KeyError):
             return cls()  # unreadable: start again at the newest entries
 
     def dump(self) -> str:

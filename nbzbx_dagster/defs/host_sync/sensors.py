@@ -4,7 +4,8 @@ turned into runs for exactly what changed, within a tick or two of the edit.
 Each tick (every 30 s: ``timing``) reads the change-log entries after its cursor, and each
 server's audit log after that server's cursor, one request each when nothing changed. It asks
 for one ``host_config_sync_refresh`` run with the ``keys`` those entries touch (``sync.changes``,
-``sync.zabbix_changes``), or one full refresh when a NetBox change cannot be mapped to keys, and
+``sync.zabbix_changes``), or one full refresh when a NetBox change cannot be mapped to keys or
+a setting the statuses depend on changed (``sync.compared_settings``), and
 one ``import_zabbix_settings`` run when a template, group or proxy changed in Zabbix. A run's key
 is the range it covers and its attempt, so a repeated tick never launches it twice; the run
 queue and the job's turn keep it behind a run in progress.
@@ -40,7 +41,7 @@ from nbzbx_dagster.netbox.changelog import ChangeBatch, ChangeLogUnreadable, lat
 from nbzbx_dagster.netbox.errors import NetBoxError
 from nbzbx_dagster.settings import Settings
 from nbzbx_dagster.store import StateStore
-from nbzbx_dagster.sync import zabbix_changes
+from nbzbx_dagster.sync import compared_settings, zabbix_changes
 from nbzbx_dagster.sync.changes import ChangeSet, in_words, read_changes
 from nbzbx_dagster.zabbix.auditlog import AuditCursor, latest_audit
 from nbzbx_dagster.zabbix.errors import ZabbixError
@@ -114,6 +115,7 @@ def _settle(context: dg.SensorEvaluationContext, cursor: ChangeCursor) -> _Settl
     if all(r is not None and r.status == dg.DagsterRunStatus.SUCCESS for r in runs):
         cursor.seen = pending.upto
         cursor.zabbix.update(pending.zabbix)
+        cursor.settings = pending.settings or cursor.settings
         return _Settled()
     failed = [r for r in runs if r is not None and r.status != dg.DagsterRunStatus.SUCCESS]
     if failed:  # its changes are read and asked for again
@@ -228,6 +230,16 @@ def _read_netbox(
     )
 
 
+def settings_change(cursor: ChangeCursor, settings: Settings) -> tuple[dict[str, Any], list[str]]:
+    """The compared settings now, as the cursor's next ``settings``, and the names of those
+    that changed since the statuses were last refreshed. The first tick only takes note."""
+    now = compared_settings.digests(settings)
+    if not cursor.settings:
+        cursor.settings = {"digests": now, "turn": 0}
+    names = compared_settings.changed(cursor.settings["digests"], now)
+    return {"digests": now, "turn": cursor.settings["turn"] + 1}, names
+
+
 def evaluate(
     context: dg.SensorEvaluationContext,
     settings: Settings,
@@ -264,7 +276,15 @@ def evaluate(
         else _ZabbixRead()
     )
     lines += read.lines
-    covered = ", ".join(([netbox_covered] if netbox_covered else []) + read.covered)
+    settings_now, names = settings_change(cursor, settings)
+    settings_covered = None
+    if names:  # every status was compared against what is no longer asked for
+        reason = f"setting{'s' if len(names) > 1 else ''} {', '.join(names)} changed"
+        changes.full = changes.full or reason
+        lines.append(f"{reason} → full refresh")
+        settings_covered = f"settings change {settings_now['turn']} ({', '.join(names)})"
+    parts = [netbox_covered] if netbox_covered else []
+    covered = ", ".join(parts + read.covered + ([settings_covered] if settings_covered else []))
     keys = changes.keys | read.keys
     if not covered or not (changes.full or keys or read.import_needed):
         return dg.SensorResult(skip_reason="; ".join(lines), cursor=cursor.dump())
@@ -279,6 +299,7 @@ def evaluate(
         [r.run_key for r in requests if r.run_key],
         settled.attempt,
         read.cursors,
+        settings_now if settings_covered else None,
     )
     if settings.reconcile_changes and keys and not changes.full:
         # not waited for: a plan with a blocked action fails its run until a person acts, and
