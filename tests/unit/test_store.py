@@ -46,6 +46,26 @@ def test_migrations_apply_from_empty_and_twice(tmp_path: Path) -> None:
     state.dispose()
 
 
+def test_an_up_to_date_store_is_not_handed_to_alembic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every run and sensor tick opens the store: up to date, it costs one read, not Alembic's
+    reading of every migration script."""
+    state = StateStore(f"sqlite:///{tmp_path}/state.db")
+    state.upgrade()
+    upgrades: list[str] = []
+    monkeypatch.setattr(
+        migrate.command, "upgrade", lambda config, revision: upgrades.append(revision)
+    )
+    state.upgrade()
+    assert upgrades == []
+    with state.transaction() as connection:
+        connection.exec_driver_sql(f"UPDATE {VERSION_TABLE} SET version_num = '0009'")
+    state.upgrade()
+    assert upgrades == ["head"]
+    state.dispose()
+
+
 def test_migrations_match_the_tables_module(store: StateStore) -> None:
     assert schema_diff(store) == []
 
