@@ -316,7 +316,8 @@ def evaluate(
     minimum_interval_seconds=sensor_interval_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Reads NetBox's change log and each Zabbix server's audit log; runs "
-    "host_config_sync_refresh for exactly the host configs that changed, and "
+    "host_config_sync_refresh for exactly the host configs that changed (all of them when a "
+    "setting they are compared with changed), and "
     "import_zabbix_settings when a template, group or proxy did (setting change_sync), and with "
     "reconcile_changes reconcile_zabbix_hosts for those host configs. Its cursor moves once the "
     "refresh and the import succeeded.",
