@@ -87,6 +87,13 @@ def test_cli_set_show_unset(store, monkeypatch: pytest.MonkeyPatch) -> None:
     done = cli.invoke(main, ["settings", "set", "zabbix_import_interval", "15"])
     assert done.exit_code == 0, done.output
     assert "zabbix_import_interval = 15" in done.output
+    assert "checked again with it" not in done.output  # an interval is not compared
+    mapped = cli.invoke(main, ["settings", "set", "sync_description", "true"])
+    assert "every host config is checked again with it" in mapped.output
+    assert (
+        "checked again with it"
+        in cli.invoke(main, ["settings", "unset", "sync_description"]).output
+    )
     shown = cli.invoke(main, ["settings", "show", "--json"])
     rows = {row["name"]: row for row in json.loads(shown.output)}
     assert rows["zabbix_import_interval"]["value"] == 15

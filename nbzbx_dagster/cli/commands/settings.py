@@ -16,10 +16,18 @@ from nbzbx_dagster.cli.commands.common import fail, open_store
 from nbzbx_dagster.settings import SettingsError, allowed_values, describe_layers
 from nbzbx_dagster.settings.overrides import apply_overrides
 from nbzbx_dagster.store import StoreError
+from nbzbx_dagster.sync.compared_settings import UNCOMPARED
 
 
 def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def _rechecked(name: str) -> str:
+    """What the change sync does about it, for a setting the statuses are compared with."""
+    if name in UNCOMPARED:
+        return ""
+    return "; with change_sync on, every host config is checked again with it at the next tick"
 
 
 @click.group("settings")
@@ -62,7 +70,10 @@ def set_(name: str, value: str) -> None:
         summary = apply_overrides(open_store(), {name: value}, [], by=f"cli {getpass.getuser()}")
     except (SettingsError, StoreError) as exc:
         fail(str(exc))
-    click.echo(f"{name} = {_compact(summary['set'][name])} (stored; applies on the next tick/run)")
+    click.echo(
+        f"{name} = {_compact(summary['set'][name])} (stored; applies on the next tick/run)"
+        + _rechecked(name)
+    )
 
 
 @settings.command("unset")
@@ -74,6 +85,6 @@ def unset(name: str) -> None:
     except (SettingsError, StoreError) as exc:
         fail(str(exc))
     if summary["unset"]:
-        click.echo(f"{name}: override removed")
+        click.echo(f"{name}: override removed" + _rechecked(name))
     else:
         click.echo(f"{name}: had no override")
